@@ -1,0 +1,57 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, datacenter.storage contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The Ansible side shared by every module: argument spec merge, failures, results."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from ansible.module_utils.basic import AnsibleModule
+
+from .diff import ChangeTracker
+
+
+class StorageModule:
+    """Wraps ``AnsibleModule`` for one backend.
+
+    ``connection_spec`` (the backend's shared connection options) is merged
+    into ``argument_spec``; ``errors`` (a tuple of the backend's exception
+    classes) are turned into ``fail_json`` by :meth:`handle_errors`.
+    """
+
+    def __init__(self, argument_spec, connection_spec=None, errors=(), **kwargs):
+        spec = dict(connection_spec or {})
+        spec.update(argument_spec)
+        self.module = AnsibleModule(argument_spec=spec, **kwargs)
+        self.params = self.module.params
+        self.check_mode = self.module.check_mode
+        self.diff_mode = self.module._diff
+        self.tracker = ChangeTracker()
+        self._errors = tuple(errors)
+
+    def fail(self, msg, **result):
+        self.module.fail_json(msg=msg, **result)
+
+    def fail_param(self, name, value, why, **result):
+        """Fail naming the parameter and the value that was refused."""
+        self.fail("%s=%r: %s" % (name, value, why), **result)
+
+    @contextmanager
+    def handle_errors(self, action=None, **result):
+        """Turn the backend's exceptions (and ValueError) into a clean failure."""
+        try:
+            yield
+        except self._errors + (ValueError,) as exc:
+            msg = str(exc)
+            if action:
+                msg = "%s: %s" % (action, msg)
+            self.fail(msg, **result)
+
+    def exit(self, changed=None, **result):
+        """Exit with ``changed`` and, in diff mode, the tracker's diff."""
+        if changed is None:
+            changed = self.tracker.changed
+        if self.diff_mode and "diff" not in result:
+            result["diff"] = self.tracker.diff
+        self.module.exit_json(changed=changed, **result)

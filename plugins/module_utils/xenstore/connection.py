@@ -1,0 +1,176 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, datacenter.storage contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Byte transports to xenstored: a Unix socket, the xenbus device, a shared ring page.
+
+Each offers ``connect()``, ``send(data)``, ``recv(timeout)`` (bytes; ``None``
+on timeout; ``b''`` once the daemon has gone) and ``close()``.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import select
+import socket
+import struct
+import time
+
+from .errors import XenStoreError
+
+SOCKET_PATHS = ("/run/xenstored/socket", "/var/run/xenstored/socket")
+XENBUS_PATH = "/dev/xen/xenbus"
+
+
+def default_socket_path():
+    """``$XENSTORED_PATH``, else the first of the usual socket paths that exists."""
+    env = os.environ.get("XENSTORED_PATH")
+    if env:
+        return env
+    for path in SOCKET_PATHS:
+        if os.path.exists(path):
+            return path
+    return SOCKET_PATHS[0]
+
+
+def _wait_readable(fd, timeout):
+    return bool(select.select([fd], [], [], None if timeout is None else max(timeout, 0))[0])
+
+
+class UnixSocketConnection:
+    """xenstored's Unix socket (dom0, privileged)."""
+
+    def __init__(self, path=None):
+        self.path = path or default_socket_path()
+        self._sock = None
+
+    def connect(self):
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            sock.connect(self.path)
+        except OSError as exc:
+            sock.close()
+            raise XenStoreError(_errno_name(exc), "connect", self.path,
+                                "cannot connect to xenstored: %s" % (exc.strerror or exc)) from None
+        self._sock = sock
+
+    def send(self, data):
+        self._sock.sendall(data)
+
+    def recv(self, timeout=None):
+        if not _wait_readable(self._sock, timeout):
+            return None
+        return self._sock.recv(65536)
+
+    def close(self):
+        if self._sock is not None:
+            self._sock.close()
+            self._sock = None
+
+
+class XenBusConnection:
+    """The ``/dev/xen/xenbus`` character device of a Xen guest (or dom0)."""
+
+    def __init__(self, path=None):
+        self.path = path or XENBUS_PATH
+        self._fd = None
+
+    def connect(self):
+        try:
+            self._fd = os.open(self.path, os.O_RDWR | os.O_CLOEXEC)
+        except OSError as exc:
+            raise XenStoreError(_errno_name(exc), "connect", self.path,
+                                "cannot open the xenbus device: %s" % exc.strerror) from None
+
+    def send(self, data):
+        view = memoryview(data)
+        while view:
+            view = view[os.write(self._fd, view):]
+
+    def recv(self, timeout=None):
+        if not _wait_readable(self._fd, timeout):
+            return None
+        return os.read(self._fd, 65536)
+
+    def close(self):
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+
+RING_SIZE = 1024
+_INDEX = struct.Struct("=I")
+_REQ, _RSP = 0, 1024
+_REQ_CONS, _REQ_PROD, _RSP_CONS, _RSP_PROD = 2048, 2052, 2056, 2060
+_ERROR = 2072
+
+
+class RingConnection:
+    """The xenstore ring protocol over a shared 4 KiB page (``xs_wire.h``).
+
+    ``page`` is a writable buffer (an ``mmap`` of the page); ``notify()`` kicks
+    the daemon's event channel.  Without an incoming event channel the reply
+    side is polled, backing off up to ``poll_max`` seconds.
+    """
+
+    def __init__(self, page, notify, poll_max=0.002):
+        self._page = page
+        self._notify = notify
+        self._poll_max = poll_max
+
+    def connect(self):
+        """The page is already shared; nothing to do."""
+
+    def _index(self, offset):
+        return _INDEX.unpack_from(self._page, offset)[0]
+
+    def _check_error(self):
+        if self._index(_ERROR):
+            raise XenStoreError("EIO", "ring", detail="the daemon flagged the ring as broken (error=%d)" % self._index(_ERROR))
+
+    def send(self, data):
+        view = memoryview(data)
+        delay = 0.0
+        while view:
+            self._check_error()
+            cons, prod = self._index(_REQ_CONS), self._index(_REQ_PROD)
+            room = RING_SIZE - ((prod - cons) & 0xFFFFFFFF)
+            start = prod % RING_SIZE
+            chunk = min(room, RING_SIZE - start, len(view))
+            if not chunk:
+                time.sleep(delay)
+                delay = min(delay * 2 or 0.0001, self._poll_max)
+                continue
+            self._page[_REQ + start:_REQ + start + chunk] = view[:chunk]
+            _INDEX.pack_into(self._page, _REQ_PROD, (prod + chunk) & 0xFFFFFFFF)
+            self._notify()
+            view = view[chunk:]
+            delay = 0.0
+
+    def recv(self, timeout=None):
+        deadline = None if timeout is None else time.monotonic() + timeout
+        delay = 0.0
+        while True:
+            self._check_error()
+            cons, prod = self._index(_RSP_CONS), self._index(_RSP_PROD)
+            if prod != cons:
+                out = bytearray()
+                while cons != prod:
+                    start = cons % RING_SIZE
+                    chunk = min((prod - cons) & 0xFFFFFFFF, RING_SIZE - start)
+                    out += self._page[_RSP + start:_RSP + start + chunk]
+                    cons = (cons + chunk) & 0xFFFFFFFF
+                _INDEX.pack_into(self._page, _RSP_CONS, cons)
+                self._notify()
+                return bytes(out)
+            if deadline is not None and time.monotonic() >= deadline:
+                return None
+            time.sleep(delay)
+            delay = min(delay * 2 or 0.0001, self._poll_max)
+
+    def close(self):
+        """The page belongs to whoever mapped it."""
+
+
+def _errno_name(exc):
+    return errno.errorcode.get(exc.errno, "EIO")

@@ -1,0 +1,620 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, datacenter.storage contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""``ObjectStorageApi``: accounts, containers and objects of one OpenIO SDS namespace.
+
+Method names and arguments follow ``oio.api.object_storage.ObjectStorageApi``
+(7.x) so that scripts written for the upstream client port over.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import random
+import time
+from contextlib import contextmanager
+from urllib.parse import unquote, urlsplit
+
+from .chunkio import ChunkReader, ECReader, MetachunkWriter, Source
+from .conf import load_namespace_conf, proxy_url
+from .exceptions import (
+    ClientException, Conflict, ContainerNotEmpty, EtagMismatch, FileNotFound, MissingData, MissingName,
+    NoSuchAccount, NoSuchContainer, NoSuchObject, NotFound, OioException, UnsatisfiableRange,
+)
+from .http import DEFAULT_READ_TIMEOUT, DEFAULT_WRITE_TIMEOUT, HttpClient, build_url
+from .ranges import obj_range_to_meta_chunk_range
+from .storage_method import storage_method
+from .utils import (
+    CHUNK_META_PREFIX, CONTENT_META_PREFIX, cid_from_name, container_meta_from_headers,
+    content_meta_from_headers, full_path, quote, request_id,
+)
+
+OIO_VERSION = "4.2"
+ACCOUNT_REFRESH = 3600.0
+RESOLVE_CACHE = 60.0
+RAWX_CONNECTION_TIMEOUT = 10.0
+RAWX_READ_TIMEOUT = 60.0
+BULK_MAX = 100
+
+
+@contextmanager
+def _account_errors(account):
+    try:
+        yield
+    except NoSuchAccount:
+        raise
+    except NotFound as exc:
+        raise NoSuchAccount(exc.http_status, exc.status, "Account %s: %s" % (account, exc.message)) from None
+
+
+@contextmanager
+def _container_errors(account, container):
+    try:
+        yield
+    except (NoSuchContainer, NoSuchObject):
+        raise
+    except NotFound as exc:
+        raise NoSuchContainer(exc.http_status, exc.status, "Container %s/%s: %s" % (account, container, exc.message)) from None
+
+
+@contextmanager
+def _object_errors(account, container, obj):
+    try:
+        yield
+    except (NoSuchContainer, NoSuchObject):
+        raise
+    except NotFound as exc:
+        if exc.status in (406, 431):
+            raise NoSuchContainer(exc.http_status, exc.status, "Container %s/%s: %s" % (account, container, exc.message)) from None
+        raise NoSuchObject(exc.http_status, exc.status, "Object %s/%s/%s: %s" % (account, container, obj, exc.message)) from None
+
+
+def _listing_entry(item, latest):
+    item = dict(item)
+    for old, new in (("chunk-method", "chunk_method"), ("mime-type", "mime_type")):
+        if old in item:
+            item[new] = item.pop(old)
+    item["is_latest"] = latest
+    return item
+
+
+class ObjectStorageApi:
+    """Client of one namespace: the proxy for metadata, the account service, the rawx for data.
+
+    ``endpoint`` (proxy URL) overrides the ``proxy=`` of the namespace
+    configuration; ``sds_conf`` names configuration files to read instead of
+    the standard ones. Keyword options: ``connection_timeout``,
+    ``read_timeout``, ``write_timeout``, ``deadline`` (a ``time.monotonic()``
+    value), ``perfdata`` (a dict that collects timings), ``headers`` (extra
+    request headers), ``autocreate`` (default True), ``account_url``,
+    ``busy_retries`` (retries on the proxy's 503, default 2).
+    """
+
+    def __init__(self, namespace, endpoint=None, sds_conf=None, account_url=None, autocreate=True,
+                 connection_timeout=2.0, read_timeout=DEFAULT_READ_TIMEOUT, write_timeout=DEFAULT_WRITE_TIMEOUT,
+                 deadline=None, perfdata=None, headers=None, busy_retries=2, **_kwargs):
+        self.namespace = namespace
+        if endpoint:
+            self.endpoint = endpoint if "://" in endpoint else "http://" + endpoint
+            self.conf = {}
+        else:
+            self.conf = load_namespace_conf(namespace, [sds_conf] if isinstance(sds_conf, str) else sds_conf)
+            self.endpoint = proxy_url(self.conf, namespace)
+        self.endpoint = self.endpoint.rstrip("/")
+        self.read_timeout = float(read_timeout)
+        self.write_timeout = float(write_timeout)
+        self.connection_timeout = float(connection_timeout)
+        self.deadline = deadline
+        self.perfdata = perfdata
+        self.extra_headers = dict(headers or {})
+        self.autocreate = autocreate
+        self.http = HttpClient(connection_timeout=connection_timeout, read_timeout=read_timeout, busy_retries=busy_retries)
+        self._account_url = account_url.rstrip("/") if account_url else None
+        self._account_url_fixed = bool(account_url)
+        self._account_url_time = 0.0
+        self._resolved = {}
+
+    # ------------------------------------------------------------------ plumbing
+
+    def _headers(self, reqid=None, headers=None, autocreate=None):
+        result = dict(self.extra_headers)
+        result["x-oio-req-id"] = reqid or request_id()
+        budget = self.read_timeout
+        if self.deadline is not None:
+            budget = min(budget, max(self.deadline - time.monotonic(), 0.001) * 0.99)
+        result["x-oio-timeout"] = str(int(budget * 1000000))
+        if self.autocreate if autocreate is None else autocreate:
+            result["x-oio-action-mode"] = "autocreate"
+        if self.perfdata is not None:
+            result["x-oio-perfdata"] = "enabled"
+        result.update(headers or {})
+        return result
+
+    def _proxy(self, method, service, action, params=None, json_body=None, headers=None, reqid=None, autocreate=None, **kwargs):
+        """One proxy request; returns ``(response, decoded body)``."""
+        url = build_url(self.endpoint, "/v3.0/%s/%s/%s" % (self.namespace, service, action), params)
+        resp, body = self.http.json(method, url, json_body=json_body, retry_busy=True,
+                                    headers=self._headers(reqid, headers, autocreate), **kwargs)
+        if self.perfdata is not None and resp.headers.get("x-oio-perfdata"):
+            for item in resp.headers["x-oio-perfdata"].split(","):
+                key, _, value = item.partition("=")
+                self.perfdata.setdefault("proxy", {})[key.strip()] = value.strip()
+        return resp, body
+
+    def _account(self, method, action, params=None, json_body=None):
+        if not self._account_url or (not self._account_url_fixed and time.monotonic() - self._account_url_time > ACCOUNT_REFRESH):
+            _, services = self._proxy("GET", "lb", "choose", {"type": "account", "size": 1})
+            self._account_url = "http://%s/v1.0" % services[0]["addr"]
+            self._account_url_time = time.monotonic()
+        url = build_url(self._account_url, "/account/" + action, params)
+        try:
+            return self.http.json(method, url, json_body=json_body, headers=self._headers(autocreate=False))
+        except OioException:
+            if not self._account_url_fixed:
+                self._account_url = None
+            raise
+
+    def _ref(self, account, container, **params):
+        params.update(acct=account, ref=container)
+        return params
+
+    def resolve_url(self, url):
+        """A chunk URL with a service ID in place of ``ip:port`` turned into a real address."""
+        parts = urlsplit(url)
+        if parts.port or not parts.hostname or parts.netloc.startswith("["):
+            return url
+        cached = self._resolved.get(parts.netloc)
+        if not cached or time.monotonic() - cached[1] > RESOLVE_CACHE:
+            _, body = self._proxy("GET", "conscience", "resolve", {"type": "rawx", "service_id": parts.netloc})
+            cached = (body["addr"], time.monotonic())
+            self._resolved[parts.netloc] = cached
+        return "%s://%s%s" % (parts.scheme or "http", cached[0], parts.path)
+
+    # ------------------------------------------------------------------ accounts
+
+    def account_create(self, account, **kwargs):
+        resp, _ = self._account("PUT", "create", {"id": account})
+        return resp.status == 201
+
+    def account_delete(self, account, **kwargs):
+        with _account_errors(account):
+            self._account("POST", "delete", {"id": account})
+
+    def account_list(self, **kwargs):
+        return self._account("GET", "list")[1]
+
+    def account_show(self, account, **kwargs):
+        with _account_errors(account):
+            return self._account("GET", "show", {"id": account})[1]
+
+    def account_get_properties(self, account, **kwargs):
+        info = self.account_show(account)
+        info["properties"] = info.pop("metadata", None) or {}
+        return info
+
+    def account_update(self, account, metadata, to_delete=None, **kwargs):
+        with _account_errors(account):
+            self._account("PUT", "update", {"id": account}, {"metadata": metadata, "to_delete": to_delete})
+
+    def account_set_properties(self, account, properties, **kwargs):
+        self.account_update(account, properties, None)
+
+    def account_del_properties(self, account, properties, **kwargs):
+        self.account_update(account, None, list(properties))
+
+    def account_flush(self, account, **kwargs):
+        with _account_errors(account):
+            self._account("POST", "flush", {"id": account})
+
+    def account_refresh(self, account=None, **kwargs):
+        accounts = [account] if account else self.account_list()
+        for name in accounts:
+            with _account_errors(name):
+                self._account("POST", "refresh", {"id": name})
+            for entry in self._container_listing_all(name):
+                self.container_refresh(name, entry[0])
+
+    # ------------------------------------------------------------------ containers
+
+    def container_create(self, account, container, properties=None, system=None, **kwargs):
+        """Create a container; True if created, False if it already existed."""
+        with _container_errors(account, container):
+            resp, _ = self._proxy("POST", "container", "create", self._ref(account, container),
+                                  {"properties": properties or {}, "system": system or {}})
+        return resp.status == 201
+
+    def container_create_many(self, account, containers, properties=None, **kwargs):
+        """Create several containers; returns ``[(name, created)]``."""
+        results = []
+        names = list(containers)
+        for start in range(0, len(names), BULK_MAX):
+            batch = names[start:start + BULK_MAX]
+            body = {"containers": [{"name": n, "properties": properties or {}, "system": {}} for n in batch]}
+            try:
+                _, answer = self._proxy("POST", "container", "create_many", {"acct": account}, body)
+            except NotFound:
+                results.extend((n, self.container_create(account, n, properties)) for n in batch)
+                continue
+            results.extend((item["name"], item["status"] == 201) for item in answer["containers"])
+        return results
+
+    def container_delete(self, account, container, force=False, **kwargs):
+        with _container_errors(account, container):
+            try:
+                self._proxy("POST", "container", "destroy", self._ref(account, container, force=1 if force else None))
+            except Conflict as exc:
+                raise ContainerNotEmpty(exc.http_status, exc.status, "Container %s/%s: %s" % (account, container, exc.message)) from None
+
+    def container_list(self, account, limit=None, marker=None, end_marker=None, prefix=None, delimiter=None, **kwargs):
+        """One page of ``[name, objects, bytes, is_prefix, mtime]`` entries of an account."""
+        with _account_errors(account):
+            _, body = self._account("GET", "containers", {"id": account, "limit": limit, "marker": marker,
+                                                          "end_marker": end_marker, "prefix": prefix, "delimiter": delimiter})
+        return body["listing"]
+
+    def _container_listing_all(self, account):
+        marker = None
+        while True:
+            page = self.container_list(account, marker=marker)
+            if not page:
+                return
+            yield from page
+            marker = page[-1][0]
+
+    def container_show(self, account, container, **kwargs):
+        """Container properties (``properties``) and system metadata (``system``, from headers)."""
+        with _container_errors(account, container):
+            resp, body = self._proxy("GET", "container", "show", self._ref(account, container))
+        body = body or {}
+        body.setdefault("system", container_meta_from_headers(resp.headers))
+        return body
+
+    def container_get_properties(self, account, container, properties=None, **kwargs):
+        with _container_errors(account, container):
+            _, body = self._proxy("POST", "container", "get_properties", self._ref(account, container), properties or [])
+        return body
+
+    def container_set_properties(self, account, container, properties=None, clear=False, system=None, **kwargs):
+        with _container_errors(account, container):
+            self._proxy("POST", "container", "set_properties", self._ref(account, container, flush=1 if clear else None),
+                        {"properties": properties or {}, "system": system or {}})
+
+    def container_del_properties(self, account, container, properties, **kwargs):
+        if not properties:
+            return
+        with _container_errors(account, container):
+            self._proxy("POST", "container", "del_properties", self._ref(account, container), list(properties))
+
+    def container_touch(self, account, container, **kwargs):
+        with _container_errors(account, container):
+            try:
+                self._proxy("POST", "container", "touch", self._ref(account, container))
+            except ClientException as exc:
+                if exc.http_status == 403:
+                    raise NotFound(404, exc.status, exc.message) from None
+                raise
+
+    def container_refresh(self, account, container, **kwargs):
+        self._account("POST", "container/reset", {"id": account}, {"name": container, "mtime": time.time()})
+        self.container_touch(account, container)
+
+    def container_flush(self, account, container, fast=False, **kwargs):
+        """Delete every object (all versions) of a container."""
+        if fast:
+            while True:
+                with _container_errors(account, container):
+                    resp, _ = self._proxy("POST", "container", "flush", self._ref(account, container))
+                if resp.headers.get("x-oio-truncated", "false").lower() != "true":
+                    return
+        while True:
+            listing = self.object_list(account, container, versions=True, limit=1000)
+            if not listing["objects"]:
+                return
+            for entry in listing["objects"]:
+                self.object_delete(account, container, entry["name"], version=entry["version"])
+
+    def container_purge(self, account, container, maxvers=None, **kwargs):
+        """Delete the versions beyond ``maxvers`` (default: the container's versioning policy)."""
+        if maxvers is None:
+            system = self.container_get_properties(account, container)["system"]
+            maxvers = system.get("sys.m2.policy.version")
+            if maxvers is None:
+                maxvers = self.http.json("GET", self.endpoint + "/v3.0/config")[1].get("meta2.max_versions", "1")
+        maxvers = int(maxvers)
+        if maxvers < 0:
+            return
+        maxvers = max(maxvers, 1)
+        seen = {}
+        for entry in self._object_listing_all(account, container, versions=True):
+            seen[entry["name"]] = seen.get(entry["name"], 0) + 1
+            if seen[entry["name"]] > maxvers:
+                self.object_delete(account, container, entry["name"], version=entry["version"])
+
+    # ------------------------------------------------------------------ objects: metadata
+
+    def object_list(self, account, container, limit=None, marker=None, delimiter=None, prefix=None, end_marker=None,
+                    properties=False, versions=False, deleted=False, **kwargs):
+        """One listing page: ``objects``, ``prefixes``, ``truncated``, ``next_marker`` and container metadata."""
+        params = self._ref(account, container, max=limit, marker=marker, end_marker=end_marker, prefix=prefix,
+                           delimiter=delimiter, properties=True if properties else None,
+                           all=1 if versions else None, deleted=1 if deleted else None)
+        with _container_errors(account, container):
+            resp, body = self._proxy("GET", "container", "list", params)
+        objects = body.get("objects", [])
+        latest = {}
+        for item in objects:
+            latest[item["name"]] = max(latest.get(item["name"], item["version"]), item["version"])
+        body["objects"] = [_listing_entry(o, not versions or o["version"] == latest[o["name"]]) for o in objects]
+        body["truncated"] = resp.headers.get("x-oio-list-truncated", "false").lower() == "true"
+        if "x-oio-list-marker" in resp.headers:
+            body["next_marker"] = unquote(resp.headers["x-oio-list-marker"])
+        return body
+
+    def _object_listing_all(self, account, container, **kwargs):
+        marker = None
+        while True:
+            page = self.object_list(account, container, marker=marker, **kwargs)
+            yield from page["objects"]
+            if not page["truncated"] or not page.get("next_marker"):
+                return
+            marker = page["next_marker"]
+
+    def object_locate(self, account, container, obj, version=None, properties=True, **kwargs):
+        """``(metadata, chunks)`` of an object version; ``metadata['properties']`` when asked."""
+        params = self._ref(account, container, path=obj, version=version, properties=bool(properties))
+        with _object_errors(account, container, obj):
+            resp, chunks = self._proxy("GET", "content", "locate", params)
+        meta, props = content_meta_from_headers(resp.headers)
+        if properties:
+            meta["properties"] = props
+        meta["container_id"] = cid_from_name(account, container)
+        meta["ns"] = self.namespace
+        return meta, chunks
+
+    def object_get_properties(self, account, container, obj, version=None, **kwargs):
+        """Object metadata with its ``properties``."""
+        with _object_errors(account, container, obj):
+            resp, body = self._proxy("POST", "content", "get_properties", self._ref(account, container, path=obj, version=version))
+        meta, _ = content_meta_from_headers(resp.headers)
+        meta["properties"] = (body or {}).get("properties", {})
+        return meta
+
+    object_show = object_get_properties
+
+    def object_set_properties(self, account, container, obj, properties, version=None, clear=False, **kwargs):
+        with _object_errors(account, container, obj):
+            self._proxy("POST", "content", "set_properties",
+                        self._ref(account, container, path=obj, version=version, flush=1 if clear else None),
+                        {"properties": properties or {}})
+
+    def object_del_properties(self, account, container, obj, properties, version=None, **kwargs):
+        with _object_errors(account, container, obj):
+            self._proxy("POST", "content", "del_properties", self._ref(account, container, path=obj, version=version), list(properties))
+
+    def object_delete(self, account, container, obj, version=None, **kwargs):
+        with _object_errors(account, container, obj):
+            self._proxy("POST", "content", "delete", self._ref(account, container, path=obj, version=version))
+
+    def object_delete_many(self, account, container, objs, **kwargs):
+        """Delete several objects; returns ``[(name, deleted)]``."""
+        results = []
+        names = list(objs)
+        for start in range(0, len(names), BULK_MAX):
+            batch = names[start:start + BULK_MAX]
+            try:
+                with _container_errors(account, container):
+                    _, body = self._proxy("POST", "content", "delete_many", self._ref(account, container),
+                                          {"contents": [{"name": n} for n in batch]})
+            except NoSuchContainer:
+                raise
+            except NotFound:
+                for name in batch:
+                    try:
+                        self.object_delete(account, container, name)
+                        results.append((name, True))
+                    except NoSuchObject:
+                        results.append((name, False))
+                continue
+            results.extend((item["name"], item["status"] == 204) for item in body["contents"])
+        return results
+
+    def object_touch(self, account, container, obj, version=None, **kwargs):
+        with _object_errors(account, container, obj):
+            self._proxy("POST", "content", "touch", self._ref(account, container, path=obj, version=version))
+
+    def object_drain(self, account, container, obj, version=None, **kwargs):
+        with _object_errors(account, container, obj):
+            self._proxy("POST", "content", "drain", self._ref(account, container, path=obj, version=version))
+
+    def object_head(self, account, container, obj, trust_level=0, version=None, **kwargs):
+        """Whether the object exists: 0 asks meta2, 2 also checks every chunk on its rawx."""
+        try:
+            if trust_level == 0:
+                self.object_get_properties(account, container, obj, version=version)
+                return True
+            if trust_level == 1:
+                raise NotImplementedError("trust_level=1 is not implemented (as upstream)")
+            _, chunks = self.object_locate(account, container, obj, version=version, properties=False)
+            for chunk in chunks:
+                self.http.request("HEAD", self.resolve_url(chunk.get("real_url") or chunk["url"]))
+            return True
+        except (NotFound, NoSuchObject, NoSuchContainer):
+            return False
+
+    # ------------------------------------------------------------------ objects: data
+
+    def _prepare(self, account, container, obj, policy, position, version=None, content_id=None, reqid=None):
+        params = self._ref(account, container, path=obj, version=version, content=content_id)
+        body = {"size": 1, "position": position}
+        if policy:
+            body["policy"] = policy
+        try:
+            resp, answer = self._proxy("POST", "content", "prepare2", params, body, reqid=reqid)
+            chunks, hints = answer["chunks"], answer.get("properties") or {}
+        except NotFound as exc:
+            if "handler" not in (exc.message or "").lower():
+                raise
+            resp, chunks = self._proxy("POST", "content", "prepare", params, body, reqid=reqid)
+            hints = {}
+        meta, _ = content_meta_from_headers(resp.headers)
+        meta["chunk_size"] = int(resp.headers["x-oio-ns-chunk-size"])
+        for chunk in chunks:
+            chunk["real_url"] = self.resolve_url(chunk.get("real_url") or chunk["url"])
+        return meta, chunks, hints
+
+    def _delete_chunks(self, chunks, cid, reqid):
+        for chunk in chunks:
+            try:
+                self.http.request("DELETE", chunk["real_url"], headers={CHUNK_META_PREFIX + "container-id": cid, "x-oio-req-id": reqid})
+            except OioException:
+                pass
+
+    def object_create(self, account, container, file_or_path=None, data=None, etag=None, obj_name=None,
+                      mime_type=None, metadata=None, policy=None, append=False, properties=None, **kwargs):
+        """Upload an object; returns ``(chunks, size, md5hex)``."""
+        return self.object_create_ext(account, container, file_or_path=file_or_path, data=data, etag=etag,
+                                      obj_name=obj_name, mime_type=mime_type, metadata=metadata, policy=policy,
+                                      append=append, properties=properties, **kwargs)[:3]
+
+    def object_create_ext(self, account, container, file_or_path=None, data=None, etag=None, obj_name=None,
+                          mime_type=None, metadata=None, policy=None, append=False, properties=None,
+                          change_policy=False, version=None, container_properties=None, **kwargs):
+        """Upload an object; returns ``(chunks, size, md5hex, metadata)``."""
+        if data is None and file_or_path is None:
+            raise MissingData("object %s/%s/%s: no data and no file to upload" % (account, container, obj_name))
+        to_close = None
+        if data is None:
+            if isinstance(file_or_path, (str, os.PathLike)):
+                try:
+                    to_close = data = open(file_or_path, "rb")
+                except OSError as exc:
+                    raise FileNotFound("cannot open %s: %s" % (file_or_path, exc)) from None
+                obj_name = obj_name or os.path.basename(str(file_or_path))
+            else:
+                data = file_or_path
+                obj_name = obj_name or os.path.basename(getattr(file_or_path, "name", "") or "")
+        if not obj_name:
+            raise MissingName("no object name given for an upload to %s/%s" % (account, container))
+        properties = dict(properties or metadata or {})
+        try:
+            with _object_errors(account, container, obj_name):
+                return self._upload(account, container, obj_name, Source(data), etag, mime_type, policy, append,
+                                    properties, change_policy, version, container_properties)
+        finally:
+            if to_close is not None:
+                to_close.close()
+
+    def _upload(self, account, container, obj, source, etag, mime_type, policy, append, properties, change_policy, version, container_properties):
+        reqid = request_id("create-")
+        cid = cid_from_name(account, container)
+        meta, chunks, hints = self._prepare(account, container, obj, policy, 0, version=version, reqid=reqid)
+        method = storage_method(meta["chunk_method"])
+        base_headers = {
+            CHUNK_META_PREFIX + "content-id": meta["id"],
+            CHUNK_META_PREFIX + "content-version": meta["version"],
+            CHUNK_META_PREFIX + "content-path": quote(obj),
+            CHUNK_META_PREFIX + "content-chunk-method": meta["chunk_method"],
+            CHUNK_META_PREFIX + "content-storage-policy": meta["policy"],
+            CHUNK_META_PREFIX + "container-id": cid,
+            CHUNK_META_PREFIX + "oio-version": OIO_VERSION,
+            CHUNK_META_PREFIX + "full-path": full_path(account, container, obj, meta["version"], meta["id"]),
+            "x-oio-req-id": reqid,
+        }
+        options = {"connection_timeout": RAWX_CONNECTION_TIMEOUT, "write_timeout": self.write_timeout}
+        capacity = method.metachunk_size(meta["chunk_size"])
+        object_md5, total, uploaded, stored = hashlib.md5(), 0, [], []
+        position = 0
+        try:
+            while True:
+                for chunk in chunks:
+                    sub = chunk["pos"].partition(".")[2]
+                    chunk["pos"] = "%d.%s" % (position, sub) if method.ec else str(position)
+                writer = MetachunkWriter(method, chunks, base_headers, options)
+                try:
+                    size, _, entries = writer.write(source, capacity, object_md5)
+                finally:
+                    stored.extend(writer.stored)
+                uploaded.extend(entries)
+                total += size
+                if size < capacity or source.at_eof():
+                    break
+                position += 1
+                _, chunks, more_hints = self._prepare(account, container, obj, policy or meta["policy"], position,
+                                                      version=meta["version"], content_id=meta["id"], reqid=reqid)
+                hints.update(more_hints)
+            md5hex = object_md5.hexdigest()
+            if etag and etag.lower() != md5hex:
+                raise EtagMismatch("object %s/%s/%s: etag %s differs from the MD5 %s of the data" % (account, container, obj, etag, md5hex))
+            headers = {
+                CONTENT_META_PREFIX + "length": str(total),
+                CONTENT_META_PREFIX + "hash": md5hex,
+                CONTENT_META_PREFIX + "id": meta["id"],
+                CONTENT_META_PREFIX + "policy": meta["policy"],
+                CONTENT_META_PREFIX + "version": meta["version"],
+                CONTENT_META_PREFIX + "chunk-method": meta["chunk_method"],
+            }
+            if mime_type:
+                headers[CONTENT_META_PREFIX + "mime-type"] = mime_type
+            body = {"chunks": uploaded, "properties": dict(hints, **properties), "container_properties": container_properties}
+            params = self._ref(account, container, path=obj, append=1 if append else None, change_policy=1 if change_policy else None)
+            self._proxy("POST", "content", "create", params, body, headers=headers, reqid=reqid)
+        except BaseException:
+            self._delete_chunks(stored, cid, reqid)
+            raise
+        meta.update(container_id=cid, content_path=obj, ns=self.namespace, etag=md5hex, properties=properties,
+                    full_path=base_headers[CHUNK_META_PREFIX + "full-path"], mime_type=mime_type or meta.get("mime_type"),
+                    size=total, length=total, hash=md5hex)
+        return uploaded, total, md5hex, meta
+
+    def _metachunks(self, chunks):
+        """``[(position, size, ordered chunks)]`` from a locate answer."""
+        groups = {}
+        for chunk in chunks:
+            position = int(chunk["pos"].split(".")[0])
+            chunk["real_url"] = self.resolve_url(chunk.get("real_url") or chunk["url"])
+            groups.setdefault(position, []).append(chunk)
+        result = []
+        for position in sorted(groups):
+            group = groups[position]
+            by_hash = {}
+            for chunk in group:
+                by_hash.setdefault((chunk.get("hash") or "").upper(), []).append(chunk)
+            group = max(by_hash.values(), key=len)
+            group.sort(key=lambda c: int(c.get("score") or 0) + random.randint(0, 9) if c.get("score") else -1, reverse=True)
+            result.append((position, int(group[0]["size"]), group))
+        return result
+
+    def object_fetch(self, account, container, obj, version=None, ranges=None, **kwargs):
+        """``(metadata, iterator of bytes)`` of an object; ``ranges`` = [(start, end), ...] inclusive."""
+        meta, chunks = self.object_locate(account, container, obj, version=version)
+        method = storage_method(meta["chunk_method"])
+        metachunks = self._metachunks(chunks)
+        if [p for p, _, _ in metachunks] != list(range(len(metachunks))):
+            raise UnsatisfiableRange(500, 425, "object %s/%s/%s: metachunks %s are not contiguous" % (
+                account, container, obj, [p for p, _, _ in metachunks]))
+        sizes = [size for _, size, _ in metachunks]
+        if ranges:
+            plans = [obj_range_to_meta_chunk_range(start, end, sizes) for start, end in ranges]
+        else:
+            plans = [{pos: (0, size - 1) for pos, size in enumerate(sizes)}]
+        headers = {"x-oio-req-id": request_id("fetch-")}
+        what = "object %s/%s/%s" % (account, container, obj)
+
+        def stream():
+            for plan in plans:
+                for pos in sorted(plan):
+                    start, end = plan[pos]
+                    _, size, group = metachunks[pos]
+                    label = "%s metachunk %d" % (what, pos)
+                    if method.ec:
+                        reader = ECReader(self.http, method, group, start, end, size, headers, RAWX_READ_TIMEOUT, label)
+                    else:
+                        reader = ChunkReader(self.http, group, start, end, size, headers, RAWX_READ_TIMEOUT, label)
+                    yield from reader
+        return meta, stream()
+
+    def object_truncate(self, account, container, obj, version=None, size=None, **kwargs):
+        """Truncate an object to ``size`` bytes (a metachunk boundary)."""
+        with _object_errors(account, container, obj):
+            self._proxy("POST", "content", "truncate", self._ref(account, container, path=obj, version=version, size=size))

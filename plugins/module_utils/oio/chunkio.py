@@ -1,0 +1,409 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, datacenter.storage contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Chunk data paths: parallel metachunk writers (replicated and EC) and failover readers."""
+
+from __future__ import annotations
+
+import hashlib
+import queue
+import threading
+
+from .exceptions import (
+    ClientException, Conflict, CorruptedChunk, ECError, NotFound, OioException, OioNetworkException,
+    ServiceBusy, ServiceUnavailable, SourceReadError, UnrecoverableContent,
+)
+from .http import ChunkedPut
+from .ranges import meta_chunk_range_to_segment_range
+from .utils import CHUNK_META_PREFIX
+
+WRITE_BUFFER_SIZE = 262144
+READ_BUFFER_SIZE = 262144
+QUEUE_DEPTH = 10
+VERIFIED_READ_LIMIT = 16 * 1048576
+_END = object()
+
+
+class Source:
+    """Uniform ``read(n)`` over bytes, str, a file object or an iterable of bytes."""
+
+    def __init__(self, data):
+        self._buffer = b""
+        self._eof = False
+        self._file = None
+        self._iter = None
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+        if isinstance(data, (bytes, bytearray, memoryview)):
+            self._buffer = bytes(data)
+            self._eof = True
+        elif hasattr(data, "read"):
+            self._file = data
+        else:
+            self._iter = iter(data)
+
+    def _pull(self):
+        try:
+            if self._file is not None:
+                piece = self._file.read(WRITE_BUFFER_SIZE)
+                piece = piece.encode("utf-8") if isinstance(piece, str) else piece
+                if not piece:
+                    self._eof = True
+                return piece or b""
+            piece = next(self._iter)
+            return piece.encode("utf-8") if isinstance(piece, str) else bytes(piece)
+        except StopIteration:
+            self._eof = True
+            return b""
+        except (OSError, ValueError) as exc:
+            raise SourceReadError("cannot read the data to upload: %s" % exc) from None
+
+    def read(self, size):
+        """Up to ``size`` bytes; fewer only at the end of the source."""
+        parts, have = [], 0
+        if self._buffer:
+            parts.append(self._buffer[:size])
+            have = len(parts[0])
+            self._buffer = self._buffer[size:]
+        while have < size and not self._eof:
+            piece = self._pull()
+            if len(piece) > size - have:
+                self._buffer = piece[size - have:]
+                piece = piece[:size - have]
+            parts.append(piece)
+            have += len(piece)
+        return parts[0] if len(parts) == 1 else b"".join(parts)
+
+    def at_eof(self):
+        """True when no byte is left (reads ahead one piece if needed)."""
+        while not self._buffer and not self._eof:
+            self._buffer = self._pull()
+        return not self._buffer
+
+
+class ChunkWriter(threading.Thread):
+    """Streams one chunk to one rawx from a bounded queue, in its own thread."""
+
+    def __init__(self, chunk, headers, connection_timeout, write_timeout, trailers=()):
+        super().__init__(daemon=True)
+        self.chunk = chunk
+        self.put = ChunkedPut(chunk["real_url"], headers, connection_timeout, write_timeout, trailers)
+        self.queue = queue.Queue(QUEUE_DEPTH)
+        self.md5 = hashlib.md5()
+        self.size = 0
+        self.error = None
+        self.failed = threading.Event()
+        self.closed = False
+
+    def _fail(self, error):
+        self.error = error
+        self.failed.set()
+        self.put.abort()
+
+    def run(self):
+        try:
+            self.put.open()
+        except OioException as exc:
+            self._fail(exc)
+        while True:
+            item = self.queue.get()
+            if isinstance(item, tuple) and item[0] is _END:
+                break
+            if self.error is None:
+                try:
+                    self.put.send(item)
+                    self.md5.update(item)
+                    self.size += len(item)
+                except OioException as exc:
+                    self._fail(exc)
+        if self.error is None:
+            self._finish(item[1])
+
+    def _finish(self, trailers):
+        local_hash = self.md5.hexdigest()
+        if self.put.trailers:
+            trailers = dict(trailers, **{CHUNK_META_PREFIX + "chunk-hash": local_hash})
+        try:
+            status, headers, body = self.put.finish(trailers)
+        except OioException as exc:
+            self._fail(exc)
+            return
+        if status != 201:
+            message = body.decode("utf-8", "replace").strip() or "HTTP %d" % status
+            self._fail((Conflict if status == 409 else ClientException)(status, None, "%s: %s" % (self.put.url, message)))
+            return
+        remote_hash = headers.get(CHUNK_META_PREFIX + "chunk-hash", local_hash)
+        remote_size = headers.get(CHUNK_META_PREFIX + "chunk-size", str(self.size))
+        if remote_hash.lower() != local_hash or remote_size != str(self.size):
+            self._fail(CorruptedChunk("%s: rawx stored %s/%s bytes, sent %s/%d" % (self.put.url, remote_hash, remote_size, local_hash, self.size)))
+
+    def feed(self, data):
+        if not self.failed.is_set():
+            self.queue.put(data)
+
+    def close(self, trailers=None):
+        if not self.closed:
+            self.closed = True
+            self.queue.put((_END, trailers or {}))
+
+
+def _start_writers(chunks, base_headers, options, trailers=()):
+    writers = []
+    for chunk in chunks:
+        headers = dict(base_headers)
+        headers[CHUNK_META_PREFIX + "chunk-pos"] = chunk["pos"]
+        headers[CHUNK_META_PREFIX + "chunk-id"] = chunk["real_url"].rsplit("/", 1)[-1]
+        writers.append(ChunkWriter(chunk, headers, options["connection_timeout"], options["write_timeout"], trailers))
+    for writer in writers:
+        writer.start()
+    return writers
+
+
+def _check_quorum(writers, quorum, final):
+    alive = [w for w in writers if not w.failed.is_set()]
+    if len(alive) >= quorum:
+        return alive
+    for writer in writers:
+        writer.close()
+    errors = [w.error for w in writers if w.error is not None]
+    if any(isinstance(e, Conflict) for e in errors):
+        raise Conflict(409, None, "chunk already exists: %s" % "; ".join(str(e) for e in errors))
+    raise ServiceBusy(503, None, "RAWX write failure, quorum not reached (%d/%d)%s: %s" % (
+        len(alive), quorum, "" if final else " during the upload", "; ".join(str(e) for e in errors)))
+
+
+class MetachunkWriter:
+    """Writes one metachunk from a ``Source`` to its chunks, in parallel, up to ``capacity`` bytes.
+
+    ``write()`` returns ``(size, md5hex, chunk entries for content/create)`` or
+    raises when fewer than ``method.quorum`` chunks were stored; the chunks
+    that were stored are in ``stored`` either way (for cleanup).
+    """
+
+    def __init__(self, method, chunks, base_headers, options):
+        self.method = method
+        self.chunks = chunks
+        self.base_headers = base_headers
+        self.options = options
+        self.stored = []
+
+    def write(self, source, capacity, object_md5):
+        if self.method.ec:
+            return self._write_ec(source, capacity, object_md5)
+        return self._write_plain(source, capacity, object_md5)
+
+    def _collect(self, writers, size, md5hex):
+        for writer in writers:
+            writer.join()
+        for writer in writers:
+            if not writer.failed.is_set():
+                self.stored.append(writer.chunk)
+        alive = _check_quorum(writers, self.method.quorum, True)
+        return size, md5hex, [{"url": w.chunk["url"], "pos": w.chunk["pos"], "size": size, "hash": md5hex} for w in alive]
+
+    def _write_plain(self, source, capacity, object_md5):
+        writers = _start_writers(self.chunks, self.base_headers, self.options)
+        md5, size = hashlib.md5(), 0
+        try:
+            while size < capacity:
+                data = source.read(min(WRITE_BUFFER_SIZE, capacity - size))
+                if not data:
+                    break
+                md5.update(data)
+                object_md5.update(data)
+                size += len(data)
+                _check_quorum(writers, self.method.quorum, False)
+                for writer in writers:
+                    writer.feed(data)
+        except BaseException:
+            for writer in writers:
+                writer.close()
+                writer.put.abort()
+            raise
+        for writer in writers:
+            writer.close()
+        return self._collect(writers, size, md5.hexdigest())
+
+    def _write_ec(self, source, capacity, object_md5):
+        method = self.method
+        trailers = [CHUNK_META_PREFIX + name for name in ("metachunk-size", "metachunk-hash", "chunk-hash")]
+        writers = _start_writers(self.chunks, self.base_headers, self.options, trailers)
+        md5, size = hashlib.md5(), 0
+        try:
+            while size < capacity:
+                segment = source.read(min(method.segment_size, capacity - size))
+                if not segment:
+                    break
+                md5.update(segment)
+                object_md5.update(segment)
+                size += len(segment)
+                try:
+                    fragments = method.driver.encode(segment)
+                except Exception as exc:
+                    raise ECError("EC encode failed: %s" % exc) from None
+                _check_quorum(writers, method.quorum, False)
+                for writer in writers:
+                    writer.feed(fragments[int(writer.chunk["pos"].split(".")[1])])
+        except BaseException:
+            for writer in writers:
+                writer.close()
+                writer.put.abort()
+            raise
+        md5hex = md5.hexdigest()
+        for writer in writers:
+            writer.close({CHUNK_META_PREFIX + "metachunk-size": size, CHUNK_META_PREFIX + "metachunk-hash": md5hex})
+        return self._collect(writers, size, md5hex)
+
+
+def _read_errors_exception(errors, what):
+    if errors and all(isinstance(e, (NotFound, CorruptedChunk)) for e in errors):
+        return UnrecoverableContent("%s: no readable copy: %s" % (what, "; ".join(str(e) for e in errors)))
+    return ServiceUnavailable("%s: not enough valid sources to read: %s" % (what, "; ".join(str(e) for e in errors)))
+
+
+class RangeSource:
+    """One rawx chunk read from ``start`` to ``end`` (inclusive) with exact-size reads."""
+
+    def __init__(self, http, url, start, end, headers, read_timeout):
+        self.url = url
+        headers = dict(headers)
+        headers["Range"] = "bytes=%d-%d" % (start, end)
+        self.resp = http.request("GET", url, headers=headers, stream=True, read_timeout=read_timeout)
+
+    def read_exact(self, size):
+        parts, have = [], 0
+        try:
+            while have < size:
+                piece = self.resp.read(size - have)
+                if not piece:
+                    break
+                parts.append(piece)
+                have += len(piece)
+        except Exception as exc:
+            self.close()
+            raise OioNetworkException("GET %s: %s" % (self.url, exc)) from None
+        if have < size:
+            self.close()
+            raise OioNetworkException("GET %s: stream ended %d bytes early" % (self.url, size - have))
+        return b"".join(parts)
+
+    def close(self):
+        self.resp.release_conn()
+
+
+class ChunkReader:
+    """Reads ``[start, end]`` of one replicated metachunk, failing over between replicas.
+
+    A whole chunk (up to 16 MiB) is checked against its MD5 before any byte
+    is returned, so a corrupted replica is skipped; ranges stream and resume
+    on the next replica at the byte where the stream broke.
+    """
+
+    def __init__(self, http, chunks, start, end, size, headers, read_timeout, what):
+        self.http = http
+        self.chunks = chunks
+        self.start, self.end, self.size = start, end, size
+        self.headers = headers
+        self.read_timeout = read_timeout
+        self.what = what
+
+    def __iter__(self):
+        if self.end < self.start:
+            return
+        verify = self.start == 0 and self.end == self.size - 1 and self.size <= VERIFIED_READ_LIMIT
+        delivered, errors = 0, []
+        for chunk in self.chunks:
+            try:
+                if verify:
+                    data = self._read_verified(chunk)
+                    yield data
+                    return
+                source = RangeSource(self.http, chunk["real_url"], self.start + delivered, self.end, self.headers, self.read_timeout)
+                try:
+                    while delivered < self.end - self.start + 1:
+                        data = source.read_exact(min(READ_BUFFER_SIZE, self.end - self.start + 1 - delivered))
+                        delivered += len(data)
+                        yield data
+                finally:
+                    source.close()
+                return
+            except (OioException, ClientException) as exc:
+                errors.append(exc)
+        raise _read_errors_exception(errors, self.what)
+
+    def _read_verified(self, chunk):
+        source = RangeSource(self.http, chunk["real_url"], 0, self.size - 1, self.headers, self.read_timeout)
+        try:
+            data = source.read_exact(self.size)
+        finally:
+            source.close()
+        digest = hashlib.md5(data).hexdigest()
+        if chunk.get("hash") and digest.upper() != chunk["hash"].upper():
+            raise CorruptedChunk("%s: MD5 %s differs from the recorded %s" % (chunk["real_url"], digest.upper(), chunk["hash"].upper()))
+        return data
+
+
+class ECReader:
+    """Decodes ``[start, end]`` of one EC metachunk from any K of its fragment-chunks."""
+
+    def __init__(self, http, method, chunks, start, end, size, headers, read_timeout, what):
+        self.http = http
+        self.method = method
+        self.chunks = sorted(chunks, key=lambda c: int(c["pos"].split(".")[1]))
+        self.start, self.end, self.size = start, end, size
+        self.headers = headers
+        self.read_timeout = read_timeout
+        self.what = what
+
+    def _fragment_size(self, segment_index):
+        segment_len = min(self.method.segment_size, self.size - segment_index * self.method.segment_size)
+        if segment_len == self.method.segment_size:
+            return self.method.fragment_size
+        return self.method.driver.get_segment_info(segment_len, segment_len)["fragment_size"]
+
+    def __iter__(self):
+        if self.end < self.start or self.size == 0:
+            return
+        seg_size = self.method.segment_size
+        seg_start, _ = meta_chunk_range_to_segment_range(self.start, self.end, seg_size)
+        first, last = seg_start // seg_size, self.end // seg_size
+        frag_start = first * self.method.fragment_size
+        frag_end = frag_start + sum(self._fragment_size(j) for j in range(first, last + 1)) - 1
+        pending = list(self.chunks)
+        errors, sources = [], []
+
+        def open_one(offset):
+            while pending:
+                chunk = pending.pop(0)
+                try:
+                    return RangeSource(self.http, chunk["real_url"], offset, frag_end, self.headers, self.read_timeout)
+                except (OioException, ClientException) as exc:
+                    errors.append(exc)
+            raise ServiceUnavailable("%s: not enough valid sources to read (%d/%d): %s" % (
+                self.what, len(sources), self.method.k, "; ".join(str(e) for e in errors)))
+
+        try:
+            while len(sources) < self.method.k:
+                sources.append(open_one(frag_start))
+            done = 0
+            for index in range(first, last + 1):
+                frag_len = self._fragment_size(index)
+                fragments = []
+                for slot in range(len(sources)):
+                    while True:
+                        try:
+                            fragments.append(sources[slot].read_exact(frag_len))
+                            break
+                        except OioException as exc:
+                            errors.append(exc)
+                            sources[slot] = open_one(frag_start + done)
+                done += frag_len
+                try:
+                    segment = self.method.driver.decode(fragments)
+                except Exception as exc:
+                    raise ECError("%s: EC decode failed: %s" % (self.what, exc)) from None
+                offset = index * seg_size
+                yield segment[max(self.start - offset, 0):self.end - offset + 1]
+        finally:
+            for source in sources:
+                source.close()

@@ -1,0 +1,126 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, datacenter.storage contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Chunk methods (``plain/nb_copy=3``, ``ec/algo=...,k=6,m=3``) and what they imply."""
+
+from __future__ import annotations
+
+from .exceptions import InvalidStorageMethod
+
+EC_SEGMENT_SIZE = 1048576
+
+
+def parse_chunk_method(chunk_method):
+    """Split ``type/k1=v1,k2`` into (type, {k1: v1, k2: '1'})."""
+    if not chunk_method or not isinstance(chunk_method, str):
+        raise InvalidStorageMethod("invalid chunk method %r" % (chunk_method,))
+    kind, _, rest = chunk_method.partition("/")
+    params = {}
+    for item in rest.split(","):
+        item = item.strip()
+        if not item:
+            continue
+        key, sep, value = item.partition("=")
+        params[key.strip()] = value.strip() if sep else "1"
+    return kind.strip(), params
+
+
+def _int_param(chunk_method, params, name, default=None):
+    value = params.get(name, default)
+    try:
+        value = int(value)
+    except (TypeError, ValueError):
+        raise InvalidStorageMethod("chunk method %r: %s=%r is not an integer" % (chunk_method, name, value)) from None
+    if value < 0:
+        raise InvalidStorageMethod("chunk method %r: %s must not be negative" % (chunk_method, name))
+    return value
+
+
+class ReplicatedStorageMethod:
+    """``plain/nb_copy=N``: N identical chunks per metachunk."""
+
+    ec = False
+
+    def __init__(self, chunk_method, nb_copy):
+        if nb_copy < 1:
+            raise InvalidStorageMethod("chunk method %r: nb_copy must be at least 1" % chunk_method)
+        self.chunk_method = chunk_method
+        self.nb_copy = nb_copy
+
+    @property
+    def quorum(self):
+        return (self.nb_copy + 1) // 2
+
+    @property
+    def expected_chunks(self):
+        return self.nb_copy
+
+    @property
+    def min_chunks_to_read(self):
+        return 1
+
+    def metachunk_size(self, chunk_size):
+        return chunk_size
+
+
+class ECStorageMethod:
+    """``ec/algo=A,k=K,m=M``: K data and M parity fragment-chunks per metachunk."""
+
+    ec = True
+
+    def __init__(self, chunk_method, algo, k, m):
+        if k < 1:
+            raise InvalidStorageMethod("chunk method %r: k must be at least 1" % chunk_method)
+        self.chunk_method = chunk_method
+        self.algo = algo
+        self.k = k
+        self.m = m
+        self.segment_size = EC_SEGMENT_SIZE
+        self._driver = None
+
+    @property
+    def driver(self):
+        """The pyeclib driver, built on first use."""
+        if self._driver is None:
+            from pyeclib.ec_iface import ECDriver
+            try:
+                self._driver = ECDriver(k=self.k, m=self.m, ec_type=self.algo)
+            except Exception as exc:
+                raise InvalidStorageMethod("chunk method %r: pyeclib refused it: %s" % (self.chunk_method, exc)) from None
+        return self._driver
+
+    @property
+    def quorum(self):
+        return self.k + self.driver.min_parity_fragments_needed()
+
+    @property
+    def expected_chunks(self):
+        return self.k + self.m
+
+    @property
+    def min_chunks_to_read(self):
+        return self.k
+
+    @property
+    def fragment_size(self):
+        """Bytes of one fragment of a full segment, EC header included."""
+        return self.driver.get_segment_info(self.segment_size, self.segment_size)["fragment_size"]
+
+    def metachunk_size(self, chunk_size):
+        """``K * chunk_size``, rounded down to whole segments when above one segment."""
+        size = self.k * chunk_size
+        if size > self.segment_size:
+            size -= size % self.segment_size
+        return size
+
+
+def storage_method(chunk_method):
+    """The storage method object of a chunk method string."""
+    kind, params = parse_chunk_method(chunk_method)
+    if kind == "plain":
+        return ReplicatedStorageMethod(chunk_method, _int_param(chunk_method, params, "nb_copy", 1))
+    if kind == "ec":
+        if "algo" not in params:
+            raise InvalidStorageMethod("chunk method %r: algo is missing" % chunk_method)
+        return ECStorageMethod(chunk_method, params["algo"], _int_param(chunk_method, params, "k"), _int_param(chunk_method, params, "m"))
+    raise InvalidStorageMethod("chunk method %r: type %r is not supported" % (chunk_method, kind))

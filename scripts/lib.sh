@@ -34,7 +34,10 @@ sync_test_copy() {
   mkdir -p "$TEST_COPY"
   (cd "$REPO" && git ls-files -z -co --exclude-standard | tar --null -T - --ignore-failed-read -cf - 2>/dev/null) \
     | tar -xf - -C "$TEST_COPY"
-  [ -f "$REPO/tests/integration/integration_config.yml" ] && cp "$REPO/tests/integration/integration_config.yml" "$TEST_COPY/tests/integration/"
+  if [ -f "$REPO/tests/integration/integration_config.yml" ]; then
+    mkdir -p "$TEST_COPY/tests/integration"
+    cp "$REPO/tests/integration/integration_config.yml" "$TEST_COPY/tests/integration/"
+  fi
   return 0
 }
 

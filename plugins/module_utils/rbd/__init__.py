@@ -1,0 +1,8 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, datacenter.storage contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Ceph RADOS and RBD through librados/librbd with cffi in ABI mode (no compiler needed).
+
+``rados`` and ``rbd`` follow the API of the Python modules Ceph ships, so code
+written for those runs on these.
+"""

@@ -5,11 +5,11 @@
 
 from __future__ import annotations
 
-from .client import Client, Monitor, Node, Transaction
+from .client import Batch, Client, Monitor, Node, Transaction
 from .connection import RingConnection, UnixSocketConnection, XenBusConnection
 from .errors import XenStoreError
 from .router import WatchEvent
-from .wire import Perm
+from .wire import PAYLOAD_MAX, Perm, check_path
 
-__all__ = ["Client", "Monitor", "Node", "Perm", "RingConnection", "Transaction", "UnixSocketConnection",
-           "WatchEvent", "XenBusConnection", "XenStoreError"]
+__all__ = ["PAYLOAD_MAX", "Batch", "Client", "Monitor", "Node", "Perm", "RingConnection", "Transaction", "UnixSocketConnection",
+           "WatchEvent", "XenBusConnection", "XenStoreError", "check_path"]

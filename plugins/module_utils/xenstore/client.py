@@ -28,6 +28,52 @@ def _value(value):
     raise XenStoreError("EINVAL", detail="value must be str or bytes, not %s" % type(value).__name__)
 
 
+def _request(op, path, extra=b""):
+    """``(op, payload, path)`` for a request about one node; the path is validated."""
+    return op, check_path(path) + b"\0" + extra, path
+
+
+def _set_perms_request(path, perms):
+    entries = [str(Perm.parse(p)) for p in perms]
+    if not entries:
+        raise XenStoreError("EINVAL", "SET_PERMS", path, "at least the owner entry is needed")
+    return _request(Op.SET_PERMS, path, join(*entries))
+
+
+def _raise_first(results):
+    for result in results:
+        if isinstance(result, XenStoreError):
+            raise result
+
+
+class Batch:
+    """Changes queued with write/mkdir/rm/set_perms, sent pipelined by :meth:`run`."""
+
+    def __init__(self, operations):
+        self._operations = operations
+        self._requests = []
+
+    def write(self, path, value):
+        self._requests.append(_request(Op.WRITE, path, _value(value)))
+
+    def mkdir(self, path):
+        self._requests.append(_request(Op.MKDIR, path))
+
+    def rm(self, path):
+        self._requests.append(_request(Op.RM, path))
+
+    def set_perms(self, path, perms):
+        self._requests.append(_set_perms_request(path, perms))
+
+    def __len__(self):
+        return len(self._requests)
+
+    def run(self):
+        """Send everything queued, in order; raise the first error after all replies are in."""
+        requests, self._requests = self._requests, []
+        _raise_first(self._operations._pipeline(requests))
+
+
 class _Operations:
     """Node operations, shared by :class:`Client` and :class:`Transaction`."""
 
@@ -46,6 +92,7 @@ class _Operations:
         return packet.payload
 
     def _call(self, op, payload, path=None):
+        """Send one request and return its reply payload (raising its error)."""
         result = self._result(self._send(op, payload, path), op, path)
         if isinstance(result, XenStoreError):
             raise result
@@ -74,12 +121,11 @@ class _Operations:
 
     def read(self, path):
         """The value of ``path`` (bytes)."""
-        return self._call(Op.READ, check_path(path) + b"\0", path)
+        return self._call(*_request(Op.READ, path))
 
     def read_many(self, paths, default=_RAISE):
         """The values of many paths in one pipelined exchange; ``default`` for missing nodes."""
-        paths = list(paths)
-        results = self._pipeline((Op.READ, check_path(p) + b"\0", p) for p in paths)
+        results = self._pipeline([_request(Op.READ, p) for p in paths])
         values = []
         for result in results:
             if isinstance(result, XenStoreError):
@@ -101,7 +147,7 @@ class _Operations:
     def ls(self, path):
         """The names of the children of ``path`` (DIRECTORY_PART when over 4096 bytes)."""
         try:
-            return split(self._call(Op.DIRECTORY, check_path(path) + b"\0", path))
+            return split(self._call(*_request(Op.DIRECTORY, path)))
         except XenStoreError as exc:
             if exc.name != "E2BIG":
                 raise
@@ -126,7 +172,19 @@ class _Operations:
 
     def get_perms(self, path):
         """The permissions of ``path`` as a list of :class:`Perm` (owner first)."""
-        return [Perm.parse(p) for p in split(self._call(Op.GET_PERMS, check_path(path) + b"\0", path))]
+        return [Perm.parse(p) for p in split(self._call(*_request(Op.GET_PERMS, path)))]
+
+    def stat_many(self, paths):
+        """For each path, ``(value, perms)`` or None if it does not exist; one pipelined exchange."""
+        results = self._pipeline([r for p in paths for r in (_request(Op.READ, p), _request(Op.GET_PERMS, p))])
+        states = []
+        for value, perms in zip(results[::2], results[1::2]):
+            for result in (value, perms):
+                if isinstance(result, XenStoreError) and result.name != "ENOENT":
+                    raise result
+            missing = isinstance(value, XenStoreError) or isinstance(perms, XenStoreError)
+            states.append(None if missing else (value, [Perm.parse(p) for p in split(perms)]))
+        return states
 
     def walk(self, path="/", depth=None):
         """Yield a :class:`Node` (path, value, children) for ``path`` and its subtree.
@@ -136,9 +194,7 @@ class _Operations:
         """
         level, below = [path], 0
         while level:
-            encoded = [check_path(p) + b"\0" for p in level]
-            results = self._pipeline(
-                request for p, e in zip(level, encoded) for request in ((Op.READ, e, p), (Op.DIRECTORY, e, p)))
+            results = self._pipeline([r for p in level for r in (_request(Op.READ, p), _request(Op.DIRECTORY, p))])
             following = []
             for index, node in enumerate(level):
                 value, children = results[2 * index], results[2 * index + 1]
@@ -161,29 +217,27 @@ class _Operations:
 
     def write(self, path, value):
         """Set ``path`` to ``value`` (str or bytes), creating missing parents."""
-        self._call(Op.WRITE, check_path(path) + b"\0" + _value(value), path)
+        self._call(*_request(Op.WRITE, path, _value(value)))
 
     def write_many(self, items):
         """Write many ``path: value`` pairs (dict or pairs) in one pipelined exchange."""
-        items = list(items.items() if isinstance(items, dict) else items)
-        requests = [(Op.WRITE, check_path(p) + b"\0" + _value(v), p) for p, v in items]
-        for result in self._pipeline(requests):
-            if isinstance(result, XenStoreError):
-                raise result
+        items = items.items() if isinstance(items, dict) else items
+        _raise_first(self._pipeline([_request(Op.WRITE, p, _value(v)) for p, v in items]))
 
     def mkdir(self, path):
-        self._call(Op.MKDIR, check_path(path) + b"\0", path)
+        self._call(*_request(Op.MKDIR, path))
 
     def rm(self, path):
         """Remove ``path`` and its subtree (OK if it is missing but its parent exists)."""
-        self._call(Op.RM, check_path(path) + b"\0", path)
+        self._call(*_request(Op.RM, path))
 
     def set_perms(self, path, perms):
         """Set the permissions of ``path``: Perm objects or strings such as ``'n0'``, ``'r5'``."""
-        entries = [str(Perm.parse(p)) for p in perms]
-        if not entries:
-            raise XenStoreError("EINVAL", "SET_PERMS", path, "at least the owner entry is needed")
-        self._call(Op.SET_PERMS, check_path(path) + b"\0" + join(*entries), path)
+        self._call(*_set_perms_request(path, perms))
+
+    def batch(self):
+        """A :class:`Batch` of changes to send pipelined in one exchange."""
+        return Batch(self)
 
 
 class Transaction(_Operations):

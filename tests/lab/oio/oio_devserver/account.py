@@ -1,0 +1,291 @@
+"""Account service: accounts, their containers and statistics (spec §12), kept in SQLite.
+
+meta2 updates it synchronously (the real namespace does it through events).
+"""
+
+import html
+import json
+import sqlite3
+import threading
+import time
+
+from .httpbase import Handler
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS accounts (id TEXT PRIMARY KEY, ctime REAL NOT NULL, metadata TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS containers (
+    account TEXT NOT NULL, name TEXT NOT NULL, objects INT NOT NULL DEFAULT 0, bytes INT NOT NULL DEFAULT 0,
+    damaged INT NOT NULL DEFAULT 0, missing INT NOT NULL DEFAULT 0, mtime REAL NOT NULL DEFAULT 0,
+    bucket TEXT, PRIMARY KEY (account, name));
+"""
+
+
+class AccountError(Exception):
+    def __init__(self, http, message):
+        super().__init__(message)
+        self.http = http
+        self.message = message
+
+
+class Accounts:
+    """The account backend (one SQLite database)."""
+
+    def __init__(self, path):
+        self.lock = threading.Lock()
+        self.db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.executescript(SCHEMA)
+
+    def _get(self, account):
+        row = self.db.execute("SELECT ctime, metadata FROM accounts WHERE id=?", (account,)).fetchone()
+        if row is None:
+            raise AccountError(404, f"Account not found: {account}")
+        return row
+
+    def create(self, account):
+        with self.lock:
+            cur = self.db.execute("INSERT OR IGNORE INTO accounts VALUES (?,?,?)", (account, time.time(), "{}"))
+            return cur.rowcount == 1
+
+    def delete(self, account):
+        with self.lock:
+            self._get(account)
+            if self.db.execute("SELECT 1 FROM containers WHERE account=? LIMIT 1", (account,)).fetchone():
+                raise AccountError(409, "Account not empty")
+            self.db.execute("DELETE FROM accounts WHERE id=?", (account,))
+
+    def list(self):
+        with self.lock:
+            return [r[0] for r in self.db.execute("SELECT id FROM accounts ORDER BY id")]
+
+    def count(self):
+        with self.lock:
+            return self.db.execute("SELECT count(*) FROM accounts").fetchone()[0]
+
+    def show(self, account):
+        with self.lock:
+            ctime, metadata = self._get(account)
+            totals = self.db.execute(
+                "SELECT count(*), coalesce(sum(objects),0), coalesce(sum(bytes),0), coalesce(sum(damaged),0),"
+                " coalesce(sum(missing),0), count(bucket) FROM containers WHERE account=?", (account,)).fetchone()
+            return {
+                "id": account, "ctime": f"{ctime:.5f}", "containers": totals[0], "objects": totals[1],
+                "bytes": totals[2], "damaged_objects": totals[3], "missing_chunks": totals[4],
+                "buckets": totals[5], "metadata": json.loads(metadata),
+            }
+
+    def update(self, account, metadata, to_delete):
+        with self.lock:
+            current = json.loads(self._get(account)[1])
+            current.update({str(k): v for k, v in (metadata or {}).items()})
+            for key in to_delete or ():
+                current.pop(key, None)
+            self.db.execute("UPDATE accounts SET metadata=? WHERE id=?", (json.dumps(current), account))
+
+    def container_update(self, account, name, objects=0, nbytes=0, damaged=0, missing=0, mtime=None,
+                         dtime=None, bucket=None, autocreate=True, check_mtime=False):
+        """Record a container's statistics, or forget it when dtime is newer than mtime."""
+        with self.lock:
+            if autocreate:
+                self.db.execute("INSERT OR IGNORE INTO accounts VALUES (?,?,?)", (account, time.time(), "{}"))
+            else:
+                self._get(account)
+            row = self.db.execute("SELECT mtime FROM containers WHERE account=? AND name=?",
+                                  (account, name)).fetchone()
+            if dtime is not None and (mtime is None or dtime > mtime):
+                if row is not None and check_mtime and row[0] > dtime:
+                    raise AccountError(409, "No update needed")
+                self.db.execute("DELETE FROM containers WHERE account=? AND name=?", (account, name))
+                return
+            mtime = time.time() if mtime is None else mtime
+            if row is not None and check_mtime and row[0] > mtime:
+                raise AccountError(409, "No update needed")
+            self.db.execute(
+                "INSERT OR REPLACE INTO containers VALUES (?,?,?,?,?,?,?,?)",
+                (account, name, objects, nbytes, damaged, missing, mtime, bucket))
+
+    def container_reset(self, account, name, mtime):
+        with self.lock:
+            self.db.execute("UPDATE containers SET objects=0, bytes=0, damaged=0, missing=0, mtime=? "
+                            "WHERE account=? AND name=?", (mtime or time.time(), account, name))
+
+    def container_show(self, account, name):
+        with self.lock:
+            row = self.db.execute("SELECT objects, bytes, damaged, missing, mtime, bucket FROM containers "
+                                  "WHERE account=? AND name=?", (account, name)).fetchone()
+            if row is None:
+                raise AccountError(404, f"Container not found: {name}")
+            return {"name": name, "objects": row[0], "bytes": row[1], "damaged_objects": row[2],
+                    "missing_chunks": row[3], "mtime": row[4], "bucket": row[5]}
+
+    def flush(self, account):
+        with self.lock:
+            self._get(account)
+            self.db.execute("DELETE FROM containers WHERE account=?", (account,))
+
+    def containers(self, account, limit=1000, marker="", end_marker="", prefix="", delimiter="",
+                   buckets_only=False):
+        """Listing rows [name, objects, bytes, is_prefix, mtime] and whether it was truncated."""
+        with self.lock:
+            self._get(account)
+            sql = "SELECT name, objects, bytes, mtime FROM containers WHERE account=? AND name>?"
+            args = [account, marker or ""]
+            if end_marker:
+                sql += " AND name<?"
+                args.append(end_marker)
+            if buckets_only:
+                sql += " AND bucket IS NOT NULL"
+            rows = self.db.execute(sql + " ORDER BY name", args).fetchall()
+        listing = []
+        for name, objects, nbytes, mtime in rows:
+            if prefix and not name.startswith(prefix):
+                continue
+            if delimiter:
+                idx = name.find(delimiter, len(prefix))
+                if idx >= 0:
+                    cp = name[:idx + len(delimiter)]
+                    if (marker and marker.startswith(cp)) or (listing and listing[-1][0] == cp):
+                        continue
+                    if len(listing) >= limit:
+                        return listing, True
+                    listing.append([cp, 0, 0, 1, 0])
+                    continue
+            if len(listing) >= limit:
+                return listing, True
+            listing.append([name, objects, nbytes, 0, mtime])
+        return listing, False
+
+
+def _int(value, default, low=None, high=None):
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return default
+    if low is not None and number < low:
+        return default
+    return min(number, high) if high is not None else number
+
+
+class AccountHandler(Handler):
+    """HTTP personality of the account service."""
+
+    def send_error_reply(self, code, message):
+        self.send_text(code, html.escape(message), content_type="text/plain; charset=utf-8")
+
+    def reply(self, code, obj=None):
+        if obj is None:
+            self.send_text(code)
+        else:
+            self.send_json(code, obj, content_type="text/json; charset=utf-8")
+
+    def json_body(self):
+        raw = self.body.read_all()
+        if not raw.strip():
+            return {}
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            raise AccountError(400, "Invalid JSON body") from None
+        if not isinstance(data, dict):
+            raise AccountError(400, "JSON object expected")
+        return data
+
+    def route(self):
+        accounts = self.server.accounts
+        path, q, method = self.url_path, self.query, self.command
+        try:
+            if path == "/status" and method in ("GET", "HEAD"):
+                return self.reply(200, {"account_count": accounts.count()})
+            if not path.startswith("/v1.0/"):
+                raise AccountError(404, "Not Found")
+            action = path[len("/v1.0/"):]
+            if action == "account/list" and method == "GET":
+                return self.reply(200, accounts.list())
+            account = q.get("id")
+            if not account:
+                raise AccountError(400, "Missing Account ID")
+            handler = self.ROUTES.get((action, method)) or self.ROUTES.get((action, "*"))
+            if handler is None:
+                raise AccountError(404 if not any(a == action for a, _ in self.ROUTES) else 405, "Not Found")
+            return handler(self, accounts, account)
+        except AccountError as exc:
+            self.send_error_reply(exc.http, exc.message)
+
+    def a_create(self, accounts, account):
+        created = accounts.create(account)
+        self.send_text(201 if created else 202, account, content_type="text/plain; charset=utf-8")
+
+    def a_delete(self, accounts, account):
+        accounts.delete(account)
+        self.reply(204)
+
+    def a_show(self, accounts, account):
+        self.reply(200, accounts.show(account))
+
+    def a_update(self, accounts, account):
+        data = self.json_body()
+        accounts.update(account, data.get("metadata"), data.get("to_delete"))
+        self.reply(204)
+
+    def a_containers(self, accounts, account):
+        q = self.query
+        info = accounts.show(account)
+        listing, truncated = accounts.containers(
+            account, limit=_int(q.get("limit"), 1000, 1, 10000), marker=q.get("marker", ""),
+            end_marker=q.get("end_marker", ""), prefix=q.get("prefix", ""), delimiter=q.get("delimiter", ""),
+            buckets_only=q.get("s3_buckets_only", "").lower() in ("1", "true", "yes", "on"))
+        info["listing"] = listing
+        info["truncated"] = truncated
+        if truncated and listing:
+            info["next_marker"] = listing[-1][0]
+        self.reply(200, info)
+
+    def a_container_update(self, accounts, account):
+        data = self.json_body()
+        name = data.get("name")
+        if not name:
+            raise AccountError(400, "Missing container name")
+        accounts.container_update(
+            account, name, objects=int(data.get("objects") or 0), nbytes=int(data.get("bytes") or 0),
+            damaged=int(data.get("damaged_objects") or 0), missing=int(data.get("missing_chunks") or 0),
+            mtime=data.get("mtime"), dtime=data.get("dtime"), bucket=data.get("bucket"), check_mtime=True)
+        self.reply(200, name)
+
+    def a_container_reset(self, accounts, account):
+        data = self.json_body()
+        if not data.get("name"):
+            raise AccountError(400, "Missing container name")
+        accounts.container_reset(account, data["name"], data.get("mtime"))
+        self.reply(204)
+
+    def a_container_show(self, accounts, account):
+        name = self.query.get("container")
+        if not name:
+            raise AccountError(400, "Missing container name")
+        self.reply(200, accounts.container_show(account, name))
+
+    def a_refresh(self, accounts, account):
+        accounts.show(account)
+        self.reply(204)
+
+    def a_flush(self, accounts, account):
+        accounts.flush(account)
+        self.reply(204)
+
+    ROUTES = {
+        ("account/create", "PUT"): a_create,
+        ("account/delete", "POST"): a_delete,
+        ("account/show", "GET"): a_show,
+        ("account/show", "HEAD"): a_show,
+        ("account/update", "PUT"): a_update,
+        ("account/update", "POST"): a_update,
+        ("account/containers", "GET"): a_containers,
+        ("account/container/update", "PUT"): a_container_update,
+        ("account/container/update", "POST"): a_container_update,
+        ("account/container/reset", "PUT"): a_container_reset,
+        ("account/container/reset", "POST"): a_container_reset,
+        ("account/container/show", "GET"): a_container_show,
+        ("account/show-container", "GET"): a_container_show,
+        ("account/refresh", "POST"): a_refresh,
+        ("account/flush", "POST"): a_flush,
+    }

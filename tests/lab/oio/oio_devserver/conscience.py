@@ -1,0 +1,202 @@
+"""Namespace configuration, storage policies, service registry and load balancing."""
+
+import json
+import os
+import random
+import threading
+
+from .errors import OioError
+
+EC_SEGMENT = 1048576
+
+# name: (pool, data security name, data security definition, chunk method params)
+POLICY_CATALOGUE = {
+    "SINGLE": ("NONE", "NONE", "plain/nb_copy=1", ("plain", {"nb_copy": 1})),
+    "TWOCOPIES": ("rawx2", "DUPONETWO", "plain/min_dist=1,nb_copy=2", ("plain", {"nb_copy": 2})),
+    "THREECOPIES": ("rawx3", "DUPONETHREE", "plain/max_dist=2,min_dist=1,nb_copy=3", ("plain", {"nb_copy": 3})),
+    "17COPIES": ("rawx17", "DUP17", "plain/min_dist=1,nb_copy=17", ("plain", {"nb_copy": 17})),
+    "EC": ("NONE", "EC", "ec/k=6,m=3,algo=liberasurecode_rs_vand,min_dist=1",
+           ("ec", {"algo": "liberasurecode_rs_vand", "k": 6, "m": 3})),
+    "EC21": ("NONE", "EC21", "ec/k=2,m=1,algo=liberasurecode_rs_vand,min_dist=1",
+             ("ec", {"algo": "liberasurecode_rs_vand", "k": 2, "m": 1})),
+}
+
+DEFAULT_CONFIG = {
+    "ns.chunk_size": "1048576",
+    "ns.storage_policy": "THREECOPIES",
+    "ns.service_update_policy": "meta2=KEEP|1|1|;rdir=KEEP|1|1|user_is_a_service=rawx",
+    "meta2.max_versions": "1",
+    "meta2.batch.maxlen": "1000",
+    "proxy.bulk.max.create_many": "100",
+    "proxy.bulk.max.delete_many": "100",
+    "core.lb.generate_random_chunk_ids": "true",
+}
+
+
+class Policy:
+    """A storage policy and what it implies for placement and metachunk sizes."""
+
+    def __init__(self, name):
+        if name not in POLICY_CATALOGUE:
+            raise OioError(480, f"Invalid storage policy: {name}")
+        self.name = name
+        self.pool, self.security_name, self.security, (self.kind, self.params) = POLICY_CATALOGUE[name]
+        if self.kind == "ec":
+            self.k, self.m = self.params["k"], self.params["m"]
+            self.nb_chunks = self.k + self.m
+            self.chunk_method = f"ec/algo={self.params['algo']},k={self.k},m={self.m}"
+        else:
+            self.k = self.m = 0
+            self.nb_chunks = self.params["nb_copy"]
+            self.chunk_method = f"plain/nb_copy={self.nb_chunks}"
+
+    @property
+    def is_ec(self):
+        return self.kind == "ec"
+
+    def metachunk_size(self, chunk_size):
+        if not self.is_ec:
+            return chunk_size
+        size = self.k * chunk_size
+        if size > EC_SEGMENT:
+            size -= size % EC_SEGMENT
+        return size
+
+    def positions(self, meta_pos):
+        if self.is_ec:
+            return [f"{meta_pos}.{i}" for i in range(self.nb_chunks)]
+        return [str(meta_pos)] * self.nb_chunks
+
+
+def parse_chunk_method(text):
+    """'ec/algo=x,k=6,m=3' -> ('ec', {'algo': 'x', 'k': '6', 'm': '3'})."""
+    kind, _, rest = (text or "").partition("/")
+    params = {}
+    for item in rest.split(","):
+        item = item.strip()
+        if item:
+            key, sep, value = item.partition("=")
+            params[key] = value if sep else "1"
+    return kind, params
+
+
+class Conscience:
+    """Registry of the namespace's services plus its central configuration (persisted)."""
+
+    def __init__(self, ns, state_dir):
+        self.ns = ns
+        self.lock = threading.Lock()
+        self.config_path = os.path.join(state_dir, "config.json")
+        self.config = dict(DEFAULT_CONFIG)
+        if os.path.exists(self.config_path):
+            with open(self.config_path) as f:
+                self.config.update(json.load(f))
+        self.builtin = {}      # type -> [service dict]; rawx entries carry a "rawx" object
+        self.registered = {}   # type -> {addr: service dict} registered through the API
+        self.locks = {}        # (type, addr) -> locked score
+
+    # configuration -------------------------------------------------------------------------
+    def get(self, key, default=None):
+        return self.config.get(key, default)
+
+    def set_config(self, values):
+        with self.lock:
+            applied = {}
+            for key, value in values.items():
+                self.config[str(key)] = str(value)
+                applied[str(key)] = True
+            tmp = self.config_path + ".tmp"
+            with open(tmp, "w") as f:
+                json.dump({k: v for k, v in self.config.items() if DEFAULT_CONFIG.get(k) != v}, f)
+            os.replace(tmp, self.config_path)
+            return applied
+
+    @property
+    def chunk_size(self):
+        return int(self.config["ns.chunk_size"])
+
+    def policy(self, name=None):
+        return Policy(name or self.config["ns.storage_policy"])
+
+    def info(self):
+        return {
+            "ns": self.ns,
+            "chunksize": self.chunk_size,
+            "options": {k.split(".", 1)[1]: v for k, v in self.config.items() if k.startswith("ns.")},
+            "storage_policy": {name: f"{p[0]}:{p[1]}" for name, p in POLICY_CATALOGUE.items()},
+            "data_security": {p[1]: p[2] for p in POLICY_CATALOGUE.values() if p[1] != "NONE"},
+            "service_pools": {p[0]: f"{p[0][4:]},rawx" for p in POLICY_CATALOGUE.values() if p[0] != "NONE"},
+        }
+
+    # services ------------------------------------------------------------------------------
+    def add_builtin(self, srvtype, addr, tags, rawx=None):
+        self.builtin.setdefault(srvtype, []).append({"addr": addr, "tags": tags, "rawx": rawx})
+
+    def _score(self, srvtype, entry):
+        locked = self.locks.get((srvtype, entry["addr"]))
+        if locked is not None:
+            return locked
+        rawx = entry.get("rawx")
+        if rawx is not None and not rawx.running:
+            return 0
+        return entry.get("score", 100)
+
+    def services(self, srvtype):
+        """Current view of the services of one type: [{addr, score, tags}]."""
+        with self.lock:
+            entries = list(self.builtin.get(srvtype, [])) + list(self.registered.get(srvtype, {}).values())
+            out = []
+            for entry in entries:
+                score = self._score(srvtype, entry)
+                tags = dict(entry.get("tags") or {})
+                tags["tag.up"] = score > 0 if entry.get("rawx") is not None else tags.get("tag.up", True)
+                out.append({"addr": entry["addr"], "score": score, "tags": tags})
+            return out
+
+    def types(self):
+        return sorted(set(self.builtin) | set(self.registered) | {"account", "meta0", "meta1", "meta2", "rawx", "rdir"})
+
+    def resolve(self, srvtype, service_id):
+        for svc in self.services(srvtype):
+            if service_id in (svc["tags"].get("tag.service_id"), svc["addr"]):
+                return svc
+        raise OioError(404, f"Service not found: {service_id}")
+
+    def register(self, items):
+        with self.lock:
+            for item in items:
+                if not isinstance(item, dict) or "addr" not in item or "type" not in item:
+                    raise OioError(400, "Invalid service description")
+                item = dict(item)
+                item.setdefault("tags", {})
+                item.setdefault("score", 100)
+                self.registered.setdefault(item["type"], {})[item["addr"]] = item
+
+    def deregister(self, items):
+        with self.lock:
+            for item in items:
+                if not isinstance(item, dict) or "addr" not in item or "type" not in item:
+                    raise OioError(400, "Invalid service description")
+                self.registered.get(item["type"], {}).pop(item["addr"], None)
+
+    def flush(self, srvtype):
+        with self.lock:
+            self.registered.pop(srvtype, None)
+
+    def lock_scores(self, items, score=None):
+        with self.lock:
+            for item in items:
+                if not isinstance(item, dict) or "addr" not in item or "type" not in item:
+                    raise OioError(400, "Invalid service description")
+                key = (item["type"], item["addr"])
+                if score is None:
+                    self.locks.pop(key, None)
+                else:
+                    self.locks[key] = int(item.get("score", score))
+
+    def choose(self, srvtype, size=1, avoid=()):
+        """Pick `size` distinct services with a positive score, randomly, or raise 481."""
+        candidates = [s for s in self.services(srvtype) if s["score"] > 0 and s["addr"] not in avoid]
+        if len(candidates) < size:
+            raise OioError(481, f"Not enough {srvtype} services: need {size}, have {len(candidates)}")
+        return random.sample(candidates, size)

@@ -1,0 +1,71 @@
+# tests/lab/services/oio.sh: the OpenIO SDS dev namespace (tests/lab/oio/oio_devserver), one process:
+# proxy, account service, OIO_LAB_RAWX rawx services (default 12) and a lab-only admin port.
+# State (sds.conf, SQLite databases, chunk volumes, chosen ports) lives in $LAB_STATE and survives restarts.
+
+oio_python() {
+  local py=${OIO_LAB_PYTHON:-$REPO/.venv/bin/python}
+  [ -x "$py" ] || py=$(command -v python3)
+  echo "$py"
+}
+
+svc_packages() {
+  :
+}
+
+oio_pid() {
+  local pid
+  pid=$(cat "$LAB_STATE/oio.pid" 2>/dev/null) || return 1
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && echo "$pid"
+}
+
+oio_answers() {
+  local url
+  url=$(sed -n 's/^OIO_ACCOUNT_URL=//p' "$LAB_STATE/endpoints.env" 2>/dev/null) || return 1
+  [ -n "$url" ] || return 1
+  "$(oio_python)" - "$url/status" <<'PY' >/dev/null 2>&1
+import sys, urllib.request
+urllib.request.urlopen(sys.argv[1], timeout=2).read()
+PY
+}
+
+svc_running() {
+  oio_pid >/dev/null && oio_answers
+}
+
+svc_up() {
+  local py pid i
+  py=$(oio_python)
+  rm -f "$LAB_STATE/endpoints.env"
+  (
+    cd "$LAB_STATE" || exit 1
+    PYTHONPATH="$LAB_HOME/oio${PYTHONPATH:+:$PYTHONPATH}" exec setsid nohup "$py" -m oio_devserver serve \
+      --state "$LAB_STATE" --ns "${OIO_LAB_NS:-OPENIO}" --rawx "${OIO_LAB_RAWX:-12}" \
+      --base-port "${OIO_LAB_BASE_PORT:-0}" >>"$LAB_STATE/oio.log" 2>&1 </dev/null
+  ) &
+  pid=$!
+  echo "$pid" >"$LAB_STATE/oio.pid"
+  for i in $(seq 1 100); do
+    if [ -s "$LAB_STATE/endpoints.env" ] && oio_answers; then
+      cat "$LAB_STATE/endpoints.env"
+      return 0
+    fi
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  echo "oio: the namespace did not start; last log lines:" >&2
+  tail -20 "$LAB_STATE/oio.log" >&2
+  kill "$pid" 2>/dev/null
+  return 1
+}
+
+svc_down() {
+  local pid i
+  pid=$(oio_pid) || { rm -f "$LAB_STATE/oio.pid"; return 0; }
+  kill "$pid"
+  for i in $(seq 1 50); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
+  rm -f "$LAB_STATE/oio.pid"
+}

@@ -24,13 +24,13 @@ from .exceptions import (
 )
 from .http import DEFAULT_READ_TIMEOUT, DEFAULT_WRITE_TIMEOUT, HttpClient, build_url
 from .ranges import obj_range_to_meta_chunk_range
+from .rebuild import rebuild_chunk
 from .storage_method import storage_method
 from .utils import (
-    CHUNK_META_PREFIX, CONTENT_META_PREFIX, cid_from_name, container_meta_from_headers,
-    content_meta_from_headers, full_path, quote, request_id,
+    CHUNK_META_PREFIX, CONTENT_META_PREFIX, chunk_put_headers, cid_from_name, container_meta_from_headers,
+    content_meta_from_headers, request_id,
 )
 
-OIO_VERSION = "4.2"
 ACCOUNT_REFRESH = 3600.0
 RESOLVE_CACHE = 60.0
 RAWX_CONNECTION_TIMEOUT = 10.0
@@ -110,7 +110,12 @@ class ObjectStorageApi:
         self.extra_headers = dict(headers or {})
         self.autocreate = autocreate
         self.http = HttpClient(connection_timeout=connection_timeout, read_timeout=read_timeout, busy_retries=busy_retries)
-        self._account_url = account_url.rstrip("/") if account_url else None
+        if account_url:
+            account_url = account_url if "://" in account_url else "http://" + account_url
+            account_url = account_url.rstrip("/")
+            if not account_url.endswith("/v1.0"):
+                account_url += "/v1.0"
+        self._account_url = account_url or None
         self._account_url_fixed = bool(account_url)
         self._account_url_time = 0.0
         self._resolved = {}
@@ -131,20 +136,20 @@ class ObjectStorageApi:
         result.update(headers or {})
         return result
 
-    def _proxy(self, method, service, action, params=None, json_body=None, headers=None, reqid=None, autocreate=None, **kwargs):
+    def proxy_request(self, method, service, action, params=None, json_body=None, headers=None, reqid=None, autocreate=None, **kwargs):
         """One proxy request; returns ``(response, decoded body)``."""
         url = build_url(self.endpoint, "/v3.0/%s/%s/%s" % (self.namespace, service, action), params)
         resp, body = self.http.json(method, url, json_body=json_body, retry_busy=True,
                                     headers=self._headers(reqid, headers, autocreate), **kwargs)
         if self.perfdata is not None and resp.headers.get("x-oio-perfdata"):
             for item in resp.headers["x-oio-perfdata"].split(","):
-                key, _, value = item.partition("=")
+                key, dummy, value = item.partition("=")
                 self.perfdata.setdefault("proxy", {})[key.strip()] = value.strip()
         return resp, body
 
     def _account(self, method, action, params=None, json_body=None):
         if not self._account_url or (not self._account_url_fixed and time.monotonic() - self._account_url_time > ACCOUNT_REFRESH):
-            _, services = self._proxy("GET", "lb", "choose", {"type": "account", "size": 1})
+            dummy, services = self.proxy_request("GET", "lb", "choose", {"type": "account", "size": 1})
             self._account_url = "http://%s/v1.0" % services[0]["addr"]
             self._account_url_time = time.monotonic()
         url = build_url(self._account_url, "/account/" + action, params)
@@ -166,7 +171,7 @@ class ObjectStorageApi:
             return url
         cached = self._resolved.get(parts.netloc)
         if not cached or time.monotonic() - cached[1] > RESOLVE_CACHE:
-            _, body = self._proxy("GET", "conscience", "resolve", {"type": "rawx", "service_id": parts.netloc})
+            dummy, body = self.proxy_request("GET", "conscience", "resolve", {"type": "rawx", "service_id": parts.netloc})
             cached = (body["addr"], time.monotonic())
             self._resolved[parts.netloc] = cached
         return "%s://%s%s" % (parts.scheme or "http", cached[0], parts.path)
@@ -174,7 +179,7 @@ class ObjectStorageApi:
     # ------------------------------------------------------------------ accounts
 
     def account_create(self, account, **kwargs):
-        resp, _ = self._account("PUT", "create", {"id": account})
+        resp, dummy = self._account("PUT", "create", {"id": account})
         return resp.status == 201
 
     def account_delete(self, account, **kwargs):
@@ -220,8 +225,8 @@ class ObjectStorageApi:
     def container_create(self, account, container, properties=None, system=None, **kwargs):
         """Create a container; True if created, False if it already existed."""
         with _container_errors(account, container):
-            resp, _ = self._proxy("POST", "container", "create", self._ref(account, container),
-                                  {"properties": properties or {}, "system": system or {}})
+            resp, dummy = self.proxy_request("POST", "container", "create", self._ref(account, container),
+                                             {"properties": properties or {}, "system": system or {}})
         return resp.status == 201
 
     def container_create_many(self, account, containers, properties=None, **kwargs):
@@ -232,7 +237,7 @@ class ObjectStorageApi:
             batch = names[start:start + BULK_MAX]
             body = {"containers": [{"name": n, "properties": properties or {}, "system": {}} for n in batch]}
             try:
-                _, answer = self._proxy("POST", "container", "create_many", {"acct": account}, body)
+                dummy, answer = self.proxy_request("POST", "container", "create_many", {"acct": account}, body)
             except NotFound:
                 results.extend((n, self.container_create(account, n, properties)) for n in batch)
                 continue
@@ -242,14 +247,14 @@ class ObjectStorageApi:
     def container_delete(self, account, container, force=False, **kwargs):
         with _container_errors(account, container):
             try:
-                self._proxy("POST", "container", "destroy", self._ref(account, container, force=1 if force else None))
+                self.proxy_request("POST", "container", "destroy", self._ref(account, container, force=1 if force else None))
             except Conflict as exc:
                 raise ContainerNotEmpty(exc.http_status, exc.status, "Container %s/%s: %s" % (account, container, exc.message)) from None
 
     def container_list(self, account, limit=None, marker=None, end_marker=None, prefix=None, delimiter=None, **kwargs):
         """One page of ``[name, objects, bytes, is_prefix, mtime]`` entries of an account."""
         with _account_errors(account):
-            _, body = self._account("GET", "containers", {"id": account, "limit": limit, "marker": marker,
+            dummy, body = self._account("GET", "containers", {"id": account, "limit": limit, "marker": marker,
                                                           "end_marker": end_marker, "prefix": prefix, "delimiter": delimiter})
         return body["listing"]
 
@@ -265,31 +270,31 @@ class ObjectStorageApi:
     def container_show(self, account, container, **kwargs):
         """Container properties (``properties``) and system metadata (``system``, from headers)."""
         with _container_errors(account, container):
-            resp, body = self._proxy("GET", "container", "show", self._ref(account, container))
+            resp, body = self.proxy_request("GET", "container", "show", self._ref(account, container))
         body = body or {}
         body.setdefault("system", container_meta_from_headers(resp.headers))
         return body
 
     def container_get_properties(self, account, container, properties=None, **kwargs):
         with _container_errors(account, container):
-            _, body = self._proxy("POST", "container", "get_properties", self._ref(account, container), properties or [])
+            dummy, body = self.proxy_request("POST", "container", "get_properties", self._ref(account, container), properties or [])
         return body
 
     def container_set_properties(self, account, container, properties=None, clear=False, system=None, **kwargs):
         with _container_errors(account, container):
-            self._proxy("POST", "container", "set_properties", self._ref(account, container, flush=1 if clear else None),
-                        {"properties": properties or {}, "system": system or {}})
+            self.proxy_request("POST", "container", "set_properties", self._ref(account, container, flush=1 if clear else None),
+                               {"properties": properties or {}, "system": system or {}})
 
     def container_del_properties(self, account, container, properties, **kwargs):
         if not properties:
             return
         with _container_errors(account, container):
-            self._proxy("POST", "container", "del_properties", self._ref(account, container), list(properties))
+            self.proxy_request("POST", "container", "del_properties", self._ref(account, container), list(properties))
 
     def container_touch(self, account, container, **kwargs):
         with _container_errors(account, container):
             try:
-                self._proxy("POST", "container", "touch", self._ref(account, container))
+                self.proxy_request("POST", "container", "touch", self._ref(account, container))
             except ClientException as exc:
                 if exc.http_status == 403:
                     raise NotFound(404, exc.status, exc.message) from None
@@ -304,7 +309,7 @@ class ObjectStorageApi:
         if fast:
             while True:
                 with _container_errors(account, container):
-                    resp, _ = self._proxy("POST", "container", "flush", self._ref(account, container))
+                    resp, dummy = self.proxy_request("POST", "container", "flush", self._ref(account, container))
                 if resp.headers.get("x-oio-truncated", "false").lower() != "true":
                     return
         while True:
@@ -326,7 +331,7 @@ class ObjectStorageApi:
             return
         maxvers = max(maxvers, 1)
         seen = {}
-        for entry in self._object_listing_all(account, container, versions=True):
+        for entry in self.object_list_all(account, container, versions=True):
             seen[entry["name"]] = seen.get(entry["name"], 0) + 1
             if seen[entry["name"]] > maxvers:
                 self.object_delete(account, container, entry["name"], version=entry["version"])
@@ -340,7 +345,7 @@ class ObjectStorageApi:
                            delimiter=delimiter, properties=True if properties else None,
                            all=1 if versions else None, deleted=1 if deleted else None)
         with _container_errors(account, container):
-            resp, body = self._proxy("GET", "container", "list", params)
+            resp, body = self.proxy_request("GET", "container", "list", params)
         objects = body.get("objects", [])
         latest = {}
         for item in objects:
@@ -351,7 +356,8 @@ class ObjectStorageApi:
             body["next_marker"] = unquote(resp.headers["x-oio-list-marker"])
         return body
 
-    def _object_listing_all(self, account, container, **kwargs):
+    def object_list_all(self, account, container, **kwargs):
+        """Every listed object (all pages) with the ``object_list`` options; an extension of upstream's API."""
         marker = None
         while True:
             page = self.object_list(account, container, marker=marker, **kwargs)
@@ -364,7 +370,7 @@ class ObjectStorageApi:
         """``(metadata, chunks)`` of an object version; ``metadata['properties']`` when asked."""
         params = self._ref(account, container, path=obj, version=version, properties=bool(properties))
         with _object_errors(account, container, obj):
-            resp, chunks = self._proxy("GET", "content", "locate", params)
+            resp, chunks = self.proxy_request("GET", "content", "locate", params)
         meta, props = content_meta_from_headers(resp.headers)
         if properties:
             meta["properties"] = props
@@ -375,8 +381,8 @@ class ObjectStorageApi:
     def object_get_properties(self, account, container, obj, version=None, **kwargs):
         """Object metadata with its ``properties``."""
         with _object_errors(account, container, obj):
-            resp, body = self._proxy("POST", "content", "get_properties", self._ref(account, container, path=obj, version=version))
-        meta, _ = content_meta_from_headers(resp.headers)
+            resp, body = self.proxy_request("POST", "content", "get_properties", self._ref(account, container, path=obj, version=version))
+        meta, dummy = content_meta_from_headers(resp.headers)
         meta["properties"] = (body or {}).get("properties", {})
         return meta
 
@@ -384,17 +390,17 @@ class ObjectStorageApi:
 
     def object_set_properties(self, account, container, obj, properties, version=None, clear=False, **kwargs):
         with _object_errors(account, container, obj):
-            self._proxy("POST", "content", "set_properties",
-                        self._ref(account, container, path=obj, version=version, flush=1 if clear else None),
-                        {"properties": properties or {}})
+            self.proxy_request("POST", "content", "set_properties",
+                               self._ref(account, container, path=obj, version=version, flush=1 if clear else None),
+                               {"properties": properties or {}})
 
     def object_del_properties(self, account, container, obj, properties, version=None, **kwargs):
         with _object_errors(account, container, obj):
-            self._proxy("POST", "content", "del_properties", self._ref(account, container, path=obj, version=version), list(properties))
+            self.proxy_request("POST", "content", "del_properties", self._ref(account, container, path=obj, version=version), list(properties))
 
     def object_delete(self, account, container, obj, version=None, **kwargs):
         with _object_errors(account, container, obj):
-            self._proxy("POST", "content", "delete", self._ref(account, container, path=obj, version=version))
+            self.proxy_request("POST", "content", "delete", self._ref(account, container, path=obj, version=version))
 
     def object_delete_many(self, account, container, objs, **kwargs):
         """Delete several objects; returns ``[(name, deleted)]``."""
@@ -404,8 +410,8 @@ class ObjectStorageApi:
             batch = names[start:start + BULK_MAX]
             try:
                 with _container_errors(account, container):
-                    _, body = self._proxy("POST", "content", "delete_many", self._ref(account, container),
-                                          {"contents": [{"name": n} for n in batch]})
+                    dummy, body = self.proxy_request("POST", "content", "delete_many", self._ref(account, container),
+                                                     {"contents": [{"name": n} for n in batch]})
             except NoSuchContainer:
                 raise
             except NotFound:
@@ -421,11 +427,11 @@ class ObjectStorageApi:
 
     def object_touch(self, account, container, obj, version=None, **kwargs):
         with _object_errors(account, container, obj):
-            self._proxy("POST", "content", "touch", self._ref(account, container, path=obj, version=version))
+            self.proxy_request("POST", "content", "touch", self._ref(account, container, path=obj, version=version))
 
     def object_drain(self, account, container, obj, version=None, **kwargs):
         with _object_errors(account, container, obj):
-            self._proxy("POST", "content", "drain", self._ref(account, container, path=obj, version=version))
+            self.proxy_request("POST", "content", "drain", self._ref(account, container, path=obj, version=version))
 
     def object_head(self, account, container, obj, trust_level=0, version=None, **kwargs):
         """Whether the object exists: 0 asks meta2, 2 also checks every chunk on its rawx."""
@@ -435,7 +441,7 @@ class ObjectStorageApi:
                 return True
             if trust_level == 1:
                 raise NotImplementedError("trust_level=1 is not implemented (as upstream)")
-            _, chunks = self.object_locate(account, container, obj, version=version, properties=False)
+            dummy, chunks = self.object_locate(account, container, obj, version=version, properties=False)
             for chunk in chunks:
                 self.http.request("HEAD", self.resolve_url(chunk.get("real_url") or chunk["url"]))
             return True
@@ -450,14 +456,14 @@ class ObjectStorageApi:
         if policy:
             body["policy"] = policy
         try:
-            resp, answer = self._proxy("POST", "content", "prepare2", params, body, reqid=reqid)
+            resp, answer = self.proxy_request("POST", "content", "prepare2", params, body, reqid=reqid)
             chunks, hints = answer["chunks"], answer.get("properties") or {}
         except NotFound as exc:
             if "handler" not in (exc.message or "").lower():
                 raise
-            resp, chunks = self._proxy("POST", "content", "prepare", params, body, reqid=reqid)
+            resp, chunks = self.proxy_request("POST", "content", "prepare", params, body, reqid=reqid)
             hints = {}
-        meta, _ = content_meta_from_headers(resp.headers)
+        meta, dummy = content_meta_from_headers(resp.headers)
         meta["chunk_size"] = int(resp.headers["x-oio-ns-chunk-size"])
         for chunk in chunks:
             chunk["real_url"] = self.resolve_url(chunk.get("real_url") or chunk["url"])
@@ -510,17 +516,7 @@ class ObjectStorageApi:
         cid = cid_from_name(account, container)
         meta, chunks, hints = self._prepare(account, container, obj, policy, 0, version=version, reqid=reqid)
         method = storage_method(meta["chunk_method"])
-        base_headers = {
-            CHUNK_META_PREFIX + "content-id": meta["id"],
-            CHUNK_META_PREFIX + "content-version": meta["version"],
-            CHUNK_META_PREFIX + "content-path": quote(obj),
-            CHUNK_META_PREFIX + "content-chunk-method": meta["chunk_method"],
-            CHUNK_META_PREFIX + "content-storage-policy": meta["policy"],
-            CHUNK_META_PREFIX + "container-id": cid,
-            CHUNK_META_PREFIX + "oio-version": OIO_VERSION,
-            CHUNK_META_PREFIX + "full-path": full_path(account, container, obj, meta["version"], meta["id"]),
-            "x-oio-req-id": reqid,
-        }
+        base_headers = chunk_put_headers(account, container, obj, meta, reqid)
         options = {"connection_timeout": RAWX_CONNECTION_TIMEOUT, "write_timeout": self.write_timeout}
         capacity = method.metachunk_size(meta["chunk_size"])
         object_md5, total, uploaded, stored = hashlib.md5(), 0, [], []
@@ -532,7 +528,7 @@ class ObjectStorageApi:
                     chunk["pos"] = "%d.%s" % (position, sub) if method.ec else str(position)
                 writer = MetachunkWriter(method, chunks, base_headers, options)
                 try:
-                    size, _, entries = writer.write(source, capacity, object_md5)
+                    size, dummy, entries = writer.write(source, capacity, object_md5)
                 finally:
                     stored.extend(writer.stored)
                 uploaded.extend(entries)
@@ -540,7 +536,7 @@ class ObjectStorageApi:
                 if size < capacity or source.at_eof():
                     break
                 position += 1
-                _, chunks, more_hints = self._prepare(account, container, obj, policy or meta["policy"], position,
+                dummy, chunks, more_hints = self._prepare(account, container, obj, policy or meta["policy"], position,
                                                       version=meta["version"], content_id=meta["id"], reqid=reqid)
                 hints.update(more_hints)
             md5hex = object_md5.hexdigest()
@@ -558,7 +554,7 @@ class ObjectStorageApi:
                 headers[CONTENT_META_PREFIX + "mime-type"] = mime_type
             body = {"chunks": uploaded, "properties": dict(hints, **properties), "container_properties": container_properties}
             params = self._ref(account, container, path=obj, append=1 if append else None, change_policy=1 if change_policy else None)
-            self._proxy("POST", "content", "create", params, body, headers=headers, reqid=reqid)
+            self.proxy_request("POST", "content", "create", params, body, headers=headers, reqid=reqid)
         except BaseException:
             self._delete_chunks(stored, cid, reqid)
             raise
@@ -590,10 +586,10 @@ class ObjectStorageApi:
         meta, chunks = self.object_locate(account, container, obj, version=version)
         method = storage_method(meta["chunk_method"])
         metachunks = self._metachunks(chunks)
-        if [p for p, _, _ in metachunks] != list(range(len(metachunks))):
+        if [m[0] for m in metachunks] != list(range(len(metachunks))):
             raise UnsatisfiableRange(500, 425, "object %s/%s/%s: metachunks %s are not contiguous" % (
-                account, container, obj, [p for p, _, _ in metachunks]))
-        sizes = [size for _, size, _ in metachunks]
+                account, container, obj, [m[0] for m in metachunks]))
+        sizes = [m[1] for m in metachunks]
         if ranges:
             plans = [obj_range_to_meta_chunk_range(start, end, sizes) for start, end in ranges]
         else:
@@ -605,7 +601,7 @@ class ObjectStorageApi:
             for plan in plans:
                 for pos in sorted(plan):
                     start, end = plan[pos]
-                    _, size, group = metachunks[pos]
+                    dummy, size, group = metachunks[pos]
                     label = "%s metachunk %d" % (what, pos)
                     if method.ec:
                         reader = ECReader(self.http, method, group, start, end, size, headers, RAWX_READ_TIMEOUT, label)
@@ -617,4 +613,9 @@ class ObjectStorageApi:
     def object_truncate(self, account, container, obj, version=None, size=None, **kwargs):
         """Truncate an object to ``size`` bytes (a metachunk boundary)."""
         with _object_errors(account, container, obj):
-            self._proxy("POST", "content", "truncate", self._ref(account, container, path=obj, version=version, size=size))
+            self.proxy_request("POST", "content", "truncate", self._ref(account, container, path=obj, version=version, size=size))
+
+    def object_rebuild_chunk(self, account, container, obj, chunk_url, version=None, **kwargs):
+        """Rebuild a lost chunk (EC fragment or replica) on a spare rawx; returns its new URL."""
+        with _object_errors(account, container, obj):
+            return rebuild_chunk(self, account, container, obj, chunk_url, version=version)

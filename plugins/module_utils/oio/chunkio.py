@@ -355,20 +355,14 @@ class ECReader:
         self.read_timeout = read_timeout
         self.what = what
 
-    def _fragment_size(self, segment_index):
-        segment_len = min(self.method.segment_size, self.size - segment_index * self.method.segment_size)
-        if segment_len == self.method.segment_size:
-            return self.method.fragment_size
-        return self.method.driver.get_segment_info(segment_len, segment_len)["fragment_size"]
-
     def __iter__(self):
         if self.end < self.start or self.size == 0:
             return
         seg_size = self.method.segment_size
-        seg_start, _ = meta_chunk_range_to_segment_range(self.start, self.end, seg_size)
+        seg_start, dummy = meta_chunk_range_to_segment_range(self.start, self.end, seg_size)
         first, last = seg_start // seg_size, self.end // seg_size
         frag_start = first * self.method.fragment_size
-        frag_end = frag_start + sum(self._fragment_size(j) for j in range(first, last + 1)) - 1
+        frag_end = frag_start + sum(self.method.segment_fragment_size(self.size, j) for j in range(first, last + 1)) - 1
         pending = list(self.chunks)
         errors, sources = [], []
 
@@ -387,7 +381,7 @@ class ECReader:
                 sources.append(open_one(frag_start))
             done = 0
             for index in range(first, last + 1):
-                frag_len = self._fragment_size(index)
+                frag_len = self.method.segment_fragment_size(self.size, index)
                 fragments = []
                 for slot in range(len(sources)):
                     while True:

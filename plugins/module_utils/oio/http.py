@@ -9,11 +9,15 @@ import http.client
 import json
 from urllib.parse import urlencode, urlsplit
 
-import urllib3
-from urllib3.exceptions import HTTPError, ReadTimeoutError, ConnectTimeoutError, TimeoutError as Urllib3Timeout
-from urllib3.util import Retry, Timeout
+from .exceptions import ConfigurationException, OioNetworkException, OioTimeout, from_response
 
-from .exceptions import OioNetworkException, OioTimeout, from_response
+try:
+    import urllib3
+    from urllib3.exceptions import HTTPError, ReadTimeoutError, ConnectTimeoutError, TimeoutError as Urllib3Timeout
+    from urllib3.util import Retry, Timeout
+except ImportError:  # the modules report the missing library themselves
+    urllib3 = None
+    HTTPError = ReadTimeoutError = ConnectTimeoutError = Urllib3Timeout = OSError
 
 DEFAULT_CONNECTION_TIMEOUT = 2.0
 DEFAULT_READ_TIMEOUT = 30.0
@@ -41,6 +45,8 @@ class HttpClient:
 
     def __init__(self, connection_timeout=DEFAULT_CONNECTION_TIMEOUT, read_timeout=DEFAULT_READ_TIMEOUT,
                  pool_maxsize=32, busy_retries=2, **_ignored):
+        if urllib3 is None:
+            raise ConfigurationException("the urllib3 Python library is required")
         self.connection_timeout = float(connection_timeout)
         self.read_timeout = float(read_timeout)
         self.pool = urllib3.PoolManager(num_pools=64, maxsize=pool_maxsize, block=False, retries=False)

@@ -14,7 +14,7 @@ def parse_chunk_method(chunk_method):
     """Split ``type/k1=v1,k2`` into (type, {k1: v1, k2: '1'})."""
     if not chunk_method or not isinstance(chunk_method, str):
         raise InvalidStorageMethod("invalid chunk method %r" % (chunk_method,))
-    kind, _, rest = chunk_method.partition("/")
+    kind, dummy, rest = chunk_method.partition("/")
     params = {}
     for item in rest.split(","):
         item = item.strip()
@@ -105,6 +105,16 @@ class ECStorageMethod:
     def fragment_size(self):
         """Bytes of one fragment of a full segment, EC header included."""
         return self.driver.get_segment_info(self.segment_size, self.segment_size)["fragment_size"]
+
+    def segment_fragment_size(self, metachunk_size, index):
+        """Bytes of the fragment of segment ``index`` in a metachunk of ``metachunk_size`` bytes."""
+        length = min(self.segment_size, metachunk_size - index * self.segment_size)
+        if length == self.segment_size:
+            return self.fragment_size
+        return self.driver.get_segment_info(length, length)["fragment_size"]
+
+    def segment_count(self, metachunk_size):
+        return -(-metachunk_size // self.segment_size)
 
     def metachunk_size(self, chunk_size):
         """``K * chunk_size``, rounded down to whole segments when above one segment."""

@@ -9,6 +9,7 @@ import hashlib
 import os
 from urllib.parse import quote as _quote, unquote
 
+OIO_VERSION = "4.2"
 CONTENT_META_PREFIX = "x-oio-content-meta-"
 CHUNK_META_PREFIX = "x-oio-chunk-meta-"
 CONTENT_META_KEYS = frozenset((
@@ -64,3 +65,18 @@ def container_meta_from_headers(headers):
     """The system properties of ``x-oio-container-meta-*`` headers, as a flat dict."""
     prefix = "x-oio-container-meta-"
     return {k.lower()[len(prefix):]: unquote(v) for k, v in headers.items() if k.lower().startswith(prefix)}
+
+
+def chunk_put_headers(account, container, obj, meta, reqid):
+    """Headers of every chunk PUT of one object version (``meta``: id, version, chunk_method, policy)."""
+    return {
+        CHUNK_META_PREFIX + "content-id": meta["id"],
+        CHUNK_META_PREFIX + "content-version": str(meta["version"]),
+        CHUNK_META_PREFIX + "content-path": quote(obj),
+        CHUNK_META_PREFIX + "content-chunk-method": meta["chunk_method"],
+        CHUNK_META_PREFIX + "content-storage-policy": meta["policy"],
+        CHUNK_META_PREFIX + "container-id": cid_from_name(account, container),
+        CHUNK_META_PREFIX + "oio-version": OIO_VERSION,
+        CHUNK_META_PREFIX + "full-path": full_path(account, container, obj, meta["version"], meta["id"]),
+        "x-oio-req-id": reqid,
+    }

@@ -53,5 +53,4 @@ def test_ec_any_k_fragments_decode():
 @pytest.mark.parametrize("text", ["", "raid/x=1", "plain/nb_copy=zero", "plain/nb_copy=0", "ec/k=6,m=3", "ec/algo=nope,k=6,m=3"])
 def test_invalid_chunk_methods(text):
     with pytest.raises(InvalidStorageMethod):
-        method = storage_method(text)
-        method.quorum
+        assert storage_method(text).quorum

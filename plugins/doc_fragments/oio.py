@@ -1,0 +1,63 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, datacenter.storage contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+
+class ModuleDocFragment:
+    """Connection options of the OpenIO SDS modules and their action group."""
+
+    DOCUMENTATION = r"""
+options:
+  namespace:
+    description:
+      - Name of the OpenIO SDS namespace, for example C(OPENIO).
+      - If not set, the environment variable E(OIO_NS) is used.
+    type: str
+    required: true
+  endpoint:
+    description:
+      - URL of the namespace's oio-proxy, for example C(http://127.0.0.1:6000).
+      - If not set, the environment variable E(OIO_PROXY_URL) is used, then the C(proxy) key of the namespace
+        configuration (O(sds_conf), else C(/etc/oio/sds.conf), C(/etc/oio/sds.conf.d/*), C(~/.oio/sds.conf)).
+    type: str
+  account:
+    description:
+      - The account (tenant) that owns the containers.
+      - If not set, the environment variable E(OIO_ACCOUNT) is used.
+    type: str
+    required: true
+  account_url:
+    description:
+      - Base URL of the account service, for example C(http://127.0.0.1:6009) (C(/v1.0) is added when missing).
+      - If not set, the environment variable E(OIO_ACCOUNT_URL) is used, else the proxy's load balancer picks one.
+    type: str
+  sds_conf:
+    description:
+      - A namespace configuration file (INI, one C([NAMESPACE]) section with C(proxy=host:port)) to read instead of the
+        standard locations.
+      - If not set, the environment variable E(OIO_SDS_CONF) is used.
+    type: path
+  connection_timeout:
+    description: Seconds to wait for a connection to the proxy or the account service.
+    type: float
+    default: 2.0
+  read_timeout:
+    description: Seconds to wait for an answer of the proxy or the account service.
+    type: float
+    default: 30.0
+  write_timeout:
+    description: Seconds a chunk upload to a rawx service may stall.
+    type: float
+    default: 60.0
+requirements:
+  - urllib3 >= 1.26 on the target
+  - pyeclib on the target, only for objects with an erasure-coding storage policy
+attributes:
+  action_group:
+    description: Use C(group/datacenter.storage.oio) in C(module_defaults) to set defaults for this module.
+    support: full
+    membership:
+      - datacenter.storage.oio
+"""

@@ -1,0 +1,56 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, datacenter.storage contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""OpenIO SDS's Ansible glue: connection options, client factory, dependency check."""
+
+from __future__ import annotations
+
+import traceback
+
+from ansible.module_utils.basic import env_fallback, missing_required_lib
+
+from ..oio.exceptions import OioException
+
+try:
+    from ..oio.api import ObjectStorageApi
+    IMPORT_ERROR = None
+except ImportError:
+    ObjectStorageApi = None
+    IMPORT_ERROR = traceback.format_exc()
+
+CONNECTION_SPEC = dict(
+    namespace=dict(type="str", required=True, fallback=(env_fallback, ["OIO_NS"])),
+    endpoint=dict(type="str", fallback=(env_fallback, ["OIO_PROXY_URL"])),
+    account=dict(type="str", required=True, fallback=(env_fallback, ["OIO_ACCOUNT"])),
+    account_url=dict(type="str", fallback=(env_fallback, ["OIO_ACCOUNT_URL"])),
+    sds_conf=dict(type="path", fallback=(env_fallback, ["OIO_SDS_CONF"])),
+    connection_timeout=dict(type="float", default=2.0),
+    read_timeout=dict(type="float", default=30.0),
+    write_timeout=dict(type="float", default=60.0),
+)
+ERRORS = (OioException,)
+
+
+def check_requirements(module):
+    """Fail naming the missing package when urllib3 cannot be imported."""
+    if IMPORT_ERROR is not None:
+        module.module.fail_json(msg=missing_required_lib("urllib3"), exception=IMPORT_ERROR)
+
+
+def client_from_params(params):
+    """An :class:`ObjectStorageApi` from the shared connection options."""
+    return ObjectStorageApi(params["namespace"], endpoint=params.get("endpoint"), sds_conf=params.get("sds_conf"),
+                            account_url=params.get("account_url"), connection_timeout=params["connection_timeout"],
+                            read_timeout=params["read_timeout"], write_timeout=params["write_timeout"])
+
+
+def properties_option(value):
+    """A ``properties`` option as the service stores it: string keys and values."""
+    return {str(k): "" if v is None else str(v) for k, v in (value or {}).items()}
+
+
+def merged_properties(before, wanted, purge):
+    """The properties an object or container should end with."""
+    result = {} if purge else dict(before)
+    result.update(wanted)
+    return result

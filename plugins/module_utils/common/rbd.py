@@ -1,0 +1,152 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, datacenter.storage contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Ansible glue for RBD: connection options, the cluster handle, image facts as modules report them."""
+
+from __future__ import annotations
+
+import traceback
+from contextlib import contextmanager
+
+from ansible.module_utils.basic import env_fallback, missing_required_lib
+
+from ..rbd import _ffi
+from ..rbd import rbd as librbd
+from ..rbd.errors import Error
+from ..rbd.features import features_to_names
+from ..rbd.rados import Rados
+
+ERRORS = (Error,)
+
+CONNECTION_SPEC = dict(
+    ceph_conf=dict(type="path", fallback=(env_fallback, ["CEPH_CONF"])),
+    client_name=dict(type="str", default="client.admin", aliases=["user"]),
+    keyring=dict(type="path", no_log=False),
+    key=dict(type="str", no_log=True),
+    cluster=dict(type="str", default="ceph"),
+    connect_timeout=dict(type="int", default=10),
+    op_timeout=dict(type="int", default=30),
+)
+
+
+def check_requirements(module):
+    """Fail early, naming the package, when cffi cannot be imported."""
+    if _ffi.cffi is None:
+        module.fail_json(msg=missing_required_lib("cffi"),
+                         exception="".join(traceback.format_exception(_ffi.CFFI_IMPORT_ERROR)))
+
+
+def entity_name(client_name):
+    """``ansible`` -> ``client.ansible``; full names are kept."""
+    return client_name if "." in client_name else "client." + client_name
+
+
+def rados_from_params(params):
+    """A connected :class:`Rados` built from the connection options."""
+    conf = {
+        "rados_osd_op_timeout": str(params["op_timeout"]),
+        "rados_mon_op_timeout": str(params["op_timeout"]),
+    }
+    if params.get("keyring"):
+        conf["keyring"] = params["keyring"]
+    if params.get("key"):
+        conf["key"] = params["key"]
+    cluster = Rados(name=entity_name(params["client_name"]), clustername=params["cluster"],
+                    conffile=params.get("ceph_conf") or "", conf=conf)
+    try:
+        cluster.connect(timeout=params["connect_timeout"])
+    except BaseException:
+        cluster.shutdown()
+        raise
+    return cluster
+
+
+@contextmanager
+def client_from_params(params):
+    """``with client_from_params(module.params) as cluster:`` a connected cluster, shut down on exit."""
+    cluster = rados_from_params(params)
+    try:
+        yield cluster
+    finally:
+        cluster.shutdown()
+
+
+class Pools:
+    """Open I/O contexts by (pool, namespace), reused for the whole module run."""
+
+    def __init__(self, cluster):
+        self.cluster = cluster
+        self._open = {}
+
+    def get(self, pool, namespace=""):
+        key = (pool, namespace or "")
+        if key not in self._open:
+            if not self.cluster.pool_exists(pool):
+                raise librbd.ImageNotFound("pool %s does not exist" % pool, errno=2)
+            ioctx = self.cluster.open_ioctx(pool)
+            if namespace:
+                if not librbd.RBD().namespace_exists(ioctx, namespace):
+                    ioctx.close()
+                    raise librbd.ImageNotFound("namespace %s does not exist in pool %s" % (namespace, pool), errno=2)
+                ioctx.set_namespace(namespace)
+            self._open[key] = ioctx
+        return self._open[key]
+
+    def close(self):
+        for ioctx in self._open.values():
+            ioctx.close()
+        self._open.clear()
+
+
+def image_spec(pool, namespace, name, snapshot=None):
+    """``pool/namespace/image@snapshot`` as the rbd CLI writes it."""
+    spec = "/".join(part for part in (pool, namespace, name) if part)
+    return spec + "@" + snapshot if snapshot else spec
+
+
+def snapshot_facts(image):
+    """The image's user snapshots as module results."""
+    snaps = []
+    for snap in image.list_snaps():
+        if snap["namespace"] != librbd.RBD_SNAP_NAMESPACE_TYPE_USER:
+            continue
+        snaps.append({
+            "name": snap["name"],
+            "id": snap["id"],
+            "size": snap["size"],
+            "protected": image.is_protected_snap(snap["name"]),
+            "timestamp": image.get_snap_timestamp(snap["id"]).isoformat() + "Z",
+        })
+    return snaps
+
+
+def parent_facts(image):
+    """The parent of a clone (None if the image is not one)."""
+    try:
+        spec = image.get_parent_image_spec()
+    except librbd.ImageNotFound:
+        return None
+    return {"pool": spec["pool_name"], "namespace": spec["pool_namespace"], "image": spec["image_name"],
+            "snapshot": spec["snap_name"]}
+
+
+def image_facts(cluster, image):
+    """What an image is, normalised for comparisons and results."""
+    stat = image.stat()
+    data_pool_id = image.data_pool_id()
+    own_pool = image.ioctx.get_pool_id()
+    return {
+        "id": image.id(),
+        "size": stat["size"],
+        "features": features_to_names(image.features()),
+        "object_size": stat["obj_size"],
+        "order": stat["order"],
+        "stripe_unit": image.stripe_unit(),
+        "stripe_count": image.stripe_count(),
+        "data_pool": cluster.pool_reverse_lookup(data_pool_id) if data_pool_id not in (-1, own_pool) else None,
+        "parent": parent_facts(image),
+        "metadata": dict(image.metadata_list()),
+        "snapshots": snapshot_facts(image),
+        "block_name_prefix": image.block_name_prefix(),
+        "create_timestamp": image.create_timestamp().isoformat() + "Z",
+    }

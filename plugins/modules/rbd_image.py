@@ -1,0 +1,616 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, datacenter.storage contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: rbd_image
+short_description: Manage Ceph RBD images
+version_added: 1.0.0
+description:
+  - Create, resize, reconfigure, clone, import and remove RADOS block device images through librbd
+    (no C(rbd) command needed).
+  - A failed task changes nothing; an image created by the task is removed again when configuring it fails.
+  - Use O(images) to manage many images in one task.
+options:
+  pool:
+    description: The pool of the image(s).
+    type: str
+    default: rbd
+  namespace:
+    description: The RBD namespace inside O(pool) (it must exist); empty for the default namespace.
+    type: str
+    default: ''
+  name:
+    description: The image name. Required unless O(images) is used.
+    type: str
+  state:
+    description: Whether the image should exist.
+    type: str
+    choices: [present, absent]
+    default: present
+  size:
+    description:
+      - The image size, in bytes or with a binary unit (V(10G), V(512M)).
+      - Required to create an image, unless O(clone_from) (default the parent's size) or O(src) (default the file size).
+    type: str
+  allow_shrink:
+    description: Allow O(size) to be smaller than the current size. Data beyond the new size is lost.
+    type: bool
+    default: false
+  features:
+    description:
+      - The exact list of features the image should have (V(layering), V(exclusive-lock), V(object-map),
+        V(fast-diff), V(deep-flatten), V(journaling)).
+      - When not set, new images get the cluster's default features and existing images keep theirs.
+      - On an existing image only V(exclusive-lock), V(object-map), V(fast-diff) and V(journaling) can be changed
+        and V(deep-flatten) can be removed; enabling V(object-map) rebuilds the object map.
+      - V(striping) and V(data-pool) follow from O(stripe_unit) and O(data_pool) and are not compared.
+    type: list
+    elements: str
+  object_size:
+    description: Object size of a new image, a power of two between V(4K) and V(32M). Cannot be changed later.
+    type: str
+  stripe_unit:
+    description: Stripe unit of a new image (with O(stripe_count)). Cannot be changed later.
+    type: str
+  stripe_count:
+    description: Stripe count of a new image (with O(stripe_unit)). Cannot be changed later.
+    type: int
+  data_pool:
+    description: Pool that holds the data objects of a new image (erasure-coded pools). Cannot be changed later.
+    type: str
+  clone_from:
+    description:
+      - Create the image as a clone of this protected snapshot. An existing image must be a clone of it
+        (or, with O(flatten), may already be flattened).
+    type: dict
+    suboptions:
+      pool:
+        description: Pool of the parent image; default O(pool).
+        type: str
+      namespace:
+        description: Namespace of the parent image; default O(namespace).
+        type: str
+      image:
+        description: The parent image.
+        type: str
+        required: true
+      snapshot:
+        description: The parent snapshot.
+        type: str
+        required: true
+  flatten:
+    description: Copy all data from the parent so that the clone no longer depends on it.
+    type: bool
+    default: false
+  metadata:
+    description: Image metadata keys and values to set.
+    type: dict
+  purge_metadata:
+    description: Remove metadata keys not listed in O(metadata).
+    type: bool
+    default: false
+  src:
+    description:
+      - A raw image file on the target to import into a new image, streamed with several writes in flight;
+        zero blocks are skipped.
+      - Only read when the image is created; an existing image is not overwritten.
+    type: path
+  trash:
+    description: With O(state=absent), move the image to the trash instead of deleting it.
+    type: bool
+    default: false
+  images:
+    description:
+      - Many images in one task. Each item takes the options above (O(images[].name) is required);
+        options given at the top level are the defaults for every item.
+      - All items are checked before any is changed.
+    type: list
+    elements: dict
+    suboptions:
+      name:
+        description: The image name.
+        type: str
+        required: true
+      pool:
+        description: See O(pool).
+        type: str
+      namespace:
+        description: See O(namespace).
+        type: str
+      state:
+        description: See O(state).
+        type: str
+        choices: [present, absent]
+      size:
+        description: See O(size).
+        type: str
+      allow_shrink:
+        description: See O(allow_shrink).
+        type: bool
+      features:
+        description: See O(features).
+        type: list
+        elements: str
+      object_size:
+        description: See O(object_size).
+        type: str
+      stripe_unit:
+        description: See O(stripe_unit).
+        type: str
+      stripe_count:
+        description: See O(stripe_count).
+        type: int
+      data_pool:
+        description: See O(data_pool).
+        type: str
+      clone_from:
+        description: See O(clone_from).
+        type: dict
+      flatten:
+        description: See O(flatten).
+        type: bool
+      metadata:
+        description: See O(metadata).
+        type: dict
+      purge_metadata:
+        description: See O(purge_metadata).
+        type: bool
+      src:
+        description: See O(src).
+        type: path
+      trash:
+        description: See O(trash).
+        type: bool
+extends_documentation_fragment:
+  - datacenter.storage.rbd
+  - datacenter.storage.attributes
+seealso:
+  - module: datacenter.storage.rbd_snapshot
+  - module: datacenter.storage.rbd_image_info
+author:
+  - datacenter.storage contributors
+"""
+
+EXAMPLES = r"""
+- name: A 10 GiB image with exclusive-lock and object-map
+  datacenter.storage.rbd_image:
+    pool: rbd
+    name: vm-disk-1
+    size: 10G
+    features: [layering, exclusive-lock, object-map, fast-diff]
+    metadata:
+      owner: team-a
+    client_name: client.ansible
+    keyring: /etc/ceph/ceph.client.ansible.keyring
+
+- name: Clone a golden image and detach it from its parent
+  datacenter.storage.rbd_image:
+    name: vm-disk-2
+    clone_from: {image: golden, snapshot: v1}
+    flatten: true
+
+- name: Import a raw file
+  datacenter.storage.rbd_image:
+    name: installer
+    src: /var/tmp/installer.raw
+
+- name: Many images at once, connection options from module_defaults
+  module_defaults:
+    group/datacenter.storage.rbd:
+      client_name: client.ansible
+      keyring: /etc/ceph/ceph.client.ansible.keyring
+  datacenter.storage.rbd_image:
+    pool: rbd
+    size: 1G
+    images:
+      - name: web-1
+      - name: web-2
+      - name: old-web
+        state: absent
+        trash: true
+"""
+
+RETURN = r"""
+image:
+  description: The image as it is after the task (as it would be, in check mode); absent images give C({}).
+  returned: when O(name) is used
+  type: dict
+  contains:
+    size:
+      description: Size in bytes.
+      type: int
+    features:
+      description: Feature names, sorted.
+      type: list
+      elements: str
+    object_size:
+      description: Object size in bytes.
+      type: int
+    stripe_unit:
+      description: Stripe unit in bytes.
+      type: int
+    stripe_count:
+      description: Stripe count.
+      type: int
+    data_pool:
+      description: The separate data pool, or null.
+      type: str
+    parent:
+      description: The parent (C(pool), C(namespace), C(image), C(snapshot)) of a clone, or null.
+      type: dict
+    metadata:
+      description: Image metadata.
+      type: dict
+  sample: {"size": 10737418240, "features": ["exclusive-lock", "layering"], "object_size": 4194304,
+           "stripe_unit": 4194304, "stripe_count": 1, "data_pool": null, "parent": null, "metadata": {}}
+images:
+  description: One entry per item of O(images), in order.
+  returned: when O(images) is used
+  type: list
+  elements: dict
+  contains:
+    name:
+      description: The image name.
+      type: str
+    pool:
+      description: Its pool.
+      type: str
+    namespace:
+      description: Its namespace.
+      type: str
+    changed:
+      description: Whether this image changed.
+      type: bool
+    image:
+      description: As RV(image).
+      type: dict
+"""
+
+import os
+
+from ansible_collections.datacenter.storage.plugins.module_utils.common.module import StorageModule
+from ansible_collections.datacenter.storage.plugins.module_utils.common.rbd import (
+    CONNECTION_SPEC, ERRORS, Pools, check_requirements, client_from_params, image_facts, image_spec,
+)
+from ansible_collections.datacenter.storage.plugins.module_utils.common.units import parse_size
+from ansible_collections.datacenter.storage.plugins.module_utils.rbd import rbd as librbd
+from ansible_collections.datacenter.storage.plugins.module_utils.rbd.features import (
+    FEATURE_NAMES, RBD_FEATURE_OBJECT_MAP, RBD_FEATURES_IMPLICIT, RBD_FEATURES_MUTABLE, RBD_FEATURE_DEEP_FLATTEN,
+    features_from_names, features_to_names, missing_dependencies,
+)
+from ansible_collections.datacenter.storage.plugins.module_utils.rbd.transfer import import_file
+
+CLONE_FROM = dict(
+    pool=dict(type="str"),
+    namespace=dict(type="str"),
+    image=dict(type="str", required=True),
+    snapshot=dict(type="str", required=True),
+)
+
+# Per image: (argument spec, default at the top level).
+IMAGE_OPTIONS = dict(
+    pool=(dict(type="str"), "rbd"),
+    namespace=(dict(type="str"), ""),
+    state=(dict(type="str", choices=["present", "absent"]), "present"),
+    size=(dict(type="str"), None),
+    allow_shrink=(dict(type="bool"), False),
+    features=(dict(type="list", elements="str"), None),
+    object_size=(dict(type="str"), None),
+    stripe_unit=(dict(type="str"), None),
+    stripe_count=(dict(type="int"), None),
+    data_pool=(dict(type="str"), None),
+    clone_from=(dict(type="dict", options=CLONE_FROM), None),
+    flatten=(dict(type="bool"), False),
+    metadata=(dict(type="dict"), None),
+    purge_metadata=(dict(type="bool"), False),
+    src=(dict(type="path"), None),
+    trash=(dict(type="bool"), False),
+)
+CHANGEABLE_FEATURES = RBD_FEATURES_MUTABLE | RBD_FEATURE_DEEP_FLATTEN
+
+
+class ParamError(Exception):
+    """A refused option value: (option, value, why)."""
+
+
+def _state(facts):
+    """The comparable part of an image's facts."""
+    if facts is None:
+        return {}
+    keys = ("size", "object_size", "stripe_unit", "stripe_count", "data_pool", "parent", "metadata")
+    state = {key: facts[key] for key in keys}
+    state["features"] = [name for name in facts["features"]
+                         if not FEATURE_NAMES.get(name, 0) & RBD_FEATURES_IMPLICIT]
+    return state
+
+
+def _size(option, value):
+    try:
+        return parse_size(value)
+    except ValueError as exc:
+        raise ParamError(option, value, str(exc)) from None
+
+
+class ImagePlan:
+    """What one image needs: computed from what the cluster reports, then applied."""
+
+    def __init__(self, cluster, pools, item, label):
+        self.cluster = cluster
+        self.pools = pools
+        self.item = item
+        self.label = label  # "images[3]." for bulk items, "" otherwise
+        self.pool = item["pool"]
+        self.namespace = item["namespace"] or ""
+        self.name = item["name"]
+        self.spec = image_spec(self.pool, self.namespace, self.name)
+        self.steps = []  # (description, callable taking the open image or None)
+        self.create = None  # callable creating the image, if it must be created
+        self.remove = None
+        self.before = {}
+        self.after = {}
+
+    def fail(self, option, value, why):
+        raise ParamError(self.label + option, value, "%s: %s" % (self.spec, why))
+
+    def plan(self):
+        item = self.item
+        self.features = None
+        if item["features"] is not None:
+            try:
+                self.features = features_from_names(item["features"])
+            except ValueError as exc:
+                self.fail("features", item["features"], str(exc))
+            for feature, needed in missing_dependencies(self.features):
+                self.fail("features", item["features"], "%s needs %s" % (feature, needed))
+        ioctx = self.pools.get(self.pool, self.namespace)
+        try:
+            with librbd.Image(ioctx, self.name, read_only=True) as image:
+                facts = image_facts(self.cluster, image)
+        except librbd.ImageNotFound:
+            facts = None
+        self.before = _state(facts)
+        if item["state"] == "absent":
+            if facts is not None:
+                self._plan_removal(facts)
+            return
+        if facts is None:
+            self._plan_creation()
+        else:
+            self.after = dict(self.before, metadata=dict(self.before["metadata"]))
+            self._plan_changes(facts)
+
+    def _plan_removal(self, facts):
+        if facts["snapshots"]:
+            self.fail("state", "absent", "the image has snapshots (%s): remove them first (rbd_snapshot state=absent),"
+                      " after flattening or removing their clones" % ", ".join(s["name"] for s in facts["snapshots"]))
+        self.after = {}
+        if self.item["trash"]:
+            self.remove = lambda: librbd.RBD().trash_move(self.pools.get(self.pool, self.namespace), self.name)
+        else:
+            self.remove = lambda: librbd.RBD().remove(self.pools.get(self.pool, self.namespace), self.name)
+
+    def _parent(self):
+        clone = self.item["clone_from"]
+        return {"pool": clone["pool"] or self.pool,
+                "namespace": self.namespace if clone["namespace"] is None else clone["namespace"],
+                "image": clone["image"], "snapshot": clone["snapshot"]}
+
+    def _plan_creation(self):
+        item = self.item
+        order = None
+        if item["object_size"] is not None:
+            object_size = _size("object_size", item["object_size"])
+            if object_size < 4096 or object_size > (32 << 20) or object_size & (object_size - 1):
+                self.fail("object_size", item["object_size"], "must be a power of two between 4K and 32M")
+            order = object_size.bit_length() - 1
+        stripe_unit = _size("stripe_unit", item["stripe_unit"]) if item["stripe_unit"] is not None else None
+        if (stripe_unit is None) != (item["stripe_count"] is None):
+            self.fail("stripe_unit", item["stripe_unit"], "stripe_unit and stripe_count go together")
+        if item["data_pool"] and not self.cluster.pool_exists(item["data_pool"]):
+            self.fail("data_pool", item["data_pool"], "no such pool")
+        size = _size("size", item["size"]) if item["size"] is not None else None
+        options = dict(features=self.features, order=order, stripe_unit=stripe_unit,
+                       stripe_count=item["stripe_count"], data_pool=item["data_pool"])
+        parent = None
+        if item["clone_from"]:
+            parent = self._parent()
+            parent_size = self._check_parent(parent)
+            if size is None:
+                size = parent_size
+        elif item["src"]:
+            try:
+                src_size = os.path.getsize(item["src"])
+            except OSError as exc:
+                self.fail("src", item["src"], "cannot read the file: %s" % exc.strerror)
+            if size is None:
+                size = src_size
+            elif size < src_size:
+                self.fail("size", item["size"], "smaller than src (%d bytes)" % src_size)
+        elif size is None:
+            self.fail("size", None, "required to create the image (or clone_from, or src)")
+        self.after = {
+            "size": size, "features": features_to_names(self.features & ~RBD_FEATURES_IMPLICIT)
+            if self.features is not None else None,
+            "object_size": 1 << order if order else None, "stripe_unit": stripe_unit,
+            "stripe_count": item["stripe_count"], "data_pool": item["data_pool"],
+            "parent": None if item["flatten"] else parent, "metadata": dict(item["metadata"] or {}),
+        }
+        if parent:
+            self.create = lambda ioctx: librbd.RBD().clone(
+                self.pools.get(parent["pool"], parent["namespace"]), parent["image"], parent["snapshot"], ioctx,
+                self.name, **options)
+            self.steps.append(("resize", lambda image: image.size() != size and image.resize(size)))
+            if item["flatten"]:
+                self.steps.append(("flatten", lambda image: image.flatten()))
+        else:
+            self.create = lambda ioctx: librbd.RBD().create(ioctx, self.name, size, **options)
+            if item["src"]:
+                self.steps.append(("import %s" % item["src"], self._import))
+        for key, value in (item["metadata"] or {}).items():
+            self.steps.append(("set metadata %s" % key, lambda image, k=key, v=str(value): image.metadata_set(k, v)))
+
+    def _import(self, image):
+        with open(self.item["src"], "rb") as fileobj:
+            import_file(image, fileobj)
+
+    def _check_parent(self, parent):
+        try:
+            ioctx = self.pools.get(parent["pool"], parent["namespace"])
+            with librbd.Image(ioctx, parent["image"], snapshot=parent["snapshot"], read_only=True) as image:
+                if not image.is_protected_snap(parent["snapshot"]):
+                    self.fail("clone_from", parent, "snapshot %s is not protected: protect it first "
+                              "(rbd_snapshot protected=true)" % image_spec(**parent))
+                return image.size()
+        except librbd.ImageNotFound:
+            self.fail("clone_from", parent, "no such image or snapshot %s" % image_spec(**parent))
+
+    def _plan_changes(self, facts):
+        item, before, after = self.item, self.before, self.after
+        for option, key, parse in (("object_size", "object_size", True), ("stripe_unit", "stripe_unit", True),
+                                   ("stripe_count", "stripe_count", False), ("data_pool", "data_pool", False)):
+            if item[option] is not None:
+                wanted = _size(option, item[option]) if parse else item[option]
+                if wanted != before[key]:
+                    self.fail(option, item[option], "cannot be changed on an existing image (it is %s)" % before[key])
+        if item["clone_from"]:
+            parent = self._parent()
+            if before["parent"] is None and not item["flatten"]:
+                self.fail("clone_from", parent, "the image exists and is not a clone")
+            if before["parent"] is not None and before["parent"] != parent:
+                self.fail("clone_from", parent, "the image is a clone of %s" % image_spec(**before["parent"]))
+        if item["size"] is not None:
+            size = _size("size", item["size"])
+            if size < before["size"] and not item["allow_shrink"]:
+                self.fail("size", item["size"], "smaller than the current size (%d bytes): set allow_shrink=true to "
+                          "shrink (data beyond the new size is lost)" % before["size"])
+            if size != before["size"]:
+                after["size"] = size
+                self.steps.append(("resize", lambda image: image.resize(size, allow_shrink=item["allow_shrink"])))
+        if self.features is not None:
+            self._plan_features(facts)
+        if item["flatten"] and before["parent"] is not None:
+            after["parent"] = None
+            self.steps.append(("flatten", lambda image: image.flatten()))
+        self._plan_metadata()
+
+    def _plan_features(self, facts):
+        have = features_from_names(facts["features"]) & ~RBD_FEATURES_IMPLICIT
+        want = self.features & ~RBD_FEATURES_IMPLICIT
+        enable, disable = want & ~have, have & ~want
+        fixed = (enable & ~RBD_FEATURES_MUTABLE) | (disable & ~CHANGEABLE_FEATURES)
+        if fixed:
+            self.fail("features", self.item["features"], "cannot change %s on an existing image (only %s)" % (
+                ", ".join(features_to_names(fixed)), ", ".join(features_to_names(RBD_FEATURES_MUTABLE))))
+        self.after["features"] = features_to_names(want)
+        if disable:
+            self.steps.append(("disable features", lambda image: image.update_features(disable, False)))
+        if enable:
+            self.steps.append(("enable features", lambda image: image.update_features(enable, True)))
+            if enable & RBD_FEATURE_OBJECT_MAP:
+                self.steps.append(("rebuild object map", self._rebuild_object_map))
+
+    @staticmethod
+    def _rebuild_object_map(image):
+        if image.flags() & librbd.RBD_FLAG_OBJECT_MAP_INVALID:
+            image.rebuild_object_map()
+
+    def _plan_metadata(self):
+        wanted = {key: str(value) for key, value in (self.item["metadata"] or {}).items()}
+        current = self.before["metadata"]
+        for key, value in sorted(wanted.items()):
+            if current.get(key) != value:
+                self.steps.append(("set metadata %s" % key, lambda image, k=key, v=value: image.metadata_set(k, v)))
+        if self.item["purge_metadata"]:
+            for key in sorted(set(current) - set(wanted)):
+                self.steps.append(("remove metadata %s" % key, lambda image, k=key: image.metadata_remove(k)))
+            self.after["metadata"] = wanted
+        else:
+            self.after["metadata"] = dict(current, **wanted)
+
+    @property
+    def changed(self):
+        return bool(self.create or self.remove or self.steps)
+
+    def apply(self):
+        """Make the changes; an image created here is removed again if a later step fails."""
+        ioctx = self.pools.get(self.pool, self.namespace)
+        if self.remove:
+            self.remove()
+            return
+        if self.create:
+            self.create(ioctx)
+        try:
+            if self.steps:
+                with librbd.Image(ioctx, self.name) as image:
+                    for _description, step in self.steps:
+                        step(image)
+        except BaseException:
+            if self.create:
+                librbd.RBD().remove(ioctx, self.name)
+            raise
+
+    def result(self):
+        if not self.after:
+            return {}
+        ioctx = self.pools.get(self.pool, self.namespace)
+        with librbd.Image(ioctx, self.name, read_only=True) as image:
+            return _state(image_facts(self.cluster, image))
+
+
+def _items(params):
+    """The images to manage: the top-level one, or each of ``images`` with top-level defaults."""
+    if params["images"] is None:
+        return [(dict((key, params[key]) for key in IMAGE_OPTIONS), "", params["name"])]
+    items = []
+    for index, item in enumerate(params["images"]):
+        merged = dict((key, params[key] if item.get(key) is None else item[key]) for key in IMAGE_OPTIONS)
+        merged["name"] = item["name"]
+        items.append((merged, "images[%d]." % index, item["name"]))
+    return items
+
+
+def main():
+    item_spec = dict((key, dict(spec)) for key, (spec, _default) in IMAGE_OPTIONS.items())
+    item_spec["name"] = dict(type="str", required=True)
+    argument_spec = dict((key, dict(spec, default=default) if default is not None else dict(spec))
+                         for key, (spec, default) in IMAGE_OPTIONS.items())
+    argument_spec.update(name=dict(type="str"), images=dict(type="list", elements="dict", options=item_spec))
+    module = StorageModule(argument_spec, connection_spec=CONNECTION_SPEC, errors=ERRORS, supports_check_mode=True,
+                           mutually_exclusive=[("name", "images")], required_one_of=[("name", "images")])
+    check_requirements(module.module)
+    params = module.params
+    results = []
+    with module.handle_errors("rbd_image"):
+        with client_from_params(params) as cluster:
+            pools = Pools(cluster)
+            try:
+                plans = []
+                for item, label, name in _items(params):
+                    item["name"] = name
+                    plan = ImagePlan(cluster, pools, item, label)
+                    try:
+                        plan.plan()
+                    except ParamError as exc:
+                        module.fail_param(*exc.args)
+                    plans.append(plan)
+                for plan in plans:
+                    module.tracker.compare(plan.spec, plan.before, plan.after)
+                    if plan.changed and not module.check_mode:
+                        plan.apply()
+                    image = plan.after if module.check_mode else plan.result()
+                    results.append(dict(name=plan.name, pool=plan.pool, namespace=plan.namespace,
+                                        changed=plan.changed, image=image))
+            finally:
+                pools.close()
+    changed = any(result["changed"] for result in results)
+    if params["images"] is None:
+        module.exit(changed=changed, image=results[0]["image"])
+    module.exit(changed=changed, images=results)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,123 @@
+"""Object upload, read-back and metadata (spec §5.4, §7)."""
+
+import hashlib
+import os
+import threading
+
+from oiolab import cid_of
+
+
+def test_upload_and_read_back_threecopies(lab, names):
+    acct, ct = names
+    data = os.urandom(2 * 1048576 + 1000)
+    meta, chunks = lab.put_object(acct, ct, "big/obj", data, policy="THREECOPIES")
+    assert meta["chunk-method"] == "plain/nb_copy=3"
+    assert len(chunks) == 9  # 3 metachunks x 3 copies
+    for pos in ("0", "1", "2"):
+        hosts = {c["url"].split("/")[2] for c in chunks if c["pos"] == pos}
+        assert len(hosts) == 3, "replicas of one metachunk must be on distinct rawx"
+    assert lab.fetch(acct, ct, "big/obj") == data
+    loc = lab.px("GET", "content/locate", {"acct": acct, "ref": ct, "path": "big/obj"})
+    assert loc.headers["x-oio-content-meta-size"] == str(len(data))
+    assert loc.headers["x-oio-content-meta-length"] == str(len(data))
+    assert loc.headers["x-oio-content-meta-hash"] == hashlib.md5(data).hexdigest().upper()
+    assert loc.headers["x-oio-content-meta-policy"] == "THREECOPIES"
+    assert loc.headers["x-oio-content-meta-hash-method"] == "md5"
+    assert loc.headers["x-oio-content-meta-mime-type"] == "application/octet-stream"
+    body = loc.json()
+    assert {c["pos"] for c in body} == {"0", "1", "2"}
+    assert all(c["hash"] == c["hash"].upper() and c["real_url"] == c["url"] for c in body)
+    assert sorted(c["size"] for c in body if c["pos"] == "2") == [1000] * 3
+
+
+def test_parallel_uploads(lab, names):
+    acct, ct = names
+    lab.create_container(acct, ct)
+    blobs = {f"par-{i}": os.urandom(300000 + i) for i in range(8)}
+    errors = []
+
+    def one(name):
+        try:
+            lab.put_object(acct, ct, name, blobs[name], policy="TWOCOPIES")
+        except Exception as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=one, args=(n,)) for n in blobs]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    for name, data in blobs.items():
+        assert lab.fetch(acct, ct, name) == data
+    info = lab.px("GET", "container/show", {"acct": acct, "ref": ct})
+    assert info.headers["x-oio-container-meta-sys-m2-objects"] == "8"
+    assert info.headers["x-oio-container-meta-sys-m2-usage"] == str(sum(map(len, blobs.values())))
+
+
+def test_ec_object_positions_and_sizes(lab, names):
+    acct, ct = names
+    data = os.urandom(7 * 1048576)  # EC 6+3 with 1 MiB chunks: metachunks of 6 MiB
+    meta, chunks = lab.put_object(acct, ct, "ec", data, policy="EC")
+    assert meta["chunk-method"] == "ec/algo=liberasurecode_rs_vand,k=6,m=3"
+    loc = lab.px("GET", "content/locate", {"acct": acct, "ref": ct, "path": "ec"}).json()
+    assert sorted(c["pos"] for c in loc) == sorted(f"{m}.{i}" for m in (0, 1) for i in range(9))
+    for m, msize in ((0, 6 * 1048576), (1, 1048576)):
+        group = [c for c in loc if c["pos"].startswith(f"{m}.")]
+        assert len({c["url"].split("/")[2] for c in group}) == 9
+        assert {c["size"] for c in group} == {msize}
+
+
+def test_empty_object(lab, names):
+    acct, ct = names
+    meta, chunks = lab.put_object(acct, ct, "empty", b"", policy="SINGLE")
+    assert len(chunks) == 1 and chunks[0]["pos"] == "0"
+    assert lab.fetch(acct, ct, "empty") == b""
+    props = lab.px("POST", "content/get_properties", {"acct": acct, "ref": ct, "path": "empty"})
+    assert props.headers["x-oio-content-meta-size"] == "0"
+
+
+def test_prepare2_response(lab, names):
+    acct, ct = names
+    resp = lab.px("POST", "content/prepare2", {"acct": acct, "ref": ct, "path": "x"},
+                  {"size": 3 * 1048576, "policy": "THREECOPIES"})
+    assert resp.status == 200
+    chunk_size = int(resp.headers["x-oio-ns-chunk-size"])
+    assert chunk_size == 1048576
+    body = resp.json()
+    assert "properties" in body
+    assert len(body["chunks"]) == 9
+    for chunk in body["chunks"]:
+        assert chunk["size"] == chunk_size and chunk["hash"] == "0" * 32
+        chunk_id = chunk["url"].rsplit("/", 1)[1]
+        assert len(chunk_id) == 64 and chunk_id == chunk_id.upper()
+    for key in ("size", "length", "policy", "hash-method", "mime-type", "chunk-method", "id", "name", "version",
+                "deleted", "ctime", "mtime"):
+        assert "x-oio-content-meta-" + key in resp.headers
+    assert len(resp.headers["x-oio-content-meta-id"]) == 32
+    # the container need not exist, and nothing is created by prepare
+    assert lab.px("GET", "container/show", {"acct": acct, "ref": ct}).status == 404
+    legacy = lab.px("POST", "content/prepare", {"acct": acct, "ref": ct, "path": "x"}, {"size": "10"})
+    assert legacy.status == 200 and isinstance(legacy.json(), list)
+    assert legacy.headers["x-oio-content-meta-policy"] == "THREECOPIES"  # namespace default
+    fixed = lab.px("POST", "content/prepare2", {"acct": acct, "ref": ct, "path": "x", "version": 42,
+                                                  "content": "AB" * 16}, {"size": 1, "position": 3})
+    assert fixed.headers["x-oio-content-meta-version"] == "42"
+    assert fixed.headers["x-oio-content-meta-id"] == "AB" * 16
+    assert {c["pos"] for c in fixed.json()["chunks"]} == {"3"}
+    ec = lab.px("POST", "content/prepare2", {"acct": acct, "ref": ct, "path": "x"}, {"size": 1, "policy": "EC"})
+    assert sorted(c["pos"] for c in ec.json()["chunks"]) == [f"0.{i}" for i in range(9)]
+
+
+def test_predictable_chunk_ids(lab, names):
+    acct, ct = names
+    assert lab.px("POST", "config", body={"core.lb.generate_random_chunk_ids": "false"}).status == 200
+    try:
+        resp = lab.px("POST", "content/prepare2", {"acct": acct, "ref": ct, "path": "p", "version": 7},
+                      {"size": 1, "policy": "TWOCOPIES"})
+    finally:
+        lab.px("POST", "config", body={"core.lb.generate_random_chunk_ids": "true"})
+    expected = hashlib.sha256(f"{cid_of(acct, ct)}p70TWOCOPIES".encode()).hexdigest().upper()
+    chunks = resp.json()["chunks"]
+    assert [c["url"].rsplit("/", 1)[1] for c in chunks] == [expected, expected]
+    assert chunks[0]["url"] != chunks[1]["url"]

@@ -80,10 +80,15 @@ class HttpClient:
         return resp
 
     def json(self, method, url, **kwargs):
-        """Send a request, return ``(response, decoded JSON body or None)``."""
+        """Send a request, return ``(response, decoded JSON body, or its text if not JSON, or None)``."""
         resp = self.request(method, url, **kwargs)
         data = resp.data
-        return resp, (json.loads(data) if data else None)
+        if not data:
+            return resp, None
+        try:
+            return resp, json.loads(data)
+        except ValueError:
+            return resp, data.decode("utf-8", "replace")
 
 
 class ChunkedPut:

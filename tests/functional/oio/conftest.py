@@ -1,0 +1,37 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Fixtures for the OpenIO SDS client against the lab's dev namespace (tests/lab/lab up oio)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+
+if not os.environ.get("OIO_PROXY_URL"):
+    pytest.skip("the oio lab service is not running (tests/lab/lab up oio)", allow_module_level=True)
+
+from oio_lab import admin, make_api  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def api():
+    return make_api()
+
+
+@pytest.fixture(scope="session")
+def account(api):
+    name = "func-" + uuid.uuid4().hex[:8]
+    api.account_create(name)
+    return name
+
+
+@pytest.fixture
+def container(api, account):
+    name = "ct-" + uuid.uuid4().hex[:8]
+    api.container_create(account, name)
+    yield name
+    admin("rawx/start-all")
+    api.container_flush(account, name)
+    api.container_delete(account, name)

@@ -36,6 +36,7 @@ RESOLVE_CACHE = 60.0
 RAWX_CONNECTION_TIMEOUT = 10.0
 RAWX_READ_TIMEOUT = 60.0
 BULK_MAX = 100
+CONTENT_MISSING = (420, 426)  # content not found, latest version deleted: "no such object" whatever the HTTP status
 
 
 @contextmanager
@@ -64,7 +65,9 @@ def _object_errors(account, container, obj):
         yield
     except (NoSuchContainer, NoSuchObject):
         raise
-    except NotFound as exc:
+    except ClientException as exc:
+        if not isinstance(exc, NotFound) and exc.status not in CONTENT_MISSING:
+            raise
         if exc.status in (406, 431):
             raise NoSuchContainer(exc.http_status, exc.status, "Container %s/%s: %s" % (account, container, exc.message)) from None
         raise NoSuchObject(exc.http_status, exc.status, "Object %s/%s/%s: %s" % (account, container, obj, exc.message)) from None

@@ -1,0 +1,129 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Accounts, containers, listings, versions and properties."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from ansible_collections.datacenter.storage.plugins.module_utils.oio.exceptions import (
+    ContainerNotEmpty, MissingData, MissingName, NoSuchAccount, NoSuchContainer, NoSuchObject,
+)
+
+
+def test_account_lifecycle_and_properties(api):
+    name = "acct-" + uuid.uuid4().hex[:8]
+    assert api.account_create(name) is True
+    assert api.account_create(name) is False
+    assert name in api.account_list()
+    api.account_set_properties(name, {"a": "1", "b": "2"})
+    api.account_del_properties(name, ["a"])
+    assert api.account_get_properties(name)["properties"] == {"b": "2"}
+    api.container_create(name, "one")
+    assert [entry[0] for entry in api.container_list(name)] == ["one"]
+    api.container_delete(name, "one")
+    api.account_delete(name)
+    with pytest.raises(NoSuchAccount, match=name):
+        api.account_show(name)
+
+
+def test_container_properties_and_errors(api, account):
+    name = "props-" + uuid.uuid4().hex[:8]
+    assert api.container_create(account, name, properties={"k": "v"}, system={"sys.m2.policy.version": "3"}) is True
+    assert api.container_create(account, name) is False
+    props = api.container_get_properties(account, name)
+    assert props["properties"] == {"k": "v"} and props["system"]["sys.m2.policy.version"] == "3"
+    api.container_set_properties(account, name, {"x": "1"})
+    api.container_del_properties(account, name, ["k"])
+    assert api.container_get_properties(account, name)["properties"] == {"x": "1"}
+    api.container_set_properties(account, name, {"y": "2"}, clear=True)
+    assert api.container_show(account, name)["properties"] == {"y": "2"}
+    api.object_create(account, name, data=b"x", obj_name="o")
+    with pytest.raises(ContainerNotEmpty, match="%s/%s" % (account, name)):
+        api.container_delete(account, name)
+    api.container_flush(account, name)
+    api.container_delete(account, name)
+    with pytest.raises(NoSuchContainer, match="%s/%s" % (account, name)):
+        api.container_get_properties(account, name)
+    assert api.container_create_many(account, [name, name + "-2"]) == [(name, True), (name + "-2", True)]
+    for ct in (name, name + "-2"):
+        api.container_delete(account, ct)
+
+
+def test_object_errors_name_the_object(api, account, container):
+    with pytest.raises(NoSuchObject, match="%s/%s/missing" % (account, container)):
+        api.object_get_properties(account, container, "missing")
+    with pytest.raises(NoSuchContainer, match="%s/nope" % account):
+        api.object_locate(account, "nope-" + uuid.uuid4().hex, "x")
+    with pytest.raises(MissingData):
+        api.object_create(account, container, obj_name="x")
+    with pytest.raises(MissingName):
+        api.object_create(account, container, data=b"x")
+    assert api.object_head(account, container, "missing") is False
+
+
+def test_listing_pagination_with_delimiter(api, account, container):
+    for name in ("1/a", "1/b", "1/c", "2/d", "2/e", "top"):
+        api.object_create(account, container, data=name.encode(), obj_name=name, policy="SINGLE")
+    page = api.object_list(account, container, delimiter="/", limit=1)
+    assert page["prefixes"] == ["1/"] and page["objects"] == [] and page["truncated"]
+    page = api.object_list(account, container, delimiter="/", limit=1, marker=page["next_marker"])
+    assert page["prefixes"] == ["2/"]
+    assert api.object_list(account, container, delimiter="/", marker="1/")["prefixes"] == ["2/"]
+    seen, marker = [], None
+    while True:
+        page = api.object_list(account, container, limit=2, marker=marker)
+        seen += [o["name"] for o in page["objects"]]
+        if not page["truncated"]:
+            break
+        marker = page["next_marker"]
+    assert seen == ["1/a", "1/b", "1/c", "2/d", "2/e", "top"]
+    listing = api.object_list(account, container, prefix="2/", end_marker="2/e")
+    assert [o["name"] for o in listing["objects"]] == ["2/d"]
+    entry = listing["objects"][0]
+    assert entry["chunk_method"] == "plain/nb_copy=1" and entry["mime_type"] and entry["is_latest"]
+    assert [o["name"] for o in api.object_list_all(account, container, prefix="1/")] == ["1/a", "1/b", "1/c"]
+    assert api.object_delete_many(account, container, ["1/a", "nope"]) == [("1/a", True), ("nope", False)]
+
+
+def test_versioning_and_purge(api, account, container):
+    api.container_set_properties(account, container, system={"sys.m2.policy.version": "-1"})
+    for index in range(3):
+        api.object_create(account, container, data=b"v%d" % index, obj_name="doc")
+    versions = api.object_list(account, container, versions=True)["objects"]
+    assert [o["is_latest"] for o in versions] == [True, False, False]
+    assert b"".join(api.object_fetch(account, container, "doc", version=versions[2]["version"])[1]) == b"v0"
+    api.object_delete(account, container, "doc")
+    assert api.object_list(account, container)["objects"] == []
+    assert [o["deleted"] for o in api.object_list(account, container, deleted=True)["objects"]] == [True]
+    with pytest.raises(NoSuchObject):
+        api.object_fetch(account, container, "doc")
+    api.container_purge(account, container, maxvers=2)
+    remaining = api.object_list(account, container, versions=True)["objects"]
+    assert len(remaining) == 2 and remaining[0]["deleted"]
+
+
+def test_object_properties(api, account, container):
+    api.object_create(account, container, data=b"p", obj_name="p", properties={"a": "1", "b": "2"})
+    assert api.object_get_properties(account, container, "p")["properties"] == {"a": "1", "b": "2"}
+    api.object_set_properties(account, container, "p", {"c": "3"})
+    api.object_del_properties(account, container, "p", ["a"])
+    assert api.object_get_properties(account, container, "p")["properties"] == {"b": "2", "c": "3"}
+    api.object_set_properties(account, container, "p", {"z": "9"}, clear=True)
+    meta, _ = api.object_locate(account, container, "p")
+    assert meta["properties"] == {"z": "9"}
+    listed = api.object_list(account, container, properties=True)["objects"][0]
+    assert listed["properties"] == {"z": "9"}
+    api.object_touch(account, container, "p")
+    api.object_drain(account, container, "p")
+    with pytest.raises(Exception, match="HTTP 410"):
+        api.object_fetch(account, container, "p")
+
+
+def test_truncate_at_a_metachunk_boundary(api, account, container):
+    data = b"x" * (1048576 * 2 + 10)
+    api.object_create(account, container, data=data, obj_name="t", policy="SINGLE")
+    api.object_truncate(account, container, "t", size=1048576)
+    assert b"".join(api.object_fetch(account, container, "t")[1]) == data[:1048576]

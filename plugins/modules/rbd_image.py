@@ -150,6 +150,21 @@ options:
       clone_from:
         description: See O(clone_from).
         type: dict
+        suboptions:
+          pool:
+            description: See O(clone_from.pool).
+            type: str
+          namespace:
+            description: See O(clone_from.namespace).
+            type: str
+          image:
+            description: See O(clone_from.image).
+            type: str
+            required: true
+          snapshot:
+            description: See O(clone_from.snapshot).
+            type: str
+            required: true
       flatten:
         description: See O(flatten).
         type: bool
@@ -172,7 +187,7 @@ seealso:
   - module: datacenter.storage.rbd_snapshot
   - module: datacenter.storage.rbd_image_info
 author:
-  - datacenter.storage contributors
+  - datacenter.storage contributors (@datacenter-storage)
 """
 
 EXAMPLES = r"""
@@ -270,19 +285,19 @@ images:
       type: dict
 """
 
-import os
+import os  # noqa: E402
 
-from ansible_collections.datacenter.storage.plugins.module_utils.common.module import StorageModule
-from ansible_collections.datacenter.storage.plugins.module_utils.common.rbd import (
+from ansible_collections.datacenter.storage.plugins.module_utils.common.module import StorageModule  # noqa: E402
+from ansible_collections.datacenter.storage.plugins.module_utils.common.rbd import (  # noqa: E402
     CONNECTION_SPEC, ERRORS, Pools, check_requirements, client_from_params, image_facts, image_spec,
 )
-from ansible_collections.datacenter.storage.plugins.module_utils.common.units import parse_size
-from ansible_collections.datacenter.storage.plugins.module_utils.rbd import rbd as librbd
-from ansible_collections.datacenter.storage.plugins.module_utils.rbd.features import (
+from ansible_collections.datacenter.storage.plugins.module_utils.common.units import parse_size  # noqa: E402
+from ansible_collections.datacenter.storage.plugins.module_utils.rbd import rbd as librbd  # noqa: E402
+from ansible_collections.datacenter.storage.plugins.module_utils.rbd.features import (  # noqa: E402
     FEATURE_NAMES, RBD_FEATURE_OBJECT_MAP, RBD_FEATURES_IMPLICIT, RBD_FEATURES_MUTABLE, RBD_FEATURE_DEEP_FLATTEN,
     features_from_names, features_to_names, missing_dependencies,
 )
-from ansible_collections.datacenter.storage.plugins.module_utils.rbd.transfer import import_file
+from ansible_collections.datacenter.storage.plugins.module_utils.rbd.transfer import import_file  # noqa: E402
 
 CLONE_FROM = dict(
     pool=dict(type="str"),
@@ -426,6 +441,8 @@ class ImagePlan:
                 src_size = os.path.getsize(item["src"])
             except OSError as exc:
                 self.fail("src", item["src"], "cannot read the file: %s" % exc.strerror)
+            if not os.path.isfile(item["src"]):
+                self.fail("src", item["src"], "not a regular file")
             if size is None:
                 size = src_size
             elif size < src_size:
@@ -454,8 +471,11 @@ class ImagePlan:
             self.steps.append(("set metadata %s" % key, lambda image, k=key, v=str(value): image.metadata_set(k, v)))
 
     def _import(self, image):
-        with open(self.item["src"], "rb") as fileobj:
-            import_file(image, fileobj)
+        try:
+            with open(self.item["src"], "rb") as fileobj:
+                import_file(image, fileobj)
+        except OSError as exc:  # the file, not the cluster: still a clean failure (and a rollback)
+            raise librbd.IOError("read src %s: %s" % (self.item["src"], exc.strerror), errno=exc.errno) from None
 
     def _check_parent(self, parent):
         try:

@@ -30,7 +30,7 @@ extends_documentation_fragment:
 seealso:
   - module: datacenter.storage.rbd_image
 author:
-  - datacenter.storage contributors
+  - datacenter.storage contributors (@datacenter-storage)
 """
 
 EXAMPLES = r"""
@@ -112,11 +112,11 @@ images:
       create_timestamp: "2026-01-01T09:00:00Z"
 """
 
-from ansible_collections.datacenter.storage.plugins.module_utils.common.module import StorageModule
-from ansible_collections.datacenter.storage.plugins.module_utils.common.rbd import (
+from ansible_collections.datacenter.storage.plugins.module_utils.common.module import StorageModule  # noqa: E402
+from ansible_collections.datacenter.storage.plugins.module_utils.common.rbd import (  # noqa: E402
     CONNECTION_SPEC, ERRORS, Pools, check_requirements, client_from_params, image_facts,
 )
-from ansible_collections.datacenter.storage.plugins.module_utils.rbd import rbd as librbd
+from ansible_collections.datacenter.storage.plugins.module_utils.rbd import rbd as librbd  # noqa: E402
 
 
 def main():

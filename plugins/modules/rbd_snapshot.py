@@ -53,7 +53,7 @@ extends_documentation_fragment:
 seealso:
   - module: datacenter.storage.rbd_image
 author:
-  - datacenter.storage contributors
+  - datacenter.storage contributors (@datacenter-storage)
 """
 
 EXAMPLES = r"""
@@ -105,11 +105,11 @@ snapshot:
   sample: {"name": "v1", "size": 1073741824, "protected": true, "children": ["rbd/vm-disk-2"]}
 """
 
-from ansible_collections.datacenter.storage.plugins.module_utils.common.module import StorageModule
-from ansible_collections.datacenter.storage.plugins.module_utils.common.rbd import (
+from ansible_collections.datacenter.storage.plugins.module_utils.common.module import StorageModule  # noqa: E402
+from ansible_collections.datacenter.storage.plugins.module_utils.common.rbd import (  # noqa: E402
     CONNECTION_SPEC, ERRORS, Pools, check_requirements, client_from_params, image_spec,
 )
-from ansible_collections.datacenter.storage.plugins.module_utils.rbd import rbd as librbd
+from ansible_collections.datacenter.storage.plugins.module_utils.rbd import rbd as librbd  # noqa: E402
 
 
 def snapshot_state(image, name):

@@ -206,8 +206,9 @@ _REASONS = {
 }
 
 
-def make_error(ret, message, table=RBD_ERRORS):
+def make_error(ret, message, table=None):
     """Build the exception for a negative (or positive) errno ``ret`` returned by ``message``."""
     code = abs(ret)
+    table = RBD_ERRORS if table is None else table
     reason = _REASONS.get(code) or os.strerror(code)
     return table.get(code, OSError)("%s: %s" % (message, reason), errno=code)

@@ -6,7 +6,8 @@
 from __future__ import annotations
 
 from . import _ffi
-from .errors import (  # noqa: F401 - re-exported under the upstream names
+# Re-exported under the names of Ceph's modules.
+from .errors import (  # noqa: F401 pylint: disable=unused-import
     RADOS_ERRORS, ConnectionShutdown, Error, InProgress, InterruptedOrTimeoutError, InvalidArgumentError,
     IoctxStateError, IOError, IsConnected, LibraryMissing, LogicError, NoData, NoSpace, NotConnected, ObjectBusy,
     ObjectExists, ObjectNotFound, OSError, PermissionDeniedError, PermissionError, RadosStateError, TimedOut,

@@ -12,13 +12,14 @@ import threading
 from datetime import datetime, timezone
 
 from . import _ffi
-from .errors import (  # noqa: F401 - re-exported under the upstream names
+# Re-exported under the names of Ceph's modules.
+from .errors import (  # noqa: F401 pylint: disable=unused-import
     RBD_ERRORS, ArgumentOutOfRange, ConnectionShutdown, DiskQuotaExceeded, Error, FunctionNotSupported, ImageBusy,
     ImageExists, ImageHasSnapshots, ImageNotFound, IncompleteWriteError, InvalidArgument, InvalidArgumentError, IOError,
     LibraryMissing, LogicError, NoSpace, ObjectExists, ObjectNotFound, OperationCanceled, OperationNotSupported,
     OSError, PermissionDeniedError, PermissionError, ReadOnlyImage, TimedOut, Timeout, make_error,
 )
-from .features import (  # noqa: F401 - re-exported under the upstream names
+from .features import (  # noqa: F401 pylint: disable=unused-import
     RBD_FEATURE_DATA_POOL, RBD_FEATURE_DEEP_FLATTEN, RBD_FEATURE_DIRTY_CACHE, RBD_FEATURE_EXCLUSIVE_LOCK,
     RBD_FEATURE_FAST_DIFF, RBD_FEATURE_JOURNALING, RBD_FEATURE_LAYERING, RBD_FEATURE_MIGRATING,
     RBD_FEATURE_NON_PRIMARY, RBD_FEATURE_OBJECT_MAP, RBD_FEATURE_OPERATIONS, RBD_FEATURE_STRIPINGV2,
@@ -498,9 +499,8 @@ class Image:
         return self._uint64(self._lib.rbd_get_features, "get features")
 
     def update_features(self, features, enabled):
-        self._call(self._lib.rbd_update_features, "%s features %s" % ("enable" if enabled else "disable",
-                                                                     ",".join(features_to_names(features))),
-                   features, 1 if enabled else 0)
+        action = "%s features %s" % ("enable" if enabled else "disable", ",".join(features_to_names(features)))
+        self._call(self._lib.rbd_update_features, action, features, 1 if enabled else 0)
 
     def op_features(self):
         return self._uint64(self._lib.rbd_get_op_features, "get operation features")
@@ -775,7 +775,7 @@ class Image:
         self.require_not_closed()
         ffi = self._ffi
         exclusive = ffi.new("int *")
-        lens = [ffi.new("size_t *", 512) for _ in range(4)]
+        lens = [ffi.new("size_t *", 512) for _index in range(4)]
         while True:
             bufs = [ffi.new("char[]", n[0]) for n in lens]
             ret = self._lib.rbd_list_lockers(self.image, exclusive, bufs[0], lens[0], bufs[1], lens[1], bufs[2],

@@ -29,7 +29,7 @@ def import_file(image, fileobj, chunk_size=CHUNK_SIZE, in_flight=IN_FLIGHT, skip
     a buffer is reused once its write has finished.
     With ``skip_zeros`` (for a new image, which reads as zeros) chunks of zeros are not written.
     """
-    slots = [[bytearray(chunk_size), None, 0, 0] for _ in range(in_flight)]
+    slots = [[bytearray(chunk_size), None, 0, 0] for _index in range(in_flight)]
     zeros = bytes(chunk_size)
     offset = 0
     index = 0

@@ -1,6 +1,6 @@
 """The OpenIO error model: internal status codes and their HTTP statuses (spec §3)."""
 
-NOT_FOUND_FAMILY = {404, 406, 409, 420, 431, 454, 418, 453}
+NOT_FOUND_FAMILY = {404, 406, 409, 420, 426, 431, 454, 418, 453}
 BUSY_FAMILY = set(range(0, 10)) | {305, 503, 504, 509, 511, 436}
 CONFLICT_FAMILY = {433, 421, 424, 438}
 SAME_HTTP = {400, 403, 405}

@@ -447,8 +447,8 @@ class ProxyHandler(Handler):
         self.send_json(200, {"properties": user, "system": system})
 
     def r_ct_set_properties(self):
-        container = self.container()
         body = self.json_body()
+        container = self.container()
         if not isinstance(body, dict):
             raise bad_request("JSON object expected")
         props, system = body.get("properties") or {}, body.get("system") or {}
@@ -472,8 +472,8 @@ class ProxyHandler(Handler):
         self.send_json(200, {})
 
     def r_ct_del_properties(self):
-        container = self.container()
         keys = self._keys_body()
+        container = self.container()
         with container.transaction() as c:
             if keys:
                 for key in keys:
@@ -688,8 +688,8 @@ class ProxyHandler(Handler):
 
     def r_content_update(self):
         path = self.path_param()
-        container = self.container()
         body = self.json_body()
+        container = self.container()
         if isinstance(body, dict):
             body = body.get("chunks")
         objects.update(container, path, self.version_param(), self._meta_header("id"), body)
@@ -741,8 +741,8 @@ class ProxyHandler(Handler):
         self.send_text(204)
 
     def r_content_delete_many(self):
-        container = self.container()
         body = self.json_body()
+        container = self.container()
         items = body.get("contents") if isinstance(body, dict) else None
         if not isinstance(items, list) or not items:
             raise bad_request("Missing contents")

@@ -7,6 +7,7 @@ attributes user.grid.* and user.oio.content.fullpath:<CHUNKID>.
 import email.utils
 import hashlib
 import os
+import queue
 import re
 import threading
 import uuid
@@ -132,6 +133,46 @@ class Rawx:
         return attrs
 
 
+def stream_to_file(read, out, depth=8):
+    """Copy a body to a file, hashing it: socket reads here, MD5 and writes in a helper thread.
+
+    Both hashlib and file writes release the GIL, so reading, hashing and writing overlap; the
+    bounded queue keeps at most `depth` blocks in memory. Returns (uppercase MD5 hex, size).
+    """
+    blocks = queue.Queue(maxsize=depth)
+    md5 = hashlib.md5()
+    failure = []
+
+    def consume():
+        while True:
+            data = blocks.get()
+            if data is None:
+                return
+            if not failure:
+                try:
+                    md5.update(data)
+                    out.write(data)
+                except OSError as exc:
+                    failure.append(exc)
+
+    worker = threading.Thread(target=consume, daemon=True)
+    worker.start()
+    size = 0
+    try:
+        while not failure:
+            data = read(IO_BLOCK)
+            if not data:
+                break
+            size += len(data)
+            blocks.put(data)
+    finally:
+        blocks.put(None)
+        worker.join()
+    if failure:
+        raise failure[0]
+    return md5.hexdigest().upper(), size
+
+
 def _chunk_headers(chunk_id, attrs):
     """Response headers describing a chunk (fullpath-derived fields included)."""
     headers = {}
@@ -216,19 +257,10 @@ class RawxHandler(Handler):
             raise ChunkError(409, "chunk already exists")
         os.makedirs(os.path.dirname(final), exist_ok=True)
         tmp = f"{final}.pending.{uuid.uuid4().hex}"
-        md5 = hashlib.md5()
-        size = 0
         try:
             with open(tmp, "wb", buffering=0) as out:
-                read = self.body.read
-                while True:
-                    data = read(IO_BLOCK)
-                    if not data:
-                        break
-                    md5.update(data)
-                    out.write(data)
-                    size += len(data)
-            self._commit(chunk_id, tmp, final, meta, md5.hexdigest().upper(), size)
+                md5, size = stream_to_file(self.body.read, out)
+            self._commit(chunk_id, tmp, final, meta, md5, size)
         finally:
             if os.path.exists(tmp):
                 os.unlink(tmp)

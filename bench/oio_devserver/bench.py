@@ -7,6 +7,7 @@ source. Both peers run in their own processes; each figure is the best of --roun
 
 import argparse
 import http.client
+import json
 import os
 import secrets
 import socket
@@ -44,16 +45,21 @@ def start_peer(mode, size):
     return proc, int(proc.stdout.readline())
 
 
+def send_chunked(send, size, payload):
+    """Send size bytes of payload with HTTP chunked framing (1 MiB chunks)."""
+    left = size
+    while left:
+        piece = payload[:min(BLOCK, left)]
+        send(b"%x\r\n" % len(piece))
+        send(piece)
+        send(b"\r\n")
+        left -= len(piece)
+
+
 def socket_put(port, size, payload):
     start = time.perf_counter()
     with socket.create_connection(("127.0.0.1", port)) as sock:
-        left = size
-        while left:
-            piece = payload[:min(BLOCK, left)]
-            sock.sendall(b"%x\r\n" % len(piece))
-            sock.sendall(piece)
-            sock.sendall(b"\r\n")
-            left -= len(piece)
+        send_chunked(sock.sendall, size, payload)
         sock.shutdown(socket.SHUT_WR)
         sock.recv(2)
     return time.perf_counter() - start
@@ -88,13 +94,7 @@ def rawx_put(addr, size, payload):
     }.items():
         conn.putheader(key, value)
     conn.endheaders()
-    left = size
-    while left:
-        piece = payload[:min(BLOCK, left)]
-        conn.send(b"%x\r\n" % len(piece))
-        conn.send(piece)
-        conn.send(b"\r\n")
-        left -= len(piece)
+    send_chunked(conn.send, size, payload)
     conn.send(b"0\r\n\r\n")
     resp = conn.getresponse()
     resp.read()
@@ -130,7 +130,6 @@ def start_namespace(state):
     proc.stdout.readline()
     endpoints = dict(line.strip().split("=", 1) for line in open(os.path.join(state, "endpoints.env")))
     with open(os.path.join(state, "ports.json")) as f:
-        import json
         rawx_port = json.load(f)["rawx"][0]
     return proc, f"127.0.0.1:{rawx_port}", endpoints
 

@@ -7,7 +7,6 @@ Written from the protocol spec (/work/shared/specs/oio-protocol.md); settings co
 import hashlib
 import json
 import os
-import uuid
 from urllib.parse import quote, urlsplit
 
 import pytest

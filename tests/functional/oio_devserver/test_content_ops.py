@@ -2,6 +2,9 @@
 
 import hashlib
 import os
+import secrets
+
+from oiolab import fullpath
 
 
 def q(names, **extra):
@@ -150,7 +153,6 @@ def test_update_replaces_one_metachunk(lab, names):
     # re-upload metachunk 1 shorter (what object_truncate does), then content/update
     prep = lab.px("POST", "content/prepare2", q(names, path="o", version=meta["version"]),
                   {"size": 1, "policy": "SINGLE", "position": 1}).json()["chunks"]
-    from oiolab import fullpath
     piece = data[1048576:1048576 + 100]
     url = prep[0]["url"]
     put = lab.put_chunk(url, piece, {"policy": "SINGLE", "chunk_method": "plain/nb_copy=1", "pos": "1",
@@ -219,10 +221,9 @@ def test_spare(lab, names):
 
 def test_raw_update(lab, names):
     meta, chunks = lab.put_object(*names, "o", b"z" * 10, policy="SINGLE")
-    copy_url = chunks[0]["url"][:-64] + "C" * 64
+    copy_url = chunks[0]["url"][:-64] + secrets.token_hex(32).upper()
     copy = lab.request("COPY", chunks[0]["url"], headers={
-        "Destination": copy_url,
-        "x-oio-chunk-meta-full-path": __import__("oiolab").fullpath(*names, "o", meta["version"], meta["id"])})
+        "Destination": copy_url, "x-oio-chunk-meta-full-path": fullpath(*names, "o", meta["version"], meta["id"])})
     assert copy.status == 201
     bean = {"type": "chunk", "id": chunks[0]["url"], "hash": chunks[0]["hash"], "size": 10, "pos": "0",
             "content": meta["id"]}

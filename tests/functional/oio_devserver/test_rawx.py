@@ -79,7 +79,7 @@ def test_ranges(lab, rawx, names):
     part = lab.request("GET", url, headers={"Range": "bytes=10-19"})
     assert part.status == 206 and part.data == data[10:20]
     assert part.headers["Content-Range"] == f"bytes 10-19/{len(data)}"
-    clamped = lab.request("GET", url, headers={"Range": f"bytes=10000-99999"})
+    clamped = lab.request("GET", url, headers={"Range": "bytes=10000-99999"})
     assert clamped.status == 206 and clamped.data == data[10000:]
     for ignored in ("bytes=10-", "bytes=-10", "bytes=1-2,5-6"):
         full = lab.request("GET", url, headers={"Range": ignored})

@@ -50,6 +50,10 @@ def split_pos(pos):
         raise OioError(400, f"Invalid chunk position: {text}") from None
 
 
+def format_pos(meta, sub):
+    return f"{meta}" if sub is None else f"{meta}.{sub}"
+
+
 def check_hash(value):
     if value in (None, ""):
         return ""
@@ -259,7 +263,7 @@ class Container:
         now = now or int(time.time())
         for url, chash, csize, pos, meta, sub in parsed:
             if shift:
-                pos = f"{meta + shift}" + (f".{sub}" if sub is not None else "")
+                pos = format_pos(meta + shift, sub)
             self.db.execute("INSERT OR REPLACE INTO chunks VALUES (?,?,?,?,?,?)", (url, content, chash, csize, pos, now))
 
     def add_missing(self, missing):

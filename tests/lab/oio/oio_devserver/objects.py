@@ -4,7 +4,7 @@ import time
 
 from .conscience import Policy
 from .errors import OioError, bad_request, content_not_found
-from .meta2 import CHUNK_HINT, DEFAULT_MIME, DELETED_CONTENT, DELETED_MIME, check_hash, split_pos
+from .meta2 import CHUNK_HINT, DEFAULT_MIME, DELETED_CONTENT, DELETED_MIME, check_hash, format_pos, split_pos
 
 
 def _alias_dict(alias, version, content, deleted, now):
@@ -19,6 +19,15 @@ def _insert_alias(c, alias):
 def _check_not_drained(header):
     if header is not None and header["chunk_method"] == "drained":
         raise OioError(427, "Content drained")
+
+
+def _live_version(c, name, version):
+    """(alias, header) of a writable, not drained version."""
+    c.check_status()
+    alias = c.target(name, version)
+    header = c.header(alias["content"])
+    _check_not_drained(header)
+    return alias, header
 
 
 def create(container, name, meta, chunks, props, append=False, change_policy=False, force=False):
@@ -93,10 +102,7 @@ def update(container, name, version, content_id, chunks):
     """content/update: replace the chunks of the metachunks present in the body."""
     now = int(time.time())
     with container.transaction() as c:
-        c.check_status()
-        alias = c.target(name, version)
-        header = c.header(alias["content"])
-        _check_not_drained(header)
+        _, header = _live_version(c, name, version)
         if content_id and content_id.upper() != header["id"]:
             raise bad_request("Content id does not match")
         parsed, _, _ = _parse_any(c, chunks, header["chunk_method"])
@@ -109,28 +115,23 @@ def update(container, name, version, content_id, chunks):
 
 
 def _parse_any(c, chunks, chunk_method):
-    """Chunks for some metachunks only (no contiguity requirement)."""
-    if not isinstance(chunks, list) or not chunks:
+    """Chunks for some metachunks only: checked as if renumbered 0…n-1, returned with their positions."""
+    if not isinstance(chunks, list) or not chunks or not all(isinstance(ch, dict) and "pos" in ch for ch in chunks):
         raise bad_request("chunks must be a non-empty list")
-    positions = sorted({split_pos(ch.get("pos", "") if isinstance(ch, dict) else "")[0] for ch in chunks})
-    shifted = []
+    positions = sorted({split_pos(ch["pos"])[0] for ch in chunks})
+    renumbered = []
     for chunk in chunks:
         meta, sub = split_pos(chunk["pos"])
-        shifted.append(dict(chunk, pos=f"{positions.index(meta)}" + (f".{sub}" if sub is not None else "")))
-    parsed, sizes, missing = c.check_chunks(shifted, chunk_method, None)
-    restored = [(url, h, s, pos, positions[meta], sub) for (url, h, s, pos, meta, sub) in parsed]
-    restored = [(url, h, s, f"{meta}" + (f".{sub}" if sub is not None else ""), meta, sub)
-                for (url, h, s, _, meta, sub) in restored]
-    return restored, sizes, missing
+        renumbered.append(dict(chunk, pos=format_pos(positions.index(meta), sub)))
+    parsed, sizes, missing = c.check_chunks(renumbered, chunk_method, None)
+    return [(url, h, s, format_pos(positions[meta], sub), positions[meta], sub)
+            for (url, h, s, _, meta, sub) in parsed], sizes, missing
 
 
 def truncate(container, name, version, size):
     now = int(time.time())
     with container.transaction() as c:
-        c.check_status()
-        alias = c.target(name, version)
-        header = c.header(alias["content"])
-        _check_not_drained(header)
+        _, header = _live_version(c, name, version)
         if size > header["size"] or size < 0:
             raise bad_request("Truncate size beyond the content size")
         offset, keep = 0, None

@@ -404,28 +404,36 @@ class ProxyHandler(Handler):
         created = self._create_container(acct, name, self.json_body({}))
         self.send_text(201 if created else 204)
 
-    def r_ct_create_many(self):
-        acct = self.query.get("acct")
-        if not acct:
-            raise bad_request("Missing acct")
-        body = self.json_body()
-        items = body.get("containers") if isinstance(body, dict) else None
-        if not isinstance(items, list):
-            raise bad_request("Missing containers")
+    def _bulk(self, body, key, each):
+        """create_many / delete_many: 1…100 items, one {name, status, message} result per item."""
+        items = body.get(key) if isinstance(body, dict) else None
+        if not isinstance(items, list) or not items:
+            raise bad_request(f"Missing {key}")
         if len(items) > MAX_BULK:
-            raise OioError(413, "Too many containers", http=413)
+            raise OioError(413, f"Too many {key}", http=413)
         results = []
         for item in items:
             name = item.get("name") if isinstance(item, dict) else None
             try:
                 if not name:
                     raise bad_request("Missing name")
-                created = self._create_container(acct, name, item)
-                results.append({"name": name, "status": 201 if created else 433,
-                                "message": "ok" if created else "Container already exists"})
+                status, message = each(name, item)
             except OioError as exc:
-                results.append({"name": name, "status": exc.status, "message": exc.message})
-        self.send_json(200, {"containers": results})
+                status, message = exc.status, exc.message
+            results.append({"name": name, "status": status, "message": message})
+        self.send_json(200, {key: results})
+
+    def r_ct_create_many(self):
+        acct = self.query.get("acct")
+        if not acct:
+            raise bad_request("Missing acct")
+
+        def create(name, item):
+            if self._create_container(acct, name, item):
+                return 201, "ok"
+            return 433, "Container already exists"
+
+        self._bulk(self.json_body(), "containers", create)
 
     def r_ct_destroy(self):
         self.server.meta2.destroy(self.cid(), force=self.flag("force"))
@@ -743,24 +751,14 @@ class ProxyHandler(Handler):
     def r_content_delete_many(self):
         body = self.json_body()
         container = self.container()
-        items = body.get("contents") if isinstance(body, dict) else None
-        if not isinstance(items, list) or not items:
-            raise bad_request("Missing contents")
-        if len(items) > MAX_BULK:
-            raise OioError(413, "Too many contents", http=413)
-        results = []
-        for item in items:
-            name = item.get("name") if isinstance(item, dict) else None
-            try:
-                if not name:
-                    raise bad_request("Missing name")
-                version = item.get("version")
-                objects.delete(container, name, int(version) if version not in (None, "") else None,
-                               delete_marker=self.flag("delete_marker"))
-                results.append({"name": name, "status": 204, "message": "ok"})
-            except OioError as exc:
-                results.append({"name": name, "status": exc.status, "message": exc.message})
-        self.send_json(200, {"contents": results})
+
+        def delete(name, item):
+            version = item.get("version")
+            objects.delete(container, name, int(version) if version not in (None, "") else None,
+                           delete_marker=self.flag("delete_marker"))
+            return 204, "ok"
+
+        self._bulk(body, "contents", delete)
 
     def r_content_touch(self):
         objects.touch(self.container(), self.path_param(), self.version_param())

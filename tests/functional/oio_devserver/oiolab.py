@@ -96,7 +96,7 @@ class Lab:
         return Response(raw_chunked_put(url, headers, _pieces(data), trailers or {}))
 
     def upload(self, account, container, name, data, policy=None, version=None, properties=None,
-               fields=None, mime_type=None, prepare_size=None):
+               fields=None, mime_type=None, prepare_size=None, headers=None):
         """prepare2 + rawx PUTs + content/create for one object (plain or EC-like chunks)."""
         prep = self.px("POST", "content/prepare2", {"acct": account, "ref": container, "path": name,
                                                      "version": version},
@@ -141,7 +141,7 @@ class Lab:
             metapos += 1
             if len(piece) < metachunk or offset >= len(data):
                 break
-        headers = {
+        create_headers = {
             "x-oio-content-meta-length": str(len(data)),
             "x-oio-content-meta-hash": hashlib.md5(data).hexdigest(),
             "x-oio-content-meta-id": meta["id"],
@@ -151,9 +151,11 @@ class Lab:
             "x-oio-action-mode": "autocreate",
         }
         if mime_type:
-            headers["x-oio-content-meta-mime-type"] = mime_type
+            create_headers["x-oio-content-meta-mime-type"] = mime_type
+        create_headers.update(headers or {})
         resp = self.px("POST", "content/create", {"acct": account, "ref": container, "path": name, **(fields or {})},
-                       {"chunks": uploaded, "properties": properties or {}, "container_properties": None}, headers)
+                       {"chunks": uploaded, "properties": properties or {}, "container_properties": None},
+                       create_headers)
         return resp, meta, uploaded
 
     def put_object(self, account, container, name, data=b"", **kwargs):

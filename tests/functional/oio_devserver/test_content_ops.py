@@ -231,3 +231,18 @@ def test_raw_update(lab, names):
     assert resp.status == 204
     assert [c["url"] for c in lab.px("GET", "content/locate", q(names, path="o")).json()] == [copy_url]
     assert lab.px("POST", "container/raw_update", q(names), {"old": [bean], "new": []}).status == 400
+
+
+def test_force_and_simulate_versioning_headers(lab, names):
+    lab.create_container(*names)
+    lab.put_object(*names, "o", b"1", policy="SINGLE", version=1)
+    resp, _, _ = lab.upload(*names, "o", b"2", policy="SINGLE", version=2,
+                            headers={"x-oio-simulate-versioning": "1"})
+    assert resp.status == 204
+    assert [v[1] for v in versions(lab, names)] == [2, 1]
+    deleted = lab.px("POST", "content/delete", q(names, path="o"), headers={"x-oio-force-versioning": "-1"})
+    assert deleted.status == 204
+    assert versions(lab, names) == [("o", 3, True), ("o", 2, False), ("o", 1, False)]
+    # without the header the container's default (suspended) applies again: the marker is really deleted
+    assert lab.px("POST", "content/delete", q(names, path="o")).status == 204
+    assert [v[1] for v in versions(lab, names)] == [2, 1]

@@ -91,6 +91,7 @@ def test_prepare2_response(lab, names):
         assert chunk["size"] == chunk_size and chunk["hash"] == "0" * 32
         chunk_id = chunk["url"].rsplit("/", 1)[1]
         assert len(chunk_id) == 64 and chunk_id == chunk_id.upper()
+    assert resp.headers["x-oio-content-meta-size"] == str(3 * 1048576)
     for key in ("size", "length", "policy", "hash-method", "mime-type", "chunk-method", "id", "name", "version",
                 "deleted", "ctime", "mtime"):
         assert "x-oio-content-meta-" + key in resp.headers

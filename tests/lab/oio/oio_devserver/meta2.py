@@ -120,13 +120,16 @@ class Container:
         self.db.executescript(SCHEMA)
         self.db.row_factory = sqlite3.Row
         self._gc = []
+        self.changed = False
+        self.versioning_override = None
 
     def close(self):
         self.db.close()
 
     # transactions --------------------------------------------------------------------------
-    def transaction(self):
-        return _Transaction(self)
+    def transaction(self, versioning=None):
+        """Lock + transaction; versioning overrides the versioning policy (x-oio-force-versioning)."""
+        return _Transaction(self, versioning)
 
     # admin table ---------------------------------------------------------------------------
     def admin(self):
@@ -140,6 +143,8 @@ class Container:
         self.db.execute("INSERT OR REPLACE INTO admin VALUES (?,?)", (key, str(value)))
 
     def max_versions(self):
+        if self.versioning_override is not None:
+            return self.versioning_override
         value = self.admin_get("sys.m2.policy.version")
         if value in (None, ""):
             value = self.meta2.conscience.get("meta2.max_versions", "1")
@@ -293,13 +298,15 @@ class Container:
 class _Transaction:
     """Container lock + SQLite transaction; after commit: chunk GC and account update."""
 
-    def __init__(self, container):
+    def __init__(self, container, versioning=None):
         self.c = container
+        self.versioning = versioning
 
     def __enter__(self):
         self.c.lock.acquire()
         self.c._gc = []
         self.c.changed = False
+        self.c.versioning_override = self.versioning
         self.c.db.execute("BEGIN IMMEDIATE")
         return self.c
 
@@ -314,6 +321,7 @@ class _Transaction:
                 garbage, changed = [], False
         finally:
             c._gc = []
+            c.versioning_override = None
             c.lock.release()
         if changed:
             c.meta2.sync_account(c)

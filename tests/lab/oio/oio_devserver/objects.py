@@ -30,11 +30,11 @@ def _live_version(c, name, version):
     return alias, header
 
 
-def create(container, name, meta, chunks, props, append=False, change_policy=False, force=False):
+def create(container, name, meta, chunks, props, append=False, change_policy=False, force=False, versioning=None):
     """content/create. meta: id, size, version, policy, chunk_method, hash, mime_type."""
     now = int(time.time())
     props = {k: v for k, v in (props or {}).items() if not str(k).startswith(CHUNK_HINT)}
-    with container.transaction() as c:
+    with container.transaction(versioning) as c:
         c.check_status()
         versions = c.versions(name)
         latest = versions[0] if versions else None
@@ -158,9 +158,9 @@ def drain(container, name, version):
         c.recount()
 
 
-def delete(container, name, version=None, delete_marker=False):
+def delete(container, name, version=None, delete_marker=False, versioning=None):
     now = int(time.time())
-    with container.transaction() as c:
+    with container.transaction(versioning) as c:
         c.check_status()
         versions = c.versions(name)
         if not versions:

@@ -134,6 +134,18 @@ class ProxyHandler(Handler):
     def version_param(self):
         return self.int_param("version")
 
+    def versioning_override(self):
+        """x-oio-force-versioning: <int>, or x-oio-simulate-versioning (unlimited); else None."""
+        forced = self.headers.get("x-oio-force-versioning")
+        if forced not in (None, ""):
+            try:
+                return int(forced)
+            except ValueError:
+                raise bad_request(f"Invalid x-oio-force-versioning: {forced}") from None
+        if parse_bool(self.headers.get("x-oio-simulate-versioning")):
+            return -1
+        return None
+
     # dispatch -------------------------------------------------------------------------------
     def route(self):
         try:
@@ -619,7 +631,7 @@ class ProxyHandler(Handler):
                 chunks.append({"url": url, "real_url": url, "pos": pos, "size": chunk_size,
                                "hash": "0" * 32, "score": svc["score"]})
         now = str(int(now_us() / 1000000))
-        meta = {"size": "0", "length": "0", "policy": policy.name, "hash-method": "md5", "mime-type": DEFAULT_MIME,
+        meta = {"size": str(size), "length": str(size), "policy": policy.name, "hash-method": "md5", "mime-type": DEFAULT_MIME,
                 "chunk-method": policy.chunk_method, "id": content_id, "name": path, "version": str(version),
                 "deleted": "False", "ctime": now, "mtime": now}
         headers = self.content_headers(meta)
@@ -691,7 +703,8 @@ class ProxyHandler(Handler):
         props = {**self._legacy_props(), **props}
         container = self._container_for_write(ct_props)
         objects.create(container, path, meta, chunks, props, append=self.flag("append"),
-                       change_policy=self.flag("change_policy"), force=self.flag("force"))
+                       change_policy=self.flag("change_policy"), force=self.flag("force"),
+                       versioning=self.versioning_override())
         self.send_text(204)
 
     def r_content_update(self):
@@ -745,7 +758,8 @@ class ProxyHandler(Handler):
 
     def r_content_delete(self):
         path = self.path_param()
-        objects.delete(self.container(), path, self.version_param(), delete_marker=self.flag("delete_marker"))
+        objects.delete(self.container(), path, self.version_param(), delete_marker=self.flag("delete_marker"),
+                       versioning=self.versioning_override())
         self.send_text(204)
 
     def r_content_delete_many(self):
@@ -755,7 +769,7 @@ class ProxyHandler(Handler):
         def delete(name, item):
             version = item.get("version")
             objects.delete(container, name, int(version) if version not in (None, "") else None,
-                           delete_marker=self.flag("delete_marker"))
+                           delete_marker=self.flag("delete_marker"), versioning=self.versioning_override())
             return 204, "ok"
 
         self._bulk(body, "contents", delete)

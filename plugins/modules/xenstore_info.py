@@ -71,10 +71,10 @@ tree:
   sample: {name: {value: web, children: {}}, memory: {value: "2048", children: {}}}
 """
 
-from ansible_collections.datacenter.storage.plugins.module_utils.common.module import StorageModule
-from ansible_collections.datacenter.storage.plugins.module_utils.common.xenstore import (
+from ansible_collections.datacenter.storage.plugins.module_utils.common.module import StorageModule  # noqa: E402
+from ansible_collections.datacenter.storage.plugins.module_utils.common.xenstore import (  # noqa: E402
     CONNECTION_EXCLUSIVE, CONNECTION_SPEC, ERRORS, open_client, perms_to_dict, text)
-from ansible_collections.datacenter.storage.plugins.module_utils.xenstore import XenStoreError, check_path
+from ansible_collections.datacenter.storage.plugins.module_utils.xenstore import XenStoreError, check_path  # noqa: E402
 
 
 def _tree(nodes, root, depth):

@@ -136,13 +136,13 @@ keys:
       type: dict
 """
 
-import json
+import json  # noqa: E402
 
-from ansible_collections.datacenter.storage.plugins.module_utils.common.module import StorageModule
-from ansible_collections.datacenter.storage.plugins.module_utils.common.xenstore import (
+from ansible_collections.datacenter.storage.plugins.module_utils.common.module import StorageModule  # noqa: E402
+from ansible_collections.datacenter.storage.plugins.module_utils.common.xenstore import (  # noqa: E402
     CONNECTION_EXCLUSIVE, CONNECTION_SPEC, ERRORS, PERMISSIONS_SPEC, open_client, perms_from_option,
     perms_to_dict, text, unknown_domains)
-from ansible_collections.datacenter.storage.plugins.module_utils.xenstore import PAYLOAD_MAX, XenStoreError, check_path
+from ansible_collections.datacenter.storage.plugins.module_utils.xenstore import PAYLOAD_MAX, XenStoreError, check_path  # noqa: E402
 
 _ITEM_FIELDS = {"path", "value", "state", "permissions"}
 

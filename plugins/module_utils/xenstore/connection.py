@@ -14,6 +14,7 @@ import os
 import select
 import socket
 import struct
+import threading
 import time
 
 from .errors import XenStoreError
@@ -110,13 +111,16 @@ class RingConnection:
 
     ``page`` is a writable buffer (an ``mmap`` of the page); ``notify()`` kicks
     the daemon's event channel.  Without an incoming event channel the reply
-    side is polled, backing off up to ``poll_max`` seconds.
+    side is polled, backing off up to ``poll_max`` seconds.  While a send waits
+    for room, replies are drained into a buffer so the daemon never stalls.
     """
 
     def __init__(self, page, notify, poll_max=0.002):
         self._page = page
         self._notify = notify
         self._poll_max = poll_max
+        self._received = bytearray()
+        self._lock = threading.Lock()
 
     def connect(self):
         """The page is already shared; nothing to do."""
@@ -124,22 +128,34 @@ class RingConnection:
     def _index(self, offset):
         return _INDEX.unpack_from(self._page, offset)[0]
 
-    def _check_error(self):
+    def _drain(self):
+        """Move whatever the daemon has replied into our buffer; True if there was any."""
         if self._index(_ERROR):
             raise XenStoreError("EIO", "ring", detail="the daemon flagged the ring as broken (error=%d)" % self._index(_ERROR))
+        with self._lock:
+            cons, prod = self._index(_RSP_CONS), self._index(_RSP_PROD)
+            if cons == prod:
+                return False
+            while cons != prod:
+                start = cons % RING_SIZE
+                chunk = min((prod - cons) & 0xFFFFFFFF, RING_SIZE - start)
+                self._received += self._page[_RSP + start:_RSP + start + chunk]
+                cons = (cons + chunk) & 0xFFFFFFFF
+            _INDEX.pack_into(self._page, _RSP_CONS, cons)
+        self._notify()
+        return True
 
     def send(self, data):
         view = memoryview(data)
         delay = 0.0
         while view:
-            self._check_error()
             cons, prod = self._index(_REQ_CONS), self._index(_REQ_PROD)
-            room = RING_SIZE - ((prod - cons) & 0xFFFFFFFF)
             start = prod % RING_SIZE
-            chunk = min(room, RING_SIZE - start, len(view))
+            chunk = min(RING_SIZE - ((prod - cons) & 0xFFFFFFFF), RING_SIZE - start, len(view))
             if not chunk:
-                time.sleep(delay)
-                delay = min(delay * 2 or 0.0001, self._poll_max)
+                if not self._drain():
+                    time.sleep(delay)
+                    delay = min(delay * 2 or 0.0001, self._poll_max)
                 continue
             self._page[_REQ + start:_REQ + start + chunk] = view[:chunk]
             _INDEX.pack_into(self._page, _REQ_PROD, (prod + chunk) & 0xFFFFFFFF)
@@ -151,18 +167,12 @@ class RingConnection:
         deadline = None if timeout is None else time.monotonic() + timeout
         delay = 0.0
         while True:
-            self._check_error()
-            cons, prod = self._index(_RSP_CONS), self._index(_RSP_PROD)
-            if prod != cons:
-                out = bytearray()
-                while cons != prod:
-                    start = cons % RING_SIZE
-                    chunk = min((prod - cons) & 0xFFFFFFFF, RING_SIZE - start)
-                    out += self._page[_RSP + start:_RSP + start + chunk]
-                    cons = (cons + chunk) & 0xFFFFFFFF
-                _INDEX.pack_into(self._page, _RSP_CONS, cons)
-                self._notify()
-                return bytes(out)
+            self._drain()
+            with self._lock:
+                if self._received:
+                    data = bytes(self._received)
+                    self._received.clear()
+                    return data
             if deadline is not None and time.monotonic() >= deadline:
                 return None
             time.sleep(delay)

@@ -1,0 +1,78 @@
+"""Fixtures for the XenStore tests: the lab's real xenstored (tests/lab/lab up xenstored), our client,
+unprivileged guest domains over the shim's ring files, and independent peers.
+
+Peers: Debian's ``xenstore-*`` tools (with XENSTORED_PATH) and pyxs under /usr/bin/python3.
+Every node a test creates lives below its own ``base`` path, removed afterwards.
+"""
+
+import itertools
+import json
+import os
+import subprocess
+
+import pytest
+
+from ansible_collections.datacenter.storage.plugins.module_utils.xenstore import Client
+
+from xs_guest import Guest
+
+PEER_PYTHON = "/usr/bin/python3"
+_domids = itertools.count(10)
+
+
+@pytest.fixture(scope="session")
+def socket_path():
+    path = os.environ.get("XENSTORED_PATH")
+    if not path:
+        pytest.skip("the xenstored lab service is not up (tests/lab/lab up xenstored): XENSTORED_PATH is not set")
+    return path
+
+
+@pytest.fixture
+def client(socket_path):
+    with Client(unix_socket_path=socket_path, timeout=10) as c:
+        yield c
+
+
+@pytest.fixture
+def other(socket_path):
+    """A second, independent connection (for conflicts and cross-connection checks)."""
+    with Client(unix_socket_path=socket_path, timeout=10) as c:
+        yield c
+
+
+@pytest.fixture
+def base(client, request):
+    path = "/ftest/" + request.node.name.replace("[", "-").replace("]", "").replace(".", "-")
+    if client.exists(path):
+        client.rm(path)
+    yield path
+    client.rm(path)
+
+
+@pytest.fixture
+def guest(client, socket_path):
+    """A fresh unprivileged domain (its own domid) whose ``.client`` talks over the shim ring."""
+    shim_dir = os.environ.get("XS_SHIM_DIR")
+    if not shim_dir:
+        pytest.skip("XS_SHIM_DIR is not set (tests/lab/lab up xenstored)")
+    with Guest(client, shim_dir, next(_domids)) as g:
+        yield g
+
+
+def xenstore_tool(tool, *args, check=True):
+    """Run one of Debian's xenstore-* tools against the lab daemon; returns stdout."""
+    result = subprocess.run(["xenstore-" + tool, *args], capture_output=True, text=True, check=False, timeout=30)
+    if check and result.returncode:
+        raise AssertionError("xenstore-%s %s failed: %s" % (tool, " ".join(args), result.stderr))
+    return result.stdout
+
+
+def pyxs(code, **variables):
+    """Run ``code`` with pyxs under Debian's python (``c`` is a connected pyxs Client); returns ``result`` as JSON."""
+    script = "import json, sys, pyxs\nv = json.loads(sys.argv[1])\nwith pyxs.Client() as c:\n"
+    script += "".join("    " + line + "\n" for line in code.strip().splitlines())
+    script += "print(json.dumps(result))\n"
+    out = subprocess.run([PEER_PYTHON, "-c", script, json.dumps(variables)], capture_output=True, text=True,
+                         check=True, timeout=60)
+    return json.loads(out.stdout)

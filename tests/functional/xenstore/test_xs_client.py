@@ -1,0 +1,190 @@
+"""Our client against the real C xenstored: node operations, errors, pipelining, threads."""
+
+import socket
+import threading
+
+import pytest
+
+from ansible_collections.datacenter.storage.plugins.module_utils.xenstore import Client, Perm, XenStoreError
+
+
+def test_write_read_roundtrip_keeps_bytes(client, base):
+    client.write(base + "/a", "hello")
+    client.write(base + "/nul", b"x\0y")
+    client.write(base + "/empty", "")
+    assert client.read(base + "/a") == b"hello"
+    assert client.read(base + "/nul") == b"x\0y"
+    assert client.read(base + "/empty") == b""
+    assert client.read(base) == b""  # implicitly created parent
+
+
+def test_missing_node_is_enoent_with_op_and_path(client, base):
+    with pytest.raises(XenStoreError) as info:
+        client.read(base + "/missing")
+    assert info.value.name == "ENOENT" and info.value.op == "READ" and info.value.path == base + "/missing"
+    assert str(info.value) == "ENOENT (No such file or directory) on READ %s/missing" % base
+    assert not client.exists(base + "/missing")
+
+
+def test_mkdir_rm_and_listing(client, base):
+    client.write(base + "/keep", "v")
+    client.mkdir(base + "/keep")
+    client.mkdir(base + "/m/n")
+    assert client.read(base + "/keep") == b"v"
+    assert sorted(client.ls(base)) == ["keep", "m"]
+    assert client.ls(base + "/keep") == []
+    client.rm(base + "/m")
+    client.rm(base + "/never")  # missing child of an existing parent: fine
+    assert client.ls(base) == ["keep"]
+    with pytest.raises(XenStoreError) as info:
+        client.rm(base + "/no/such")
+    assert info.value.name == "ENOENT"
+
+
+def test_large_directory_switches_to_directory_part(client, base):
+    names = ["n%04d%s" % (i, "y" * 20) for i in range(400)]  # about 10 KiB of names
+    client.write_many({base + "/big/" + n: "" for n in names})
+    assert sorted(client.ls(base + "/big")) == names
+    assert sorted(next(client.walk(base + "/big", depth=0)).children) == names
+
+
+def test_relative_paths_are_below_the_domain_home(client):
+    client.write("ftest-rel/x", "r")
+    try:
+        assert client.read("/local/domain/0/ftest-rel/x") == b"r"
+        assert client.get_domain_path(0) == "/local/domain/0"
+        assert client.get_domain_path(7) == "/local/domain/7"
+    finally:
+        client.rm("ftest-rel")
+
+
+def test_permissions_roundtrip(client, base):
+    client.write(base + "/p", "v")
+    client.set_perms(base + "/p", ["n0", Perm(3, "read"), "b4"])
+    assert client.get_perms(base + "/p") == [Perm(0, "none"), Perm(3, "read"), Perm(4, "both")]
+    client.write(base + "/p/child", "c")
+    assert client.get_perms(base + "/p/child") == client.get_perms(base + "/p")  # inherited
+    with pytest.raises(XenStoreError) as info:
+        client.set_perms(base + "/p", ["x0"])
+    assert info.value.name == "EINVAL" and "x0" in str(info.value)
+    with pytest.raises(XenStoreError) as info:
+        client.set_perms(base + "/p", ["n4242"])  # owner must exist: refused by the daemon
+    assert info.value.name == "ENOENT" and info.value.op == "SET_PERMS"
+
+
+@pytest.mark.parametrize("path", ["/t/", "//t", "/t x", "", "/t/a.b", "/t/a:b", "@foo", "/t/\u00e9", "/" + "a" * 2048])
+def test_invalid_paths_are_refused_before_sending(client, path):
+    with pytest.raises(XenStoreError) as info:
+        client.write(path, "v")
+    assert info.value.name == "EINVAL" and info.value.detail
+    assert client.read("/") == b""  # the connection is still fine
+
+
+def test_longest_path_is_accepted(client):
+    path = "/ftest-long/" + "a" * (2048 - len("/ftest-long/"))
+    client.write(path, "v")
+    assert client.read(path) == b"v"
+    client.rm("/ftest-long")
+
+
+def test_oversize_payload_is_refused_and_the_connection_survives(client, base):
+    path = base + "/big"
+    client.write(path, "x" * (4096 - len(path) - 1))  # exactly 4096 bytes of payload
+    with pytest.raises(XenStoreError) as info:
+        client.write(path, "x" * (4096 - len(path)))
+    assert info.value.name == "E2BIG" and info.value.op == "WRITE" and "4096" in str(info.value)
+    assert len(client.read(path)) == 4096 - len(path) - 1
+
+
+def test_pipelined_bulk_operations(client, base):
+    items = {"%s/k%d" % (base, i): "v%d" % i for i in range(1000)}
+    client.write_many(items)
+    assert client.read_many(items) == [v.encode() for v in items.values()]
+    assert client.read_many([base + "/k1", base + "/nope"], default=None) == [b"v1", None]
+    with pytest.raises(XenStoreError):
+        client.read_many([base + "/nope"])
+    states = client.stat_many([base + "/k2", base + "/nope"])
+    assert states == [(b"v2", [Perm(0, "none")]), None]
+    batch = client.batch()
+    batch.rm(base + "/k3")
+    batch.set_perms(base + "/k4", ["n0", "r1"])
+    batch.mkdir(base + "/dir")
+    batch.run()
+    assert not client.exists(base + "/k3") and client.get_perms(base + "/k4")[1] == Perm(1, "read")
+
+
+def test_walk_visits_the_subtree_by_levels(client, base):
+    client.write_many({base + "/a/b/c": "1", base + "/a/d": "2", base + "/e": "3"})
+    nodes = {n.path: n for n in client.walk(base)}
+    assert set(nodes) == {base, base + "/a", base + "/a/b", base + "/a/b/c", base + "/a/d", base + "/e"}
+    assert nodes[base + "/a/d"].value == b"2" and sorted(nodes[base + "/a"].children) == ["b", "d"]
+    assert {n.path for n in client.walk(base, depth=1)} == {base, base + "/a", base + "/e"}
+
+
+def test_many_threads_share_one_client(client, base):
+    errors = []
+
+    def work(n):
+        try:
+            for i in range(100):
+                client.write("%s/t%d/%d" % (base, n, i), str(n * i))
+                assert client.read("%s/t%d/%d" % (base, n, i)) == str(n * i).encode()
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert sorted(client.ls(base)) == sorted("t%d" % n for n in range(8))
+
+
+def test_domains_and_control(client):
+    assert client.is_domain_introduced(0)
+    assert not client.is_domain_introduced(4242)
+    assert client.control("print", "functional test") == b"OK\0"
+    with pytest.raises(XenStoreError) as info:
+        client.control("bogus")
+    assert info.value.name == "EINVAL" and info.value.op == "CONTROL"
+    with pytest.raises(XenStoreError) as info:
+        client.release_domain(4242)
+    assert info.value.name == "ENOENT"
+
+
+def test_missing_socket_is_a_clear_error(tmp_path):
+    with pytest.raises(XenStoreError) as info:
+        Client(unix_socket_path=str(tmp_path / "nothing"))
+    assert info.value.name == "ENOENT" and info.value.op == "connect"
+    assert str(tmp_path / "nothing") in str(info.value)
+
+
+def test_silent_daemon_times_out(tmp_path):
+    path = str(tmp_path / "silent.sock")
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(path)
+    server.listen(1)
+    try:
+        with Client(unix_socket_path=path, timeout=0.3) as c:
+            with pytest.raises(XenStoreError) as info:
+                c.read("/x")
+            assert info.value.name == "ETIMEDOUT" and info.value.op == "READ"
+    finally:
+        server.close()
+
+
+def test_daemon_closing_the_connection_is_reported(tmp_path):
+    path = str(tmp_path / "closing.sock")
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(path)
+    server.listen(1)
+    try:
+        with Client(unix_socket_path=path, timeout=5) as c:
+            conn, _ = server.accept()
+            conn.close()
+            with pytest.raises(XenStoreError) as info:
+                c.read("/x")
+            assert info.value.name == "EIO" and "lost" in str(info.value)
+    finally:
+        server.close()

@@ -73,6 +73,15 @@ def _object_errors(account, container, obj):
         raise NoSuchObject(exc.http_status, exc.status, "Object %s/%s/%s: %s" % (account, container, obj, exc.message)) from None
 
 
+def _by_metachunk(chunks, first=0):
+    """Chunks of a prepare answer grouped by metachunk position (relative positions shifted by ``first``)."""
+    groups = {}
+    for chunk in chunks:
+        position = int(chunk["pos"].split(".")[0])
+        groups.setdefault(position if position >= first else position + first, []).append(chunk)
+    return groups
+
+
 def _listing_entry(item, latest):
     item = dict(item)
     for old, new in (("chunk-method", "chunk_method"), ("mime-type", "mime_type")):
@@ -257,8 +266,8 @@ class ObjectStorageApi:
     def container_list(self, account, limit=None, marker=None, end_marker=None, prefix=None, delimiter=None, **kwargs):
         """One page of ``[name, objects, bytes, is_prefix, mtime]`` entries of an account."""
         with _account_errors(account):
-            dummy, body = self._account("GET", "containers", {"id": account, "limit": limit, "marker": marker,
-                                                          "end_marker": end_marker, "prefix": prefix, "delimiter": delimiter})
+            params = {"id": account, "limit": limit, "marker": marker, "end_marker": end_marker, "prefix": prefix, "delimiter": delimiter}
+            body = self._account("GET", "containers", params)[1]
         return body["listing"]
 
     def _container_listing_all(self, account):
@@ -453,9 +462,10 @@ class ObjectStorageApi:
 
     # ------------------------------------------------------------------ objects: data
 
-    def _prepare(self, account, container, obj, policy, position, version=None, content_id=None, reqid=None):
+    def _prepare(self, account, container, obj, policy, position, size=None, version=None, content_id=None, reqid=None):
+        """``content/prepare2``: (metadata, chunks, quality hints) for metachunks from ``position`` on covering ``size`` bytes."""
         params = self._ref(account, container, path=obj, version=version, content=content_id)
-        body = {"size": 1, "position": position}
+        body = {"size": max(size or 0, 1), "position": position}
         if policy:
             body["policy"] = policy
         try:
@@ -517,15 +527,22 @@ class ObjectStorageApi:
     def _upload(self, account, container, obj, source, etag, mime_type, policy, append, properties, change_policy, version, container_properties):
         reqid = request_id("create-")
         cid = cid_from_name(account, container)
-        meta, chunks, hints = self._prepare(account, container, obj, policy, 0, version=version, reqid=reqid)
+        meta, chunks, hints = self._prepare(account, container, obj, policy, 0, size=source.size_hint, version=version, reqid=reqid)
         method = storage_method(meta["chunk_method"])
         base_headers = chunk_put_headers(account, container, obj, meta, reqid)
         options = {"connection_timeout": RAWX_CONNECTION_TIMEOUT, "write_timeout": self.write_timeout}
         capacity = method.metachunk_size(meta["chunk_size"])
+        prepared = _by_metachunk(chunks)
         object_md5, total, uploaded, stored = hashlib.md5(), 0, [], []
         position = 0
         try:
             while True:
+                if position not in prepared:
+                    answer = self._prepare(account, container, obj, policy or meta["policy"], position, size=source.size_hint,
+                                           version=meta["version"], content_id=meta["id"], reqid=reqid)
+                    prepared = _by_metachunk(answer[1], position)
+                    hints.update(answer[2])
+                chunks = prepared.pop(position)
                 for chunk in chunks:
                     sub = chunk["pos"].partition(".")[2]
                     chunk["pos"] = "%d.%s" % (position, sub) if method.ec else str(position)
@@ -539,9 +556,6 @@ class ObjectStorageApi:
                 if size < capacity or source.at_eof():
                     break
                 position += 1
-                dummy, chunks, more_hints = self._prepare(account, container, obj, policy or meta["policy"], position,
-                                                      version=meta["version"], content_id=meta["id"], reqid=reqid)
-                hints.update(more_hints)
             md5hex = object_md5.hexdigest()
             if etag and etag.lower() != md5hex:
                 raise EtagMismatch("object %s/%s/%s: etag %s differs from the MD5 %s of the data" % (account, container, obj, etag, md5hex))

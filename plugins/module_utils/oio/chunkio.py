@@ -6,7 +6,9 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import queue
+import stat
 import threading
 
 from .exceptions import (
@@ -32,15 +34,30 @@ class Source:
         self._eof = False
         self._file = None
         self._iter = None
+        self._view = None
+        self._offset = 0
         if isinstance(data, str):
             data = data.encode("utf-8")
         if isinstance(data, (bytes, bytearray, memoryview)):
-            self._buffer = bytes(data)
+            self._view = memoryview(data).cast("B")
             self._eof = True
         elif hasattr(data, "read"):
             self._file = data
         else:
             self._iter = iter(data)
+
+    @property
+    def size_hint(self):
+        """Bytes left when known in advance (bytes, regular files), else None."""
+        if self._view is not None:
+            return len(self._view) - self._offset
+        try:
+            info = os.fstat(self._file.fileno())
+            if stat.S_ISREG(info.st_mode):
+                return max(info.st_size - self._file.tell(), 0) + len(self._buffer)
+        except (AttributeError, OSError, ValueError):
+            pass
+        return None
 
     def _pull(self):
         try:
@@ -60,6 +77,10 @@ class Source:
 
     def read(self, size):
         """Up to ``size`` bytes; fewer only at the end of the source."""
+        if self._view is not None:
+            piece = self._view[self._offset:self._offset + size].tobytes()
+            self._offset += len(piece)
+            return piece
         parts, have = [], 0
         if self._buffer:
             parts.append(self._buffer[:size])
@@ -76,6 +97,8 @@ class Source:
 
     def at_eof(self):
         """True when no byte is left (reads ahead one piece if needed)."""
+        if self._view is not None:
+            return self._offset >= len(self._view)
         while not self._buffer and not self._eof:
             self._buffer = self._pull()
         return not self._buffer

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import socket
 from urllib.parse import urlencode, urlsplit
 
 from .exceptions import ConfigurationException, OioNetworkException, OioTimeout, from_response
@@ -106,6 +107,7 @@ class ChunkedPut:
     def open(self):
         try:
             self.conn.connect()
+            self.conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             self.conn.sock.settimeout(self.write_timeout)
             self.conn.putrequest("PUT", self.path, skip_accept_encoding=True)
             self.conn.putheader("Transfer-Encoding", "chunked")

@@ -1,0 +1,148 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Throughput of ObjectStorageApi against the limits of its own pipeline, measured in the same run.
+
+For each policy: our upload and download of one object, then
+* EC only: pyeclib's encode rate alone (the same segments, no network);
+* plain urllib3: the very chunks of the upload (fragments for EC, replicas for
+  plain) PUT again to fresh chunk IDs on the same rawx, one thread per chunk
+  of a metachunk, metachunk after metachunk; and GET back the same way (K
+  fragments, or one replica, per metachunk).
+The ratio compares our rate with the slower of the limits that apply.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import threading
+import time
+import uuid
+
+import urllib3
+
+from ansible_collections.datacenter.storage.plugins.module_utils.oio.api import ObjectStorageApi
+from ansible_collections.datacenter.storage.plugins.module_utils.oio.storage_method import storage_method
+from ansible_collections.datacenter.storage.plugins.module_utils.oio.utils import chunk_put_headers, random_chunk_id
+
+MIB = 1048576
+
+
+def rate(size, seconds):
+    return size / MIB / seconds
+
+
+def parallel(jobs):
+    threads = [threading.Thread(target=job) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
+def best_of(repeat, func):
+    return min(func() for _ in range(repeat))
+
+
+def timed(func):
+    start = time.perf_counter()
+    func()
+    return time.perf_counter() - start
+
+
+def encode_limit(method, data):
+    """Seconds pyeclib alone needs for every segment of ``data`` (EC metachunk by metachunk)."""
+    def run():
+        for offset in range(0, len(data), method.segment_size):
+            method.driver.encode(data[offset:offset + method.segment_size])
+    return timed(run)
+
+
+def urllib3_limits(api, account, container, name, method, data):
+    """Seconds plain urllib3 needs to PUT and to GET the object's chunks, in parallel per metachunk."""
+    meta, chunks = api.object_locate(account, container, name)
+    pool = urllib3.PoolManager(maxsize=16)
+    groups = {}
+    for chunk in chunks:
+        groups.setdefault(int(chunk["pos"].split(".")[0]), []).append(chunk)
+    bodies = {}
+    for group in groups.values():
+        for chunk in group:
+            bodies[chunk["url"]] = pool.request("GET", chunk["url"]).data
+    headers = chunk_put_headers(account, container, name, meta, "bench-" + uuid.uuid4().hex)
+    if method.ec:
+        headers["x-oio-chunk-meta-metachunk-size"] = "0"
+        headers["x-oio-chunk-meta-metachunk-hash"] = "0" * 32
+    copies = []
+
+    def put(chunk, url):
+        hdrs = dict(headers, **{"x-oio-chunk-meta-chunk-pos": chunk["pos"], "x-oio-chunk-meta-chunk-id": url.rsplit("/", 1)[1]})
+        body = bodies[chunk["url"]]
+        pieces = (body[i:i + 262144] for i in range(0, len(body), 262144))
+        resp = pool.request("PUT", url, body=pieces, headers=hdrs, chunked=True)
+        assert resp.status == 201, (resp.status, resp.data)
+        copies.append(url)
+
+    def put_all():
+        for pos in sorted(groups):
+            jobs = []
+            for chunk in groups[pos]:
+                url = chunk["url"].rsplit("/", 1)[0] + "/" + random_chunk_id()
+                jobs.append(lambda c=chunk, u=url: put(c, u))
+            parallel(jobs)
+
+    put_seconds = timed(put_all)
+    for url in copies:
+        pool.request("DELETE", url)
+
+    def get(url):
+        resp = pool.request("GET", url, preload_content=False)
+        for _ in resp.stream(262144):
+            pass
+        resp.release_conn()
+
+    def get_all():
+        for pos in sorted(groups):
+            wanted = sorted(groups[pos], key=lambda c: c["pos"])[:method.min_chunks_to_read]
+            parallel([lambda u=c["url"]: get(u) for c in wanted])
+
+    return put_seconds, timed(get_all)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--size-mib", type=int, default=256)
+    parser.add_argument("--policies", default="THREECOPIES,EC")
+    args = parser.parse_args()
+    size = args.size_mib * MIB
+    api = ObjectStorageApi(os.environ["OIO_NS"], endpoint=os.environ["OIO_PROXY_URL"], account_url=os.environ.get("OIO_ACCOUNT_URL"))
+    account, container = "bench", "bench-" + uuid.uuid4().hex[:8]
+    api.container_create(account, container)
+    data = os.urandom(size)
+    print("object size: %d MiB, namespace %s" % (args.size_mib, os.environ["OIO_NS"]))
+    print("%-12s %-10s %10s %10s %10s %10s %7s" % ("policy", "direction", "ours MB/s", "encode", "urllib3", "limit", "ratio"))
+    worst = None
+    try:
+        for policy in args.policies.split(","):
+            name = "obj-" + policy
+            up = timed(lambda n=name, p=policy: api.object_create(account, container, data=data, obj_name=n, policy=p))
+            down = timed(lambda n=name: sum(len(b) for b in api.object_fetch(account, container, n)[1]))
+            method = storage_method(api.object_get_properties(account, container, name)["chunk_method"])
+            put_s, get_s = urllib3_limits(api, account, container, name, method, data)
+            enc = rate(size, encode_limit(method, data)) if method.ec else None
+            rows = [("upload", rate(size, up), enc, rate(size, put_s)), ("download", rate(size, down), None, rate(size, get_s))]
+            for direction, ours, encode, http in rows:
+                limit = min(x for x in (encode, http) if x is not None)
+                ratio = ours / limit
+                worst = ratio if worst is None else min(worst, ratio)
+                print("%-12s %-10s %10.1f %10s %10.1f %10.1f %7.2f" % (
+                    policy, direction, ours, "-" if encode is None else "%.1f" % encode, http, limit, ratio))
+            api.object_delete(account, container, name)
+    finally:
+        api.container_flush(account, container)
+        api.container_delete(account, container)
+    print("lowest ratio: %.2f (target >= 0.70)" % worst)
+
+
+if __name__ == "__main__":
+    main()

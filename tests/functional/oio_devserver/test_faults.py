@@ -60,7 +60,13 @@ def test_admin_cli(lab):
                    capture_output=True)
     try:
         assert next(r for r in lab.admin("status")["rawx"] if r["addr"] == last)["running"] is False
-    finally:
         subprocess.run([sys.executable, "-m", "oio_devserver", "admin", "start-rawx", last], env=env, check=True,
                        capture_output=True)
-    assert lab.request("GET", f"http://{last}/info").status == 200
+        assert lab.request("GET", f"http://{last}/info").status == 200
+        lab.admin("rawx/stop", service="0")
+        lab.admin("rawx/stop", service="1")
+        subprocess.run([sys.executable, "-m", "oio_devserver", "admin", "start-all-rawx"], env=env, check=True,
+                       capture_output=True)
+        assert all(r["running"] for r in lab.admin("status")["rawx"])
+    finally:
+        lab.admin("rawx/start-all")

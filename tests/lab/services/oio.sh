@@ -40,7 +40,8 @@ svc_up() {
     cd "$LAB_STATE" || exit 1
     PYTHONPATH="$LAB_HOME/oio${PYTHONPATH:+:$PYTHONPATH}" exec setsid nohup "$py" -m oio_devserver serve \
       --state "$LAB_STATE" --ns "${OIO_LAB_NS:-OPENIO}" --rawx "${OIO_LAB_RAWX:-12}" \
-      --base-port "${OIO_LAB_BASE_PORT:-0}" >>"$LAB_STATE/oio.log" 2>&1 </dev/null
+      --base-port "${OIO_LAB_BASE_PORT:-0}" --max-open-containers "${OIO_LAB_MAX_OPEN:-256}" \
+      >>"$LAB_STATE/oio.log" 2>&1 </dev/null
   ) &
   pid=$!
   echo "$pid" >"$LAB_STATE/oio.pid"

@@ -20,14 +20,14 @@ from .rawx import Rawx
 class Namespace:
     """Everything one namespace runs: the proxy, the account service, N rawx, the admin port."""
 
-    def __init__(self, state, ns="OPENIO", host="127.0.0.1", nb_rawx=12, base_port=0, verbose=False):
+    def __init__(self, state, ns="OPENIO", host="127.0.0.1", nb_rawx=12, base_port=0, verbose=False, max_open=256):
         self.state, self.ns, self.host, self.verbose = state, ns, host, verbose
         os.makedirs(state, exist_ok=True)
         self.ports = self._ports(nb_rawx, base_port)
         self.conscience = Conscience(ns, state)
         self.accounts = Accounts(os.path.join(state, "account.sqlite3"))
         self.directory = Directory(os.path.join(state, "directory.sqlite3"))
-        self.meta2 = Meta2(state, self.conscience, self.directory, self.accounts, self.gc)
+        self.meta2 = Meta2(state, self.conscience, self.directory, self.accounts, self.gc, max_open=max_open)
         self.rawx = [Rawx(i, host, port, os.path.join(state, f"rawx-{i}"), ns, verbose)
                      for i, port in enumerate(self.ports["rawx"])]
         self.servers = []
@@ -122,7 +122,7 @@ class Namespace:
 
 def serve(args):
     namespace = Namespace(args.state, ns=args.ns, host=args.host, nb_rawx=args.rawx, base_port=args.base_port,
-                          verbose=args.verbose)
+                          verbose=args.verbose, max_open=args.max_open_containers)
     namespace.start()
     done = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -139,6 +139,8 @@ def admin_cli(args):
         raise SystemExit("admin: give --admin-url or set OIO_ADMIN_URL")
     if args.action == "status":
         result = admin.call(url, "status")
+    elif args.action == "start-all-rawx":
+        result = admin.call(url, "rawx/start-all")
     elif args.action in ("stop-rawx", "start-rawx"):
         result = admin.call(url, "rawx/" + args.action.split("-")[0], service=args.target)
     else:
@@ -157,10 +159,13 @@ def main(argv=None):
     srv.add_argument("--rawx", type=int, default=12, help="number of rawx services (default 12)")
     srv.add_argument("--base-port", type=int, default=0,
                      help="first port on the first start (then proxy, account, admin, rawx...); 0 = any free")
+    srv.add_argument("--max-open-containers", type=int, default=256,
+                     help="container databases kept open; idle ones beyond are closed (default 256)")
     srv.add_argument("--verbose", action="store_true", help="log every request")
     adm = sub.add_parser("admin", help="fault controls of a running namespace")
     adm.add_argument("--admin-url", help="default: $OIO_ADMIN_URL")
-    adm.add_argument("action", choices=["status", "stop-rawx", "start-rawx", "corrupt-chunk", "remove-chunk"])
+    adm.add_argument("action", choices=["status", "stop-rawx", "start-rawx", "start-all-rawx", "corrupt-chunk",
+                                         "remove-chunk"])
     adm.add_argument("target", nargs="?", default="", help="rawx address or index / chunk URL")
     args = parser.parse_args(argv)
     return serve(args) if args.command == "serve" else admin_cli(args)

@@ -1,4 +1,4 @@
-"""Lab-only fault controls: stop/start a rawx, corrupt or remove a chunk file.
+"""Lab-only fault controls: stop/start a rawx (or start them all), corrupt or remove a chunk file.
 
 Served on its own port (OIO_ADMIN_URL); `python -m oio_devserver admin ...` is the CLI.
 """
@@ -27,6 +27,7 @@ class AdminHandler(Handler):
             handler = {
                 ("POST", "/rawx/stop"): self.rawx_stop,
                 ("POST", "/rawx/start"): self.rawx_start,
+                ("POST", "/rawx/start-all"): self.rawx_start_all,
                 ("POST", "/chunk/corrupt"): self.chunk_corrupt,
                 ("POST", "/chunk/remove"): self.chunk_remove,
             }.get(action)
@@ -52,6 +53,11 @@ class AdminHandler(Handler):
         rawx = self._rawx(namespace)
         rawx.start()
         self.send_json(200, {"addr": rawx.addr, "running": True})
+
+    def rawx_start_all(self, namespace):
+        for rawx in namespace.rawx:
+            rawx.start()
+        self.send_json(200, {"started": [rawx.addr for rawx in namespace.rawx]})
 
     def _chunk_file(self, namespace):
         url = self.query.get("url", "")

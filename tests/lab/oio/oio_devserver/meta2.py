@@ -114,17 +114,35 @@ class Container:
         self.path = path
         self.meta2 = meta2
         self.lock = threading.RLock()
-        self.db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.executescript(SCHEMA)
-        self.db.row_factory = sqlite3.Row
+        self._db = None
         self._gc = []
         self.changed = False
         self.versioning_override = None
 
+    @property
+    def db(self):
+        """The SQLite connection, opened on demand (idle ones are closed by Meta2). Use under self.lock."""
+        if self._db is None:
+            db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.executescript(SCHEMA)
+            db.row_factory = sqlite3.Row
+            self._db = db
+            self.meta2.connected(self)
+        return self._db
+
     def close(self):
-        self.db.close()
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    def close_if_idle(self):
+        if self._db is not None and self.lock.acquire(blocking=False):
+            try:
+                self.close()
+            finally:
+                self.lock.release()
 
     # transactions --------------------------------------------------------------------------
     def transaction(self, versioning=None):
@@ -333,7 +351,7 @@ class _Transaction:
 class Meta2:
     """All containers of the namespace, addressed by CID."""
 
-    def __init__(self, state_dir, conscience, directory, accounts, gc):
+    def __init__(self, state_dir, conscience, directory, accounts, gc, max_open=256):
         self.root = os.path.join(state_dir, "meta2")
         os.makedirs(self.root, exist_ok=True)
         self.conscience = conscience
@@ -342,6 +360,9 @@ class Meta2:
         self.gc = gc
         self.lock = threading.Lock()
         self.open_containers = {}
+        self.max_open = max_open  # open container databases kept; idle ones beyond are closed, reopened on use
+        self.connections = []  # containers with an open connection, oldest first
+        self.connected_lock = threading.Lock()
 
     def db_path(self, cid):
         return os.path.join(self.root, cid[:3], f"{cid}.1.meta2")
@@ -360,6 +381,14 @@ class Meta2:
             container = Container(path, self)
             self.open_containers[cid] = container
             return container
+
+    def connected(self, container):
+        """Note a newly opened connection; close idle ones beyond max_open (oldest first)."""
+        with self.connected_lock:
+            self.connections = [c for c in self.connections if c._db is not None and c is not container]
+            self.connections.append(container)
+            for oldest in self.connections[:-self.max_open]:
+                oldest.close_if_idle()
 
     def exists(self, cid):
         return cid in self.open_containers or os.path.exists(self.db_path(cid))
@@ -409,7 +438,7 @@ class Meta2:
                 raise OioError(438, "Container not empty")
             c._gc.extend(r["id"] for r in c.db.execute("SELECT id FROM chunks"))
             admin = c.admin()
-        with self.lock:
+        with container.lock, self.lock:
             self.open_containers.pop(cid, None)
             container.close()
             for suffix in ("", "-wal", "-shm"):
@@ -449,7 +478,8 @@ class Meta2:
             c.recount()
 
     def sync_account(self, container):
-        admin = container.admin()
+        with container.lock:
+            admin = container.admin()
         self.accounts.container_update(
             admin["sys.account"], admin["sys.user.name"], objects=int(admin.get("sys.m2.objects", 0)),
             nbytes=int(admin.get("sys.m2.usage", 0)), damaged=int(admin.get("sys.m2.objects.damaged", 0)),

@@ -75,3 +75,10 @@ def test_namespace_versioning_default(lab, names):
     finally:
         lab.px("POST", "config", body={"meta2.max_versions": "1"})
     assert len(lab.list(*names, all=1).json()["objects"]) == 2
+
+
+def test_proxy_status_and_lb_reload(lab):
+    status = lab.request("GET", f"{lab.proxy}/v3.0/status")
+    assert status.status == 200 and status.json()["ns"] == lab.ns
+    assert lab.px("POST", "lb/reload").status == 204
+    assert lab.px("POST", "lb/choose", {"type": "rawx"}).status == 405

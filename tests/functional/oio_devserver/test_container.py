@@ -102,6 +102,8 @@ def test_freeze_enable(lab, names):
     assert lab.px("POST", "admin/freeze", q(names) | {"type": "meta2"}).status == 200
     resp, _, _ = lab.upload(*names, "o", b"x", policy="SINGLE")
     assert resp.status == 503 and resp.json()["status"] == 436
+    assert resp.headers["Retry-After"] == "1"
+    assert lab.px("GET", "container/list", q(names)).status == 200, "reads work on a frozen container"
     assert lab.px("POST", "admin/enable", q(names) | {"type": "meta2"}).status == 200
     lab.put_object(*names, "o", b"x", policy="SINGLE")
 
@@ -159,3 +161,58 @@ def test_reference_routes(lab, names):
     missing = lab.px("GET", "reference/show", q(names))
     assert missing.status == 404 and missing.json()["status"] == 406
     assert lab.px("GET", "reference/has", q(names)).status == 404
+
+
+def test_snapshot(lab, names):
+    acct, ct = names
+    lab.put_object(acct, ct, "o", b"snap", policy="SINGLE", properties={"k": "v"})
+    body = {"account": acct, "container": ct + "-snap"}
+    assert lab.px("POST", "container/snapshot", q(names), body).status == 204
+    listing = lab.list(acct, ct + "-snap").json()
+    assert [o["name"] for o in listing["objects"]] == ["o"]
+    assert listing["system"]["sys.user.name"] == ct + "-snap" and listing["system"]["sys.m2.objects"] == "1"
+    assert lab.px("POST", "container/snapshot", q(names), body).status == 409
+    assert lab.px("POST", "container/snapshot", q(names), {"account": acct, "container": ct}).status == 400
+    show = lab.acct("GET", "/v1.0/account/show", {"id": acct}).json()
+    assert show["containers"] == 2
+
+
+def test_raw_insert_delete_and_dedup(lab, names):
+    acct, ct = names
+    lab.create_container(acct, ct)
+    content = "EF" * 16
+    beans = [
+        {"type": "header", "id": content, "hash": "00" * 16, "size": 4, "policy": "SINGLE",
+         "chunk-method": "plain/nb_copy=1", "mime-type": "application/octet-stream", "ctime": 1, "mtime": 1},
+        {"type": "alias", "name": "raw", "version": 5, "ctime": 1, "mtime": 1, "deleted": False, "header": content},
+        {"type": "chunk", "id": "http://127.0.0.1:1/" + "D" * 64, "hash": "00" * 16, "size": 4, "pos": "0",
+         "content": content},
+    ]
+    assert lab.px("POST", "container/raw_insert", q(names), beans).status == 204
+    loc = lab.px("GET", "content/locate", q(names) | {"path": "raw"})
+    assert loc.status == 200 and loc.headers["x-oio-content-meta-version"] == "5"
+    assert [c["url"] for c in loc.json()] == ["http://127.0.0.1:1/" + "D" * 64]
+    assert lab.px("GET", "container/show", q(names)).headers["x-oio-container-meta-sys-m2-objects"] == "1"
+    assert lab.px("POST", "container/raw_delete", q(names), beans[1:2]).status == 204
+    assert lab.px("GET", "content/locate", q(names) | {"path": "raw"}).status == 404
+    assert lab.px("POST", "container/raw_insert", q(names), [{"type": "nope"}]).status == 400
+    assert lab.px("POST", "container/dedup", q(names)).status == 204
+
+
+def test_reference_force_and_renew(lab, names):
+    assert lab.px("POST", "reference/force", q(names) | {"type": "echo"}, {"seq": 1, "type": "echo",
+                                                                          "host": "127.0.0.1:9", "args": ""}).status == 404
+    forced = lab.px("POST", "reference/force", q(names) | {"type": "echo", "autocreate": 1},
+                    {"seq": 1, "type": "echo", "host": "127.0.0.1:9", "args": ""})
+    assert forced.status == 204
+    again = lab.px("POST", "reference/force", q(names) | {"type": "echo"}, {"host": "127.0.0.1:10"})
+    assert again.status == 403 and again.json()["status"] == 455
+    assert lab.px("POST", "reference/force", q(names) | {"type": "echo", "replace": 1}, {"host": "127.0.0.1:10"}).status == 204
+    show = lab.px("GET", "reference/show", q(names) | {"type": "echo"}).json()
+    assert [s["host"] for s in show["srv"]] == ["127.0.0.1:10"]
+    renewed = lab.px("POST", "reference/renew", q(names) | {"type": "rawx"})
+    assert renewed.status == 200 and renewed.json()[0]["type"] == "rawx"
+    missing = lab.px("POST", "reference/link", q(names) | {"type": "nosuchtype"})
+    assert missing.status == 403 and missing.json()["status"] == 481
+    assert lab.px("POST", "reference/destroy", q(names)).status == 403
+    assert lab.px("POST", "reference/destroy", q(names) | {"force": 1}).status == 204

@@ -8,6 +8,7 @@ from pathlib import Path
 from oiolab import Lab
 
 REPO = Path(__file__).resolve().parents[3]
+LAB_DIR = Path(os.environ.get("LAB_DIR", REPO / ".lab"))
 
 
 def lab_cmd(*args):
@@ -28,11 +29,11 @@ def test_restart_keeps_everything(lab, names):
         "list": lab.list(acct, ct, all=1).json(),
         "locate": lab.px("GET", "content/locate", {"acct": acct, "ref": ct, "path": "ec"}).json(),
         "account": lab.acct("GET", "/v1.0/account/show", {"id": acct}).json(),
-        "env": (REPO / ".lab" / "env" / "oio.env").read_text(),
+        "env": (LAB_DIR / "env" / "oio.env").read_text(),
     }
     lab_cmd("down", "oio")
     lab_cmd("up", "oio")
-    assert (REPO / ".lab" / "env" / "oio.env").read_text() == before["env"], "same endpoints after a restart"
+    assert (LAB_DIR / "env" / "oio.env").read_text() == before["env"], "same endpoints after a restart"
     fresh = Lab()
     assert fresh.list(acct, ct, all=1).json() == before["list"]
     assert fresh.fetch(acct, ct, "plain") == plain

@@ -12,10 +12,13 @@ svc_packages() {
   :
 }
 
+# The recorded PID, if that process is still our server (a reused PID is not).
 oio_pid() {
   local pid
   pid=$(cat "$LAB_STATE/oio.pid" 2>/dev/null) || return 1
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && echo "$pid"
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
+  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "oio_devserver serve --state $LAB_STATE " || return 1
+  echo "$pid"
 }
 
 oio_answers() {

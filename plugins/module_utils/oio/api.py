@@ -534,7 +534,14 @@ class ObjectStorageApi:
         capacity = method.metachunk_size(meta["chunk_size"])
         prepared = _by_metachunk(chunks)
         object_md5, total, uploaded, stored = hashlib.md5(), 0, [], []
-        position = 0
+        position, pending = 0, None
+
+        def collect(writer):
+            try:
+                uploaded.extend(writer.finish()[2])
+            finally:
+                stored.extend(writer.stored)
+
         try:
             while True:
                 if position not in prepared:
@@ -547,15 +554,19 @@ class ObjectStorageApi:
                     sub = chunk["pos"].partition(".")[2]
                     chunk["pos"] = "%d.%s" % (position, sub) if method.ec else str(position)
                 writer = MetachunkWriter(method, chunks, base_headers, options)
+                previous, pending = pending, None
                 try:
-                    size, dummy, entries = writer.write(source, capacity, object_md5)
+                    writer.start(source, capacity, object_md5)
                 finally:
-                    stored.extend(writer.stored)
-                uploaded.extend(entries)
-                total += size
-                if size < capacity or source.at_eof():
+                    pending = writer
+                    if previous is not None:
+                        collect(previous)
+                total += writer.size
+                if writer.size < capacity or source.at_eof():
                     break
                 position += 1
+            previous, pending = pending, None
+            collect(previous)
             md5hex = object_md5.hexdigest()
             if etag and etag.lower() != md5hex:
                 raise EtagMismatch("object %s/%s/%s: etag %s differs from the MD5 %s of the data" % (account, container, obj, etag, md5hex))
@@ -573,6 +584,11 @@ class ObjectStorageApi:
             params = self._ref(account, container, path=obj, append=1 if append else None, change_policy=1 if change_policy else None)
             self.proxy_request("POST", "content", "create", params, body, headers=headers, reqid=reqid)
         except BaseException:
+            if pending is not None:
+                try:
+                    collect(pending)
+                except OioException:
+                    pass
             self._delete_chunks(stored, cid, reqid)
             raise
         meta.update(container_id=cid, content_path=obj, ns=self.namespace, etag=md5hex, properties=properties,

@@ -198,9 +198,11 @@ def _check_quorum(writers, quorum, final):
 class MetachunkWriter:
     """Writes one metachunk from a ``Source`` to its chunks, in parallel, up to ``capacity`` bytes.
 
-    ``write()`` returns ``(size, md5hex, chunk entries for content/create)`` or
-    raises when fewer than ``method.quorum`` chunks were stored; the chunks
-    that were stored are in ``stored`` either way (for cleanup).
+    ``start()`` reads the metachunk and hands it to one thread per chunk, so the
+    caller may read the next metachunk while these threads drain; ``finish()``
+    waits for them and returns the chunk entries for ``content/create``, or
+    raises when fewer than ``method.quorum`` chunks were stored. The chunks that
+    were stored are in ``stored`` either way (for cleanup).
     """
 
     def __init__(self, method, chunks, base_headers, options):
@@ -209,73 +211,74 @@ class MetachunkWriter:
         self.base_headers = base_headers
         self.options = options
         self.stored = []
+        self.size = 0
+        self._md5hex = None
+        self._writers = []
 
     def write(self, source, capacity, object_md5):
-        if self.method.ec:
-            return self._write_ec(source, capacity, object_md5)
-        return self._write_plain(source, capacity, object_md5)
+        """``start`` then ``finish``: returns ``(size, md5hex, chunk entries)``."""
+        self.start(source, capacity, object_md5)
+        return self.finish()
 
-    def _collect(self, writers, size, md5hex):
-        for writer in writers:
+    def start(self, source, capacity, object_md5):
+        trailers = ()
+        if self.method.ec:
+            trailers = [CHUNK_META_PREFIX + name for name in ("metachunk-size", "metachunk-hash", "chunk-hash")]
+        self._writers = _start_writers(self.chunks, self.base_headers, self.options, trailers)
+        try:
+            if self.method.ec:
+                self._feed_ec(source, capacity, object_md5)
+            else:
+                self._feed_plain(source, capacity, object_md5)
+        except BaseException:
+            for writer in self._writers:
+                writer.close()
+                writer.put.abort()
+            raise
+
+    def finish(self):
+        for writer in self._writers:
             writer.join()
-        for writer in writers:
+        for writer in self._writers:
             if not writer.failed.is_set():
                 self.stored.append(writer.chunk)
-        alive = _check_quorum(writers, self.method.quorum, True)
-        return size, md5hex, [{"url": w.chunk["url"], "pos": w.chunk["pos"], "size": size, "hash": md5hex} for w in alive]
+        alive = _check_quorum(self._writers, self.method.quorum, True)
+        md5hex = self._md5hex or alive[0].md5.hexdigest()
+        return self.size, md5hex, [{"url": w.chunk["url"], "pos": w.chunk["pos"], "size": self.size, "hash": md5hex} for w in alive]
 
-    def _write_plain(self, source, capacity, object_md5):
-        writers = _start_writers(self.chunks, self.base_headers, self.options)
-        md5, size = hashlib.md5(), 0
-        try:
-            while size < capacity:
-                data = source.read(min(WRITE_BUFFER_SIZE, capacity - size))
-                if not data:
-                    break
-                md5.update(data)
-                object_md5.update(data)
-                size += len(data)
-                _check_quorum(writers, self.method.quorum, False)
-                for writer in writers:
-                    writer.feed(data)
-        except BaseException:
-            for writer in writers:
-                writer.close()
-                writer.put.abort()
-            raise
-        for writer in writers:
+    def _feed_plain(self, source, capacity, object_md5):
+        while self.size < capacity:
+            data = source.read(min(WRITE_BUFFER_SIZE, capacity - self.size))
+            if not data:
+                break
+            object_md5.update(data)
+            self.size += len(data)
+            _check_quorum(self._writers, self.method.quorum, False)
+            for writer in self._writers:
+                writer.feed(data)
+        for writer in self._writers:
             writer.close()
-        return self._collect(writers, size, md5.hexdigest())
 
-    def _write_ec(self, source, capacity, object_md5):
+    def _feed_ec(self, source, capacity, object_md5):
         method = self.method
-        trailers = [CHUNK_META_PREFIX + name for name in ("metachunk-size", "metachunk-hash", "chunk-hash")]
-        writers = _start_writers(self.chunks, self.base_headers, self.options, trailers)
-        md5, size = hashlib.md5(), 0
-        try:
-            while size < capacity:
-                segment = source.read(min(method.segment_size, capacity - size))
-                if not segment:
-                    break
-                md5.update(segment)
-                object_md5.update(segment)
-                size += len(segment)
-                try:
-                    fragments = method.driver.encode(segment)
-                except Exception as exc:
-                    raise ECError("EC encode failed: %s" % exc) from None
-                _check_quorum(writers, method.quorum, False)
-                for writer in writers:
-                    writer.feed(fragments[int(writer.chunk["pos"].split(".")[1])])
-        except BaseException:
-            for writer in writers:
-                writer.close()
-                writer.put.abort()
-            raise
-        md5hex = md5.hexdigest()
-        for writer in writers:
-            writer.close({CHUNK_META_PREFIX + "metachunk-size": size, CHUNK_META_PREFIX + "metachunk-hash": md5hex})
-        return self._collect(writers, size, md5hex)
+        md5 = hashlib.md5()
+        while self.size < capacity:
+            segment = source.read(min(method.segment_size, capacity - self.size))
+            if not segment:
+                break
+            md5.update(segment)
+            object_md5.update(segment)
+            self.size += len(segment)
+            try:
+                fragments = method.driver.encode(segment)
+            except Exception as exc:
+                raise ECError("EC encode failed: %s" % exc) from None
+            _check_quorum(self._writers, method.quorum, False)
+            for writer in self._writers:
+                writer.feed(fragments[int(writer.chunk["pos"].split(".")[1])])
+        self._md5hex = md5.hexdigest()
+        for writer in self._writers:
+            writer.close({CHUNK_META_PREFIX + "metachunk-size": self.size, CHUNK_META_PREFIX + "metachunk-hash": self._md5hex})
 
 
 def _read_errors_exception(errors, what):

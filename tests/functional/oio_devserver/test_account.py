@@ -60,3 +60,21 @@ def test_container_update_and_reset(lab, names):
     assert lab.acct("POST", "/v1.0/account/refresh", {"id": acct}).status == 204
     assert lab.acct("POST", "/v1.0/account/flush", {"id": acct}).status == 204
     assert lab.acct("GET", "/v1.0/account/show").status == 400
+
+
+def test_buckets_listing(lab, names):
+    acct, ct = names
+    lab.create_container(acct, ct + "-plain")
+    lab.create_container(acct, ct + "-b1", {"system": {"sys.m2.bucket.name": ct + "-b1"}})
+    lab.create_container(acct, ct + "-b2", {"system": {"sys.m2.bucket.name": ct + "-b2"}})
+    lab.put_object(acct, ct + "-b1", "o", b"1234", policy="SINGLE")
+    resp = lab.acct("GET", "/v1.0/account/buckets", {"id": acct, "limit": 1})
+    assert resp.status == 200
+    body = resp.json()
+    assert [(b["name"], b["objects"], b["bytes"]) for b in body["listing"]] == [(ct + "-b1", 1, 4)]
+    assert body["truncated"] is True and body["next_marker"] == ct + "-b1"
+    rest = lab.acct("GET", "/v1.0/account/buckets", {"id": acct, "marker": body["next_marker"]}).json()
+    assert [b["name"] for b in rest["listing"]] == [ct + "-b2"] and rest["truncated"] is False
+    assert lab.acct("GET", "/v1.0/account/show", {"id": acct}).json()["buckets"] == 2
+    s3_only = lab.acct("GET", "/v1.0/account/containers", {"id": acct, "s3_buckets_only": "true"}).json()
+    assert [row[0] for row in s3_only["listing"]] == [ct + "-b1", ct + "-b2"]

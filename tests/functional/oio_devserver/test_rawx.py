@@ -240,3 +240,16 @@ def test_keep_alive_many_requests(lab, rawx, names):
     assert sock is not None, "the connection stayed open"
     conn.close()
     assert json.loads(lab.request("GET", lab.admin_url + "/status").data)["rawx"]
+
+
+def test_size_mismatch_412_and_missing_size_500(lab, rawx, names):
+    status = lab.admin("status")
+    volume = next(r["volume"] for r in status["rawx"] if "http://" + r["addr"] == rawx)
+    url = new_url(rawx)
+    assert lab.put_chunk(url, b"0123456789", meta(names)).status == 201
+    chunk_id = url.rsplit("/", 1)[1]
+    path = os.path.join(volume, chunk_id[:3], chunk_id)
+    os.truncate(path, 4)
+    assert lab.request("GET", url).status == 412
+    os.removexattr(path, "user.grid.chunk.size")
+    assert lab.request("HEAD", url).status == 500

@@ -48,7 +48,7 @@ svc_up() {
   ) &
   pid=$!
   echo "$pid" >"$LAB_STATE/oio.pid"
-  for i in $(seq 1 100); do
+  for i in $(seq 1 300); do
     if [ -s "$LAB_STATE/endpoints.env" ] && oio_answers; then
       cat "$LAB_STATE/endpoints.env"
       return 0

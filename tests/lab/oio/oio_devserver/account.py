@@ -240,6 +240,18 @@ class AccountHandler(Handler):
             info["next_marker"] = listing[-1][0]
         self.reply(200, info)
 
+    def a_buckets(self, accounts, account):
+        q = self.query
+        info = accounts.show(account)
+        limit = _int(q.get("limit"), 1000, 1, 10000)
+        listing, truncated = accounts.containers(account, limit=limit, marker=q.get("marker", ""),
+                                                 prefix=q.get("prefix", ""), buckets_only=True)
+        info["listing"] = [{"name": row[0], "objects": row[1], "bytes": row[2], "mtime": row[4]} for row in listing]
+        info["truncated"] = truncated
+        if truncated and listing:
+            info["next_marker"] = listing[-1][0]
+        self.reply(200, info)
+
     def a_container_update(self, accounts, account):
         data = self.json_body()
         name = data.get("name")
@@ -280,6 +292,7 @@ class AccountHandler(Handler):
         ("account/update", "PUT"): a_update,
         ("account/update", "POST"): a_update,
         ("account/containers", "GET"): a_containers,
+        ("account/buckets", "GET"): a_buckets,
         ("account/container/update", "PUT"): a_container_update,
         ("account/container/update", "POST"): a_container_update,
         ("account/container/reset", "PUT"): a_container_reset,

@@ -3,6 +3,7 @@
 import json
 import socket
 import threading
+import traceback
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
@@ -101,6 +102,7 @@ class Handler(BaseHTTPRequestHandler):
 
     protocol_version = "HTTP/1.1"
     server_version = "oio-devserver"
+    timeout = 300  # idle keep-alive connections are closed after this many seconds
 
     def version_string(self):
         return self.server_version
@@ -132,17 +134,30 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             self.send_text(400, str(exc))
             return
+        self.replied = False
         try:
             self.route()
         except BadRequest as exc:
             self.close_connection = True
-            self.send_error_reply(400, str(exc))
+            if not self.replied:
+                self.send_error_reply(400, str(exc))
+        except (ConnectionError, socket.timeout):
+            raise
+        except Exception as exc:  # a bug: answer 500 rather than drop the connection, and log it
+            traceback.print_exc()
+            self.close_connection = True
+            if not self.replied:
+                self.send_error_reply(500, f"internal error: {exc!r}")
         finally:
             if not self.close_connection:
                 try:
                     self.body.drain()
                 except (BadRequest, OSError):
                     self.close_connection = True
+
+    def send_response(self, code, message=None):
+        self.replied = True
+        super().send_response(code, message)
 
     def send_error_reply(self, code, message):
         self.send_text(code, message)

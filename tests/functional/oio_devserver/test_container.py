@@ -212,6 +212,10 @@ def test_reference_force_and_renew(lab, names):
     assert [s["host"] for s in show["srv"]] == ["127.0.0.1:10"]
     renewed = lab.px("POST", "reference/renew", q(names) | {"type": "rawx"})
     assert renewed.status == 200 and renewed.json()[0]["type"] == "rawx"
+    old = renewed.json()[0]
+    relinked = lab.px("POST", "reference/relink", q(names) | {"type": "rawx"}, {"kept": None, "replaced": old})
+    assert relinked.status == 200
+    assert [s["host"] for s in relinked.json()] != [old["host"]] and len(relinked.json()) == 1
     missing = lab.px("POST", "reference/link", q(names) | {"type": "nosuchtype"})
     assert missing.status == 403 and missing.json()["status"] == 481
     assert lab.px("POST", "reference/destroy", q(names)).status == 403

@@ -64,6 +64,11 @@ def m1url(srvtype, host):
     return {"seq": 1, "type": srvtype, "host": host, "args": ""}
 
 
+def m1_hosts(m1):
+    """Hosts of an m1url ({"host": "a,b", …}); [] for None."""
+    return [h for h in str((m1 or {}).get("host", "")).split(",") if h]
+
+
 class ProxyHandler(Handler):
     """Routes of the proxy. Handlers raise OioError; replies are JSON."""
 
@@ -367,11 +372,21 @@ class ProxyHandler(Handler):
         self.send_json(200, self._ref_services(ref, srvtype))
 
     def r_ref_relink(self):
+        """Replace the `replaced` service of a reference by another one, keeping `kept`."""
         srvtype = self.srvtype()
         ref = self.reference()
         body = self.json_body()
         if not isinstance(body, dict) or "kept" not in body:
             raise bad_request("Missing kept/replaced")
+        kept, replaced = m1_hosts(body.get("kept")), m1_hosts(body.get("replaced"))
+        current = [h for h in ref["services"].get(srvtype, []) if h not in replaced]
+        if replaced and srvtype != "meta2":
+            try:
+                chosen = self.server.conscience.choose(srvtype, len(replaced), avoid=set(kept + replaced + current))
+            except OioError as exc:
+                raise OioError(exc.status, exc.message, http=403) from None
+            current += [s["addr"] for s in chosen]
+        ref["services"][srvtype] = current or kept
         self.server.directory.save(ref)
         self.send_json(200, self._ref_services(ref, srvtype))
 
@@ -396,7 +411,7 @@ class ProxyHandler(Handler):
             raise bad_request("m1url expected")
         if ref["services"].get(srvtype) and not self.flag("replace"):
             raise OioError(455, "Service already linked", http=403)
-        ref["services"][srvtype] = [h for h in str(body["host"]).split(",") if h]
+        ref["services"][srvtype] = m1_hosts(body)
         self.server.directory.save(ref)
         self.send_text(204)
 

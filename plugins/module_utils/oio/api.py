@@ -9,14 +9,13 @@ Method names and arguments follow ``oio.api.object_storage.ObjectStorageApi``
 
 from __future__ import annotations
 
-import hashlib
 import os
 import random
 import time
 from contextlib import contextmanager
 from urllib.parse import unquote, urlsplit
 
-from .chunkio import ChunkReader, ECReader, MetachunkWriter, Source
+from .chunkio import BackgroundMD5, ChunkReader, ECReader, MetachunkWriter, Source, read_ahead
 from .conf import load_namespace_conf, proxy_url
 from .exceptions import (
     ClientException, Conflict, ContainerNotEmpty, EtagMismatch, FileNotFound, MissingData, MissingName,
@@ -533,7 +532,7 @@ class ObjectStorageApi:
         options = {"connection_timeout": RAWX_CONNECTION_TIMEOUT, "write_timeout": self.write_timeout}
         capacity = method.metachunk_size(meta["chunk_size"])
         prepared = _by_metachunk(chunks)
-        object_md5, total, uploaded, stored = hashlib.md5(), 0, [], []
+        hasher, total, uploaded, stored = BackgroundMD5(metachunks=method.ec), 0, [], []
         position, pending = 0, None
 
         def collect(writer):
@@ -556,7 +555,7 @@ class ObjectStorageApi:
                 writer = MetachunkWriter(method, chunks, base_headers, options)
                 previous, pending = pending, None
                 try:
-                    writer.start(source, capacity, object_md5)
+                    writer.start(source, capacity, hasher)
                 finally:
                     pending = writer
                     if previous is not None:
@@ -567,7 +566,8 @@ class ObjectStorageApi:
                 position += 1
             previous, pending = pending, None
             collect(previous)
-            md5hex = object_md5.hexdigest()
+            md5hex = hasher.hexdigest()
+            hasher.close()
             if etag and etag.lower() != md5hex:
                 raise EtagMismatch("object %s/%s/%s: etag %s differs from the MD5 %s of the data" % (account, container, obj, etag, md5hex))
             headers = {
@@ -584,6 +584,7 @@ class ObjectStorageApi:
             params = self._ref(account, container, path=obj, append=1 if append else None, change_policy=1 if change_policy else None)
             self.proxy_request("POST", "content", "create", params, body, headers=headers, reqid=reqid)
         except BaseException:
+            hasher.close()
             if pending is not None:
                 try:
                     collect(pending)
@@ -641,7 +642,7 @@ class ObjectStorageApi:
                     else:
                         reader = ChunkReader(self.http, group, start, end, size, headers, RAWX_READ_TIMEOUT, label)
                     yield from reader
-        return meta, stream()
+        return meta, read_ahead(stream())
 
     def object_truncate(self, account, container, obj, version=None, size=None, **kwargs):
         """Truncate an object to ``size`` bytes (a metachunk boundary)."""

@@ -104,6 +104,49 @@ class Source:
         return not self._buffer
 
 
+class BackgroundMD5(threading.Thread):
+    """MD5 of a whole object and of its current metachunk, computed off the caller's thread.
+
+    ``update`` only queues the data; ``metachunk_hexdigest`` and ``hexdigest``
+    wait until everything queued so far is hashed.
+    """
+
+    def __init__(self, metachunks=True):
+        super().__init__(daemon=True)
+        self.queue = queue.Queue(16)
+        self.object_md5 = hashlib.md5()
+        self.metachunk_md5 = hashlib.md5() if metachunks else None
+        self.start()
+
+    def run(self):
+        while True:
+            data = self.queue.get()
+            if data is None:
+                self.queue.task_done()
+                return
+            self.object_md5.update(data)
+            if self.metachunk_md5 is not None:
+                self.metachunk_md5.update(data)
+            self.queue.task_done()
+
+    def update(self, data):
+        self.queue.put(data)
+
+    def metachunk_hexdigest(self):
+        """MD5 of the data since the previous call."""
+        self.queue.join()
+        digest = self.metachunk_md5.hexdigest()
+        self.metachunk_md5 = hashlib.md5()
+        return digest
+
+    def hexdigest(self):
+        self.queue.join()
+        return self.object_md5.hexdigest()
+
+    def close(self):
+        self.queue.put(None)
+
+
 class ChunkWriter(threading.Thread):
     """Streams one chunk to one rawx from a bounded queue, in its own thread."""
 
@@ -215,21 +258,22 @@ class MetachunkWriter:
         self._md5hex = None
         self._writers = []
 
-    def write(self, source, capacity, object_md5):
+    def write(self, source, capacity, hasher):
         """``start`` then ``finish``: returns ``(size, md5hex, chunk entries)``."""
-        self.start(source, capacity, object_md5)
+        self.start(source, capacity, hasher)
         return self.finish()
 
-    def start(self, source, capacity, object_md5):
+    def start(self, source, capacity, hasher):
+        """Read up to ``capacity`` bytes of ``source`` (hashed by the ``BackgroundMD5`` hasher) into the chunk threads."""
         trailers = ()
         if self.method.ec:
             trailers = [CHUNK_META_PREFIX + name for name in ("metachunk-size", "metachunk-hash", "chunk-hash")]
         self._writers = _start_writers(self.chunks, self.base_headers, self.options, trailers)
         try:
             if self.method.ec:
-                self._feed_ec(source, capacity, object_md5)
+                self._feed_ec(source, capacity, hasher)
             else:
-                self._feed_plain(source, capacity, object_md5)
+                self._feed_plain(source, capacity, hasher)
         except BaseException:
             for writer in self._writers:
                 writer.close()
@@ -246,12 +290,12 @@ class MetachunkWriter:
         md5hex = self._md5hex or alive[0].md5.hexdigest()
         return self.size, md5hex, [{"url": w.chunk["url"], "pos": w.chunk["pos"], "size": self.size, "hash": md5hex} for w in alive]
 
-    def _feed_plain(self, source, capacity, object_md5):
+    def _feed_plain(self, source, capacity, hasher):
         while self.size < capacity:
             data = source.read(min(WRITE_BUFFER_SIZE, capacity - self.size))
             if not data:
                 break
-            object_md5.update(data)
+            hasher.update(data)
             self.size += len(data)
             _check_quorum(self._writers, self.method.quorum, False)
             for writer in self._writers:
@@ -259,15 +303,13 @@ class MetachunkWriter:
         for writer in self._writers:
             writer.close()
 
-    def _feed_ec(self, source, capacity, object_md5):
+    def _feed_ec(self, source, capacity, hasher):
         method = self.method
-        md5 = hashlib.md5()
         while self.size < capacity:
             segment = source.read(min(method.segment_size, capacity - self.size))
             if not segment:
                 break
-            md5.update(segment)
-            object_md5.update(segment)
+            hasher.update(segment)
             self.size += len(segment)
             try:
                 fragments = method.driver.encode(segment)
@@ -276,9 +318,43 @@ class MetachunkWriter:
             _check_quorum(self._writers, method.quorum, False)
             for writer in self._writers:
                 writer.feed(fragments[int(writer.chunk["pos"].split(".")[1])])
-        self._md5hex = md5.hexdigest()
+        self._md5hex = hasher.metachunk_hexdigest()
         for writer in self._writers:
             writer.close({CHUNK_META_PREFIX + "metachunk-size": self.size, CHUNK_META_PREFIX + "metachunk-hash": self._md5hex})
+
+
+def read_ahead(iterable, depth=4):
+    """Iterate ``iterable`` in a background thread, up to ``depth`` items ahead of the consumer."""
+    items = queue.Queue(depth)
+    stop = threading.Event()
+
+    def produce():
+        try:
+            for item in iterable:
+                if stop.is_set():
+                    return
+                items.put((True, item))
+            items.put((False, None))
+        except BaseException as exc:  # handed to the consumer  # pylint: disable=broad-exception-caught
+            items.put((False, exc))
+
+    thread = threading.Thread(target=produce, daemon=True)
+    thread.start()
+    try:
+        while True:
+            more, item = items.get()
+            if not more:
+                if item is not None:
+                    raise item
+                return
+            yield item
+    finally:
+        stop.set()
+        while thread.is_alive():
+            try:
+                items.get(timeout=0.05)
+            except queue.Empty:
+                pass
 
 
 def _read_errors_exception(errors, what):
@@ -288,12 +364,13 @@ def _read_errors_exception(errors, what):
 
 
 class RangeSource:
-    """One rawx chunk read from ``start`` to ``end`` (inclusive) with exact-size reads."""
+    """One rawx chunk read from ``start`` to ``end`` (inclusive; None: to its end) with exact-size reads."""
 
     def __init__(self, http, url, start, end, headers, read_timeout):
         self.url = url
         headers = dict(headers)
-        headers["Range"] = "bytes=%d-%d" % (start, end)
+        if start or end is not None:
+            headers["Range"] = "bytes=%d-%d" % (start, end)
         self.resp = http.request("GET", url, headers=headers, stream=True, read_timeout=read_timeout)
 
     def read_exact(self, size):
@@ -358,7 +435,7 @@ class ChunkReader:
         raise _read_errors_exception(errors, self.what)
 
     def _read_verified(self, chunk):
-        source = RangeSource(self.http, chunk["real_url"], 0, self.size - 1, self.headers, self.read_timeout)
+        source = RangeSource(self.http, chunk["real_url"], 0, None, self.headers, self.read_timeout)
         try:
             data = source.read_exact(self.size)
         finally:

@@ -92,6 +92,18 @@ class HttpClient:
             return resp, data.decode("utf-8", "replace")
 
 
+def _send_all(sock, buffers):
+    """Send several buffers with scatter/gather I/O: no copy of the data into one buffer."""
+    views = [memoryview(b) for b in buffers]
+    while views:
+        sent = sock.sendmsg(views)
+        while views and sent >= len(views[0]):
+            sent -= len(views[0])
+            views.pop(0)
+        if views and sent:
+            views[0] = views[0][sent:]
+
+
 class ChunkedPut:
     """A streaming ``PUT`` with chunked transfer encoding and optional trailers."""
 
@@ -124,7 +136,7 @@ class ChunkedPut:
         if not data:
             return
         try:
-            self.conn.send(b"%x\r\n" % len(data) + data + b"\r\n")
+            _send_all(self.conn.sock, [b"%x\r\n" % len(data), data, b"\r\n"])
         except OSError as exc:
             self.conn.close()
             raise _network_error(exc, "PUT %s" % self.url) from None

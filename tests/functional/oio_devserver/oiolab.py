@@ -82,8 +82,8 @@ class Lab:
         assert resp.status in (201, 204), resp
         return resp
 
-    def put_chunk(self, url, data, meta, trailers=None, chunked=True, extra=None):
-        """PUT one chunk; meta: dict with policy, chunk_method, pos, fullpath."""
+    def put_chunk(self, url, data, meta, trailers=None, chunked=True, extra=None, pieces=None):
+        """PUT one chunk (data, or an iterator of pieces); meta: dict with policy, chunk_method, pos, fullpath."""
         headers = {
             "x-oio-chunk-meta-content-storage-policy": meta["policy"],
             "x-oio-chunk-meta-content-chunk-method": meta["chunk_method"],
@@ -93,7 +93,7 @@ class Lab:
         headers.update(extra or {})
         if not chunked:
             return self.request("PUT", url, body=data, headers=headers)
-        return Response(raw_chunked_put(url, headers, _pieces(data), trailers or {}))
+        return Response(raw_chunked_put(url, headers, pieces if pieces is not None else _pieces(data), trailers or {}))
 
     def upload(self, account, container, name, data, policy=None, version=None, properties=None,
                fields=None, mime_type=None, prepare_size=None, headers=None):

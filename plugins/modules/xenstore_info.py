@@ -11,7 +11,7 @@ short_description: Read a XenStore node, its permissions and children, or a whol
 version_added: 0.1.0
 description:
   - Returns the value, permissions and children of O(path) and, with O(depth), the subtree below it as a nested dict.
-  - A missing node is not an error: RV(exists) is then false.
+  - A missing node is not an error; RV(exists) is then false.
 options:
   path:
     description: The node, absolute or relative to the connecting domain's home.
@@ -27,7 +27,7 @@ extends_documentation_fragment:
   - datacenter.storage.xenstore
   - datacenter.storage.attributes.info_module
 author:
-  - datacenter.storage contributors
+  - datacenter.storage contributors (@datacenter-storage)
 """
 
 EXAMPLES = r"""
@@ -56,7 +56,7 @@ permissions:
   description: The node's permissions as C(owner), C(others) and C(domains); null if it does not exist.
   returned: always
   type: dict
-  sample: {owner: 0, others: none, domains: {"5": read}}
+  sample: {"owner": 0, "others": "none", "domains": {"5": "read"}}
 children:
   description: The names of the node's children (empty if it does not exist).
   returned: always
@@ -64,11 +64,11 @@ children:
   elements: str
 tree:
   description:
-    - With O(depth), the children of O(path) as C({name: {value, children}}), recursively, O(depth) levels deep;
-      nodes at the last level have C(children) null when they have children that were not fetched.
+    - "With O(depth), the children of O(path) as C({name: {value, children}}), recursively, O(depth) levels deep;
+      nodes at the last level have C(children) null when they have children that were not fetched."
   returned: when O(depth) is not 0
   type: dict
-  sample: {name: {value: web, children: {}}, memory: {value: "2048", children: {}}}
+  sample: {"name": {"value": "web", "children": {}}, "memory": {"value": "2048", "children": {}}}
 """
 
 from ansible_collections.datacenter.storage.plugins.module_utils.common.module import StorageModule  # noqa: E402
@@ -84,7 +84,7 @@ def _tree(nodes, root, depth):
     for node in nodes:
         if node.path == root:
             continue
-        parent, _, name = node.path.rpartition("/")
+        parent, name = node.path.rsplit("/", 1)
         parent = parent or "/"
         levels[node.path] = levels[parent] + 1
         last = depth >= 0 and levels[node.path] >= depth

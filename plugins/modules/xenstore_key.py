@@ -52,22 +52,22 @@ options:
         default: none
       domains:
         description:
-          - Access per domain id, for example C({5: read, 7: both}); values are V(none), V(read), V(write) or V(both).
+          - "Access per domain id, for example C({5: read, 7: both}); values are V(none), V(read), V(write) or V(both)."
           - Each domain must be known to xenstored.
         type: dict
         default: {}
   keys:
     description:
       - Many keys at once, in one transaction.
-      - A dict of C(path: value), where the value may also be a dict with C(value), C(state) and C(permissions);
-        or a list of dicts with C(path) and optionally C(value), C(state) and C(permissions).
+      - "A dict of C(path: value), where the value may also be a dict with C(value), C(state) and C(permissions);
+        or a list of dicts with C(path) and optionally C(value), C(state) and C(permissions)."
       - Mutually exclusive with O(path).
     type: raw
 extends_documentation_fragment:
   - datacenter.storage.xenstore
   - datacenter.storage.attributes
 author:
-  - datacenter.storage contributors
+  - datacenter.storage contributors (@datacenter-storage)
 """
 
 EXAMPLES = r"""
@@ -112,7 +112,7 @@ permissions:
   description: The node's permissions after the task (with O(path)), as C(owner), C(others) and C(domains).
   returned: when O(path) is used and the node exists
   type: dict
-  sample: {owner: 0, others: none, domains: {"5": read}}
+  sample: {"owner": 0, "others": "none", "domains": {"5": "read"}}
 keys:
   description: One entry per key of O(keys), in order.
   returned: when O(keys) is used

@@ -38,7 +38,7 @@ extends_documentation_fragment:
   - datacenter.storage.xenstore
   - datacenter.storage.attributes.info_module
 author:
-  - datacenter.storage contributors
+  - datacenter.storage contributors (@datacenter-storage)
 """
 
 EXAMPLES = r"""

@@ -159,7 +159,7 @@ class _Operations:
             generation, names, offset = None, bytearray(), 0
             while True:
                 reply = self._call(Op.DIRECTORY_PART, join(encoded, str(offset)), path)
-                gen, _, chunk = reply.partition(b"\0")
+                gen, chunk = reply.split(b"\0", 1)
                 if generation is None:
                     generation = gen
                 elif gen != generation:
@@ -376,7 +376,7 @@ class Client(_Operations):
 
         Returns what ``function`` returned; raises EAGAIN after ``attempts`` conflicts.
         """
-        for _ in range(attempts):
+        for _attempt in range(attempts):
             tx = self.transaction()
             try:
                 result = function(tx)

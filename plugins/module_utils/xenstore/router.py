@@ -127,8 +127,8 @@ class Router:
                 words = split(packet.payload)
                 if len(words) < 2:
                     continue
-                queue_id, _, token = words[1].partition(":")
-                queue = self._queues.get(queue_id + ":")
+                queue_id, separator, token = words[1].partition(":")
+                queue = self._queues.get(queue_id + separator)
                 if queue is not None:
                     queue.append(WatchEvent(words[0], token))
             elif packet.req_id in self._replies:

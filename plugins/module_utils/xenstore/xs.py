@@ -16,8 +16,8 @@ from .wire import Perm
 _ACCESS = {(False, False): "none", (True, False): "read", (False, True): "write", (True, True): "both"}
 
 
-class xs:  # pylint: disable=invalid-name  (the name of the API it mirrors)
-    """A ``xen.lowlevel.xs.xs`` handle."""
+class xs:  # pylint: disable=invalid-name
+    """A ``xen.lowlevel.xs.xs`` handle (named like the class it stands in for)."""
 
     def __init__(self, unix_socket_path=None, xen_bus_path=None, timeout=30.0, connection=None):
         self._client = Client(unix_socket_path, xen_bus_path, timeout, connection)

@@ -19,15 +19,15 @@ from .chunkio import BackgroundMD5, ChunkReader, ECReader, MetachunkWriter, Sour
 from .conf import load_namespace_conf, proxy_url
 from .exceptions import (
     ClientException, Conflict, ContainerNotEmpty, EtagMismatch, FileNotFound, MissingData, MissingName,
-    NoSuchAccount, NoSuchContainer, NoSuchObject, NotFound, OioException, UnsatisfiableRange,
+    NoSuchAccount, NoSuchContainer, NoSuchObject, NotFound, OioException, ServiceBusy, UnsatisfiableRange,
 )
 from .http import DEFAULT_READ_TIMEOUT, DEFAULT_WRITE_TIMEOUT, HttpClient, build_url
 from .ranges import obj_range_to_meta_chunk_range
-from .rebuild import rebuild_chunk
+from .rebuild import chunk_bean, rebuild_chunk
 from .storage_method import storage_method
 from .utils import (
     CHUNK_META_PREFIX, CONTENT_META_PREFIX, chunk_put_headers, cid_from_name, container_meta_from_headers,
-    content_meta_from_headers, request_id,
+    content_meta_from_headers, full_path, predictable_chunk_id, quote, request_id,
 )
 
 ACCOUNT_REFRESH = 3600.0
@@ -645,9 +645,131 @@ class ObjectStorageApi:
         return meta, read_ahead(stream())
 
     def object_truncate(self, account, container, obj, version=None, size=None, **kwargs):
-        """Truncate an object to ``size`` bytes (a metachunk boundary)."""
+        """Truncate an object to ``size`` bytes; a metachunk cut in the middle is written again, shorter."""
         with _object_errors(account, container, obj):
-            self.proxy_request("POST", "content", "truncate", self._ref(account, container, path=obj, version=version, size=size))
+            meta, chunks = self.object_locate(account, container, obj, version=version, properties=False)
+            offset = 0
+            for position, meta_size in [m[:2] for m in self._metachunks(chunks)]:
+                if offset < size < offset + meta_size:
+                    self._rewrite_metachunk(account, container, obj, meta, position, offset, size)
+                    break
+                offset += meta_size
+            self.proxy_request("POST", "content", "truncate", self._ref(account, container, path=obj, version=meta["version"], size=size))
+
+    def _rewrite_metachunk(self, account, container, obj, meta, position, offset, size):
+        """Store bytes ``[offset, size)`` again as metachunk ``position`` and swap it in with ``content/update``."""
+        reqid = request_id("truncate-")
+        data = b"".join(self.object_fetch(account, container, obj, version=meta["version"], ranges=[(offset, size - 1)])[1])
+        method = storage_method(meta["chunk_method"])
+        chunks = _by_metachunk(self._prepare(account, container, obj, meta["policy"], position, size=len(data),
+                                             version=meta["version"], content_id=meta["id"], reqid=reqid)[1], position)[position]
+        for chunk in chunks:
+            sub = chunk["pos"].partition(".")[2]
+            chunk["pos"] = "%d.%s" % (position, sub) if method.ec else str(position)
+        writer = MetachunkWriter(method, chunks, chunk_put_headers(account, container, obj, meta, reqid),
+                                 {"connection_timeout": RAWX_CONNECTION_TIMEOUT, "write_timeout": self.write_timeout})
+        hasher = BackgroundMD5(metachunks=method.ec)
+        try:
+            entries = writer.write(Source(data), len(data), hasher)[2]
+            self.proxy_request("POST", "content", "update", self._ref(account, container, path=obj, version=meta["version"]), entries,
+                               headers={CONTENT_META_PREFIX + "id": meta["id"], CONTENT_META_PREFIX + "size": str(size)}, reqid=reqid)
+        except BaseException:
+            self._delete_chunks(writer.stored, cid_from_name(account, container), reqid)
+            raise
+        finally:
+            hasher.close()
+
+    def _copy_chunks(self, chunks, method, account, container, obj, version, content_id, policy, reqid):
+        """COPY (hard-link) every chunk to a predictable ID for another object; per-metachunk quorum."""
+        cid = cid_from_name(account, container)
+        headers = {
+            "x-oio-req-id": reqid,
+            CHUNK_META_PREFIX + "full-path": full_path(account, container, obj, version, content_id),
+            CHUNK_META_PREFIX + "container-id": cid,
+            CHUNK_META_PREFIX + "content-path": quote(obj),
+            CHUNK_META_PREFIX + "content-version": str(version),
+            CHUNK_META_PREFIX + "content-id": content_id,
+        }
+        copies, errors = [], []
+        for group in [m[2] for m in self._metachunks(chunks)]:
+            done = []
+            for chunk in group:
+                new_id = predictable_chunk_id(cid, obj, version, chunk["pos"], policy)
+                destination = chunk["real_url"].rsplit("/", 1)[0] + "/" + new_id
+                try:
+                    self.http.request("COPY", chunk["real_url"], headers=dict(headers, Destination=destination))
+                except OioException as exc:
+                    errors.append(exc)
+                    continue
+                done.append({"url": chunk["url"].rsplit("/", 1)[0] + "/" + new_id, "real_url": destination,
+                             "pos": chunk["pos"], "size": int(chunk["size"]), "hash": chunk["hash"], "old": chunk})
+            copies.extend(done)
+            if len(done) < method.quorum:
+                self._delete_chunks(copies, cid, reqid)
+                raise ServiceBusy(503, None, "link of %s/%s/%s: quorum not reached (%d/%d): %s" % (
+                    account, container, obj, len(done), method.quorum, "; ".join(str(e) for e in errors)))
+        return copies
+
+    def object_link(self, target_account, target_container, target_obj, link_account, link_container, link_obj,
+                    target_version=None, target_content_id=None, link_content_id=None, properties_directive="COPY",
+                    properties=None, **kwargs):
+        """Make ``link_obj`` a new object sharing the data (hard-linked chunks) of ``target_obj``."""
+        with _object_errors(target_account, target_container, target_obj):
+            meta, chunks = self.object_locate(target_account, target_container, target_obj, version=target_version)
+        reqid = request_id("link-")
+        method = storage_method(meta["chunk_method"])
+        with _object_errors(link_account, link_container, link_obj):
+            link_meta = self._prepare(link_account, link_container, link_obj, meta["policy"], 0, content_id=link_content_id, reqid=reqid)[0]
+            copies = self._copy_chunks(chunks, method, link_account, link_container, link_obj, link_meta["version"],
+                                       link_meta["id"], meta["policy"], reqid)
+            headers = {CONTENT_META_PREFIX + "length": meta["size"], CONTENT_META_PREFIX + "hash": meta.get("hash") or "",
+                       CONTENT_META_PREFIX + "id": link_meta["id"], CONTENT_META_PREFIX + "version": link_meta["version"],
+                       CONTENT_META_PREFIX + "policy": meta["policy"], CONTENT_META_PREFIX + "chunk-method": meta["chunk_method"],
+                       CONTENT_META_PREFIX + "mime-type": meta.get("mime_type") or "application/octet-stream"}
+            if not headers[CONTENT_META_PREFIX + "hash"]:
+                del headers[CONTENT_META_PREFIX + "hash"]
+            props = meta.get("properties", {}) if properties_directive == "COPY" else (properties or {})
+            body = {"chunks": [{k: c[k] for k in ("url", "pos", "size", "hash")} for c in copies], "properties": props}
+            try:
+                self.proxy_request("POST", "content", "create", self._ref(link_account, link_container, path=link_obj),
+                                   body, headers=headers, reqid=reqid)
+            except BaseException:
+                self._delete_chunks(copies, cid_from_name(link_account, link_container), reqid)
+                raise
+
+    def object_change_policy(self, account, container, obj, policy, version=None, **kwargs):
+        """Store an object again with another storage policy, keeping its version."""
+        meta, stream = self.object_fetch(account, container, obj, version=version)
+        if meta["policy"] == policy:
+            raise Conflict(409, None, "object %s/%s/%s already has the storage policy %s" % (account, container, obj, policy))
+        return self.object_create_ext(account, container, data=stream, obj_name=obj, policy=policy, version=meta["version"],
+                                      change_policy=True, mime_type=meta.get("mime_type"), properties=meta.get("properties"))
+
+    def container_snapshot(self, account, container, dst_account, dst_container, batch_size=100, **kwargs):
+        """Copy a container (metadata, and its chunks hard-linked) to a new container."""
+        reqid = request_id("snapshot-")
+        src = self._ref(account, container, type="meta2")
+        with _container_errors(account, container):
+            self.proxy_request("POST", "admin", "freeze", src, reqid=reqid)
+        try:
+            with _container_errors(account, container):
+                self.proxy_request("POST", "container", "snapshot", self._ref(account, container),
+                                   {"account": dst_account, "container": dst_container}, reqid=reqid)
+            dst_cid = cid_from_name(dst_account, dst_container)
+            for entry in self.object_list_all(dst_account, dst_container, versions=True):
+                if entry.get("deleted"):
+                    continue
+                meta, chunks = self.object_locate(account, container, entry["name"], version=entry["version"], properties=False)
+                copies = self._copy_chunks(chunks, storage_method(meta["chunk_method"]), dst_account, dst_container, entry["name"],
+                                           meta["version"], meta["id"], meta["policy"], reqid)
+                for start in range(0, len(copies), batch_size):
+                    batch = copies[start:start + batch_size]
+                    self.proxy_request("POST", "container", "raw_update", {"cid": dst_cid, "frozen": 1},
+                                       {"old": [chunk_bean(c["old"], meta["id"]) for c in batch],
+                                        "new": [chunk_bean(c, meta["id"]) for c in batch]}, reqid=reqid)
+            self.container_touch(dst_account, dst_container)
+        finally:
+            self.proxy_request("POST", "admin", "enable", src, reqid=reqid)
 
     def object_rebuild_chunk(self, account, container, obj, chunk_url, version=None, **kwargs):
         """Rebuild a lost chunk (EC fragment or replica) on a spare rawx; returns its new URL."""

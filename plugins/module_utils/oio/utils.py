@@ -42,6 +42,11 @@ def request_id(prefix=""):
     return (prefix + "%04X" % (os.getpid() & 0xFFFF) + os.urandom(12).hex().upper())[:63]
 
 
+def predictable_chunk_id(cid, path, version, position, policy):
+    """Chunk ID of link and snapshot copies: SHA256 of CID, name, version, position and policy name."""
+    return hashlib.sha256(("%s%s%s%s%s" % (cid, path, version, position, policy)).encode("utf-8")).hexdigest().upper()
+
+
 def random_chunk_id():
     return os.urandom(32).hex().upper()
 

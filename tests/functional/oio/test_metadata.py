@@ -4,12 +4,13 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 
 import pytest
 
 from ansible_collections.datacenter.storage.plugins.module_utils.oio.exceptions import (
-    ContainerNotEmpty, MissingData, MissingName, NoSuchAccount, NoSuchContainer, NoSuchObject,
+    Conflict, ContainerNotEmpty, MissingData, MissingName, NoSuchAccount, NoSuchContainer, NoSuchObject,
 )
 
 
@@ -127,3 +128,61 @@ def test_truncate_at_a_metachunk_boundary(api, account, container):
     api.object_create(account, container, data=data, obj_name="t", policy="SINGLE")
     api.object_truncate(account, container, "t", size=1048576)
     assert b"".join(api.object_fetch(account, container, "t")[1]) == data[:1048576]
+
+
+@pytest.mark.parametrize("policy", ["THREECOPIES", "EC"])
+def test_truncate_inside_a_metachunk(api, account, container, policy):
+    data = os.urandom(2 * 6 * 1048576 + 10)
+    api.object_create(account, container, data=data, obj_name="t", policy=policy)
+    api.object_truncate(account, container, "t", size=6 * 1048576 + 12345)
+    meta, stream = api.object_fetch(account, container, "t")
+    assert b"".join(stream) == data[:6 * 1048576 + 12345]
+    assert int(meta["size"]) == 6 * 1048576 + 12345
+
+
+@pytest.mark.parametrize("policy", ["SINGLE", "EC"])
+def test_link_shares_the_data(api, account, container, policy):
+    data = os.urandom(3 * 1048576 + 7)
+    api.object_create(account, container, data=data, obj_name="target", policy=policy, properties={"k": "v"})
+    api.object_link(account, container, "target", account, container, "link")
+    meta, stream = api.object_fetch(account, container, "link")
+    assert b"".join(stream) == data and meta["properties"] == {"k": "v"}
+    _, target_chunks = api.object_locate(account, container, "target")
+    _, link_chunks = api.object_locate(account, container, "link")
+    assert not {c["url"] for c in target_chunks} & {c["url"] for c in link_chunks}
+    api.object_delete(account, container, "target")
+    assert b"".join(api.object_fetch(account, container, "link")[1]) == data
+    api.object_link(account, container, "link", account, container, "link2", properties_directive="REPLACE", properties={"n": "2"})
+    assert api.object_get_properties(account, container, "link2")["properties"] == {"n": "2"}
+
+
+def test_change_policy_keeps_version_and_data(api, account, container):
+    data = os.urandom(2 * 1048576 + 1)
+    api.object_create(account, container, data=data, obj_name="cp", policy="THREECOPIES")
+    before = api.object_get_properties(account, container, "cp")
+    api.object_change_policy(account, container, "cp", "EC")
+    meta, stream = api.object_fetch(account, container, "cp")
+    assert b"".join(stream) == data
+    assert meta["policy"] == "EC" and meta["version"] == before["version"]
+    with pytest.raises(Conflict):
+        api.object_change_policy(account, container, "cp", "EC")
+
+
+def test_container_snapshot(api, account, container):
+    data = os.urandom(1048576 + 5)
+    api.object_create(account, container, data=data, obj_name="s1", policy="THREECOPIES")
+    api.object_create(account, container, data=b"small", obj_name="s2", policy="EC")
+    dst = container + "-snap"
+    api.container_snapshot(account, container, account, dst)
+    try:
+        assert b"".join(api.object_fetch(account, dst, "s1")[1]) == data
+        assert b"".join(api.object_fetch(account, dst, "s2")[1]) == b"small"
+        _, src_chunks = api.object_locate(account, container, "s1")
+        _, dst_chunks = api.object_locate(account, dst, "s1")
+        assert not {c["url"] for c in src_chunks} & {c["url"] for c in dst_chunks}
+        api.object_delete(account, container, "s1")
+        assert b"".join(api.object_fetch(account, dst, "s1")[1]) == data
+        api.object_create(account, container, data=b"new", obj_name="s3")
+    finally:
+        api.container_flush(account, dst)
+        api.container_delete(account, dst)

@@ -30,7 +30,11 @@ def _value(value):
 
 def _request(op, path, extra=b""):
     """``(op, payload, path)`` for a request about one node; the path is validated."""
-    return op, check_path(path) + b"\0" + extra, path
+    try:
+        return op, check_path(path) + b"\0" + extra, path
+    except XenStoreError as exc:
+        exc.op = op.name
+        raise
 
 
 def _set_perms_request(path, perms):

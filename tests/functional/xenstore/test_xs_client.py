@@ -76,7 +76,7 @@ def test_permissions_roundtrip(client, base):
 def test_invalid_paths_are_refused_before_sending(client, path):
     with pytest.raises(XenStoreError) as info:
         client.write(path, "v")
-    assert info.value.name == "EINVAL" and info.value.detail
+    assert info.value.name == "EINVAL" and info.value.op == "WRITE" and info.value.detail
     assert client.read("/") == b""  # the connection is still fine
 
 

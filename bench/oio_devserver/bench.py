@@ -127,7 +127,7 @@ def rawx_get(addr, chunk_id, size):
 def md5_time(size, payload):
     start = time.perf_counter()
     md5 = hashlib.md5()
-    for _ in range(size // BLOCK):
+    for _block in range(size // BLOCK):
         md5.update(payload)
     return time.perf_counter() - start
 
@@ -152,12 +152,12 @@ def main():
     payload = memoryview(os.urandom(BLOCK))
     mib = size / BLOCK
     with tempfile.TemporaryDirectory(prefix="oio-bench-") as state:
-        ns, addr, _ = start_namespace(state)
+        ns, addr, _endpoints = start_namespace(state)
         sink, sink_port = start_peer("sink", size)
         source, source_port = start_peer("source", size)
         try:
             put_rawx, put_sock, get_rawx, get_sock = [], [], [], []
-            for _ in range(args.rounds):
+            for _round in range(args.rounds):
                 elapsed, chunk_id = rawx_put(addr, size, payload)
                 put_rawx.append(elapsed)
                 put_sock.append(socket_put(sink_port, size, payload))
@@ -168,7 +168,7 @@ def main():
             for proc in (ns, sink, source):
                 proc.terminate()
                 proc.wait()
-    md5_rate = mib / min(md5_time(size, payload) for _ in range(args.rounds))
+    md5_rate = mib / min(md5_time(size, payload) for _round in range(args.rounds))
     print(f"oio_devserver rawx, {args.size_mib} MiB chunk, best of {args.rounds} (loopback)")
     print(f"{'':12}{'rawx MiB/s':>12}{'socket MiB/s':>14}{'ratio':>8}")
     for label, ours, peer in (("PUT", put_rawx, put_sock), ("GET", get_rawx, get_sock)):

@@ -98,8 +98,8 @@ class Lab:
     def upload(self, account, container, name, data, policy=None, version=None, properties=None,
                fields=None, mime_type=None, prepare_size=None, headers=None):
         """prepare2 + rawx PUTs + content/create for one object (plain or EC-like chunks)."""
-        prep = self.px("POST", "content/prepare2", {"acct": account, "ref": container, "path": name,
-                                                     "version": version},
+        prep = self.px("POST", "content/prepare2",
+                       {"acct": account, "ref": container, "path": name, "version": version},
                        {"size": len(data) if prepare_size is None else prepare_size, "policy": policy})
         assert prep.status == 200, prep
         meta = {k[len("x-oio-content-meta-"):]: v for k, v in prep.headers.items()
@@ -118,8 +118,8 @@ class Lab:
             piece = data[offset:offset + metachunk]
             group = [c for c in chunks if c["pos"].split(".")[0] == str(metapos)]
             if not group:
-                more = self.px("POST", "content/prepare2", {"acct": account, "ref": container, "path": name,
-                                                             "version": meta["version"]},
+                more = self.px("POST", "content/prepare2",
+                               {"acct": account, "ref": container, "path": name, "version": meta["version"]},
                                {"size": 1, "policy": meta["policy"], "position": metapos})
                 assert more.status == 200, more
                 group = more.json()["chunks"]

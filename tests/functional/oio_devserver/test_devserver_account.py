@@ -12,8 +12,8 @@ def test_account_lifecycle(lab, names):
     body = show.json()
     assert (body["id"], body["containers"], body["objects"], body["bytes"], body["metadata"]) == (acct, 0, 0, 0, {})
     float(body["ctime"])
-    assert lab.acct("PUT", "/v1.0/account/update", {"id": acct}, {"metadata": {"a": "1", "b": "2"},
-                                                                   "to_delete": None}).status == 204
+    update = {"metadata": {"a": "1", "b": "2"}, "to_delete": None}
+    assert lab.acct("PUT", "/v1.0/account/update", {"id": acct}, update).status == 204
     assert lab.acct("POST", "/v1.0/account/update", {"id": acct}, {"metadata": None, "to_delete": ["a"]}).status == 204
     assert lab.acct("GET", "/v1.0/account/show", {"id": acct}).json()["metadata"] == {"b": "2"}
     status = lab.acct("GET", "/status").json()
@@ -53,8 +53,8 @@ def test_container_update_and_reset(lab, names):
     assert old.status == 409
     assert lab.acct("POST", "/v1.0/account/container/reset", {"id": acct}, {"name": ct, "mtime": 2000.0}).status == 204
     assert lab.acct("GET", "/v1.0/account/show", {"id": acct}).json()["objects"] == 0
-    gone = lab.acct("PUT", "/v1.0/account/container/update", {"id": acct}, {"name": ct, "mtime": 2000.0,
-                                                                             "dtime": 3000.0})
+    gone = lab.acct("PUT", "/v1.0/account/container/update", {"id": acct},
+                    {"name": ct, "mtime": 2000.0, "dtime": 3000.0})
     assert gone.status == 200
     assert lab.acct("GET", "/v1.0/account/show", {"id": acct}).json()["containers"] == 0
     assert lab.acct("POST", "/v1.0/account/refresh", {"id": acct}).status == 204

@@ -66,7 +66,7 @@ def test_destroy(lab, names):
 
 
 def test_destroy_force_removes_chunks(lab, names):
-    _, chunks = lab.put_object(*names, "obj", b"data", policy="SINGLE")
+    _meta, chunks = lab.put_object(*names, "obj", b"data", policy="SINGLE")
     assert lab.px("POST", "container/destroy", q(names) | {"force": 1}).status == 204
     assert lab.request("HEAD", chunks[0]["url"]).status == 404
 
@@ -100,7 +100,7 @@ def test_create_many(lab, names):
 def test_freeze_enable(lab, names):
     lab.create_container(*names)
     assert lab.px("POST", "admin/freeze", q(names) | {"type": "meta2"}).status == 200
-    resp, _, _ = lab.upload(*names, "o", b"x", policy="SINGLE")
+    resp, _meta, _chunks = lab.upload(*names, "o", b"x", policy="SINGLE")
     assert resp.status == 503 and resp.json()["status"] == 436
     assert resp.headers["Retry-After"] == "1"
     assert lab.px("GET", "container/list", q(names)).status == 200, "reads work on a frozen container"
@@ -200,10 +200,9 @@ def test_raw_insert_delete_and_dedup(lab, names):
 
 
 def test_reference_force_and_renew(lab, names):
-    assert lab.px("POST", "reference/force", q(names) | {"type": "echo"}, {"seq": 1, "type": "echo",
-                                                                          "host": "127.0.0.1:9", "args": ""}).status == 404
-    forced = lab.px("POST", "reference/force", q(names) | {"type": "echo", "autocreate": 1},
-                    {"seq": 1, "type": "echo", "host": "127.0.0.1:9", "args": ""})
+    m1 = {"seq": 1, "type": "echo", "host": "127.0.0.1:9", "args": ""}
+    assert lab.px("POST", "reference/force", q(names) | {"type": "echo"}, m1).status == 404
+    forced = lab.px("POST", "reference/force", q(names) | {"type": "echo", "autocreate": 1}, m1)
     assert forced.status == 204
     again = lab.px("POST", "reference/force", q(names) | {"type": "echo"}, {"host": "127.0.0.1:10"})
     assert again.status == 403 and again.json()["status"] == 455

@@ -17,7 +17,7 @@ def versions(lab, names):
 
 def test_versioning_suspended_replaces(lab, names):
     lab.create_container(*names)
-    _, old = lab.put_object(*names, "o", b"first", policy="SINGLE")
+    _meta, old = lab.put_object(*names, "o", b"first", policy="SINGLE")
     lab.put_object(*names, "o", b"second!", policy="SINGLE")
     assert len(versions(lab, names)) == 1
     assert lab.fetch(*names, "o") == b"second!"
@@ -28,10 +28,10 @@ def test_versioning_suspended_replaces(lab, names):
 
 def test_same_version_conflict_and_force(lab, names):
     lab.create_container(*names)
-    meta, _ = lab.put_object(*names, "o", b"abc", policy="SINGLE", version=1000)
-    resp, _, _ = lab.upload(*names, "o", b"xyz", policy="SINGLE", version=1000)
+    meta, _chunks = lab.put_object(*names, "o", b"abc", policy="SINGLE", version=1000)
+    resp, _meta, _chunks = lab.upload(*names, "o", b"xyz", policy="SINGLE", version=1000)
     assert resp.status == 409 and resp.json()["status"] == 421
-    resp, _, _ = lab.upload(*names, "o", b"xyz", policy="SINGLE", version=1000, fields={"force": 1})
+    resp, _meta, _chunks = lab.upload(*names, "o", b"xyz", policy="SINGLE", version=1000, fields={"force": 1})
     assert resp.status == 204
     assert lab.fetch(*names, "o") == b"xyz"
 
@@ -39,10 +39,10 @@ def test_same_version_conflict_and_force(lab, names):
 def test_older_version_rejected_unless_versioning(lab, names):
     lab.create_container(*names)
     lab.put_object(*names, "o", b"new", policy="SINGLE", version=2000)
-    resp, _, _ = lab.upload(*names, "o", b"old", policy="SINGLE", version=1000)
+    resp, _meta, _chunks = lab.upload(*names, "o", b"old", policy="SINGLE", version=1000)
     assert resp.status == 409 and resp.json()["status"] == 424
     lab.px("POST", "container/set_properties", q(names), {"system": {"sys.m2.policy.version": "-1"}})
-    resp, _, _ = lab.upload(*names, "o", b"old", policy="SINGLE", version=1000)
+    resp, _meta, _chunks = lab.upload(*names, "o", b"old", policy="SINGLE", version=1000)
     assert resp.status == 204
     assert [v[1] for v in versions(lab, names)] == [2000, 1000]
 
@@ -123,7 +123,7 @@ def test_append(lab, names):
     first = os.urandom(1048576)
     lab.put_object(*names, "o", first, policy="TWOCOPIES")
     more = b"tail-bytes"
-    resp, _, _ = lab.upload(*names, "o", more, policy="TWOCOPIES", fields={"append": 1})
+    resp, _meta, _chunks = lab.upload(*names, "o", more, policy="TWOCOPIES", fields={"append": 1})
     assert resp.status == 204
     loc = lab.px("GET", "content/locate", q(names, path="o"))
     assert loc.headers["x-oio-content-meta-size"] == str(len(first) + len(more))
@@ -149,7 +149,7 @@ def test_truncate(lab, names):
 
 def test_update_replaces_one_metachunk(lab, names):
     data = os.urandom(1048576 + 500)
-    meta, _ = lab.put_object(*names, "o", data, policy="SINGLE")
+    meta, _chunks = lab.put_object(*names, "o", data, policy="SINGLE")
     # re-upload metachunk 1 shorter (what object_truncate does), then content/update
     prep = lab.px("POST", "content/prepare2", q(names, path="o", version=meta["version"]),
                   {"size": 1, "policy": "SINGLE", "position": 1}).json()["chunks"]
@@ -168,14 +168,14 @@ def test_update_replaces_one_metachunk(lab, names):
 
 
 def test_drain(lab, names):
-    _, chunks = lab.put_object(*names, "o", b"payload", policy="SINGLE", properties={"k": "v"})
+    _meta, chunks = lab.put_object(*names, "o", b"payload", policy="SINGLE", properties={"k": "v"})
     assert lab.px("POST", "content/drain", q(names, path="o")).status == 204
     assert lab.request("HEAD", chunks[0]["url"]).status == 404
     for method, route, fields in (("GET", "content/locate", {}), ("GET", "content/show", {}),
                                   ("POST", "content/truncate", {"size": 0})):
         resp = lab.px(method, route, q(names, path="o", **fields))
         assert resp.status == 410 and resp.json()["status"] == 427, (route, resp)
-    resp, _, _ = lab.upload(*names, "o", b"more", policy="SINGLE", fields={"append": 1})
+    resp, _meta, _chunks = lab.upload(*names, "o", b"more", policy="SINGLE", fields={"append": 1})
     assert resp.status == 410 and resp.json()["status"] == 427
     props = lab.px("POST", "content/get_properties", q(names, path="o"))
     assert props.json()["properties"] == {"k": "v"}
@@ -197,8 +197,8 @@ def test_touch_and_purge(lab, names):
 def test_change_policy(lab, names):
     data = os.urandom(5000)
     meta, old = lab.put_object(*names, "o", data, policy="SINGLE")
-    resp, _, new = lab.upload(*names, "o", data, policy="TWOCOPIES", version=int(meta["version"]),
-                              fields={"change_policy": 1})
+    resp, _meta, new = lab.upload(*names, "o", data, policy="TWOCOPIES", version=int(meta["version"]),
+                                  fields={"change_policy": 1})
     assert resp.status == 204
     loc = lab.px("GET", "content/locate", q(names, path="o"))
     assert loc.headers["x-oio-content-meta-policy"] == "TWOCOPIES"
@@ -209,7 +209,7 @@ def test_change_policy(lab, names):
 
 
 def test_spare(lab, names):
-    _, chunks = lab.put_object(*names, "o", b"x" * 100, policy="THREECOPIES")
+    _meta, chunks = lab.put_object(*names, "o", b"x" * 100, policy="THREECOPIES")
     body = {"notin": chunks[1:], "broken": chunks[:1]}
     resp = lab.px("POST", "content/spare", q(names, path="o", stgpol="THREECOPIES", position="0"), body)
     assert resp.status == 200
@@ -236,8 +236,8 @@ def test_raw_update(lab, names):
 def test_force_and_simulate_versioning_headers(lab, names):
     lab.create_container(*names)
     lab.put_object(*names, "o", b"1", policy="SINGLE", version=1)
-    resp, _, _ = lab.upload(*names, "o", b"2", policy="SINGLE", version=2,
-                            headers={"x-oio-simulate-versioning": "1"})
+    resp, _meta, _chunks = lab.upload(*names, "o", b"2", policy="SINGLE", version=2,
+                                      headers={"x-oio-simulate-versioning": "1"})
     assert resp.status == 204
     assert [v[1] for v in versions(lab, names)] == [2, 1]
     deleted = lab.px("POST", "content/delete", q(names, path="o"), headers={"x-oio-force-versioning": "-1"})

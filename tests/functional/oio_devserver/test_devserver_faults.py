@@ -13,7 +13,7 @@ REPO = Path(__file__).resolve().parents[3]
 
 
 def test_stop_and_start_rawx(lab, names):
-    _, chunks = lab.put_object(*names, "o", b"still here", policy="SINGLE")
+    _meta, chunks = lab.put_object(*names, "o", b"still here", policy="SINGLE")
     addr = chunks[0]["url"].split("/")[2]
     lab.admin("rawx/stop", service=addr)
     try:
@@ -21,7 +21,7 @@ def test_stop_and_start_rawx(lab, names):
             urllib3.PoolManager(retries=False).request("GET", chunks[0]["url"], timeout=5)
         svc = next(s for s in lab.px("GET", "conscience/list", {"type": "rawx"}).json() if s["addr"] == addr)
         assert svc["score"] == 0 and svc["tags"]["tag.up"] is False
-        for _ in range(5):
+        for _round in range(5):
             prep = lab.px("POST", "content/prepare2", {"acct": names[0], "ref": names[1], "path": "p"},
                           {"size": 1, "policy": "EC"}).json()["chunks"]
             assert addr not in {c["url"].split("/")[2] for c in prep}
@@ -34,7 +34,7 @@ def test_stop_and_start_rawx(lab, names):
 
 def test_corrupt_chunk(lab, names):
     data = os.urandom(4096)
-    _, chunks = lab.put_object(*names, "o", data, policy="SINGLE")
+    _meta, chunks = lab.put_object(*names, "o", data, policy="SINGLE")
     url = chunks[0]["url"]
     lab.admin("chunk/corrupt", url=url)
     got = lab.request("GET", url)
@@ -43,7 +43,7 @@ def test_corrupt_chunk(lab, names):
 
 
 def test_remove_chunk(lab, names):
-    _, chunks = lab.put_object(*names, "o", b"three copies", policy="THREECOPIES")
+    _meta, chunks = lab.put_object(*names, "o", b"three copies", policy="THREECOPIES")
     lab.admin("chunk/remove", url=chunks[0]["url"])
     assert lab.request("GET", chunks[0]["url"]).status == 404
     assert lab.request("GET", chunks[1]["url"]).data == b"three copies"

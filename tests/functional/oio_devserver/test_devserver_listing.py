@@ -55,8 +55,8 @@ def test_prefix_marker_end_marker(lab, tree):
 def test_pagination_without_delimiter(lab, tree):
     acct, ct = tree
     seen, marker = [], ""
-    for _ in range(10):
-        objs, _, truncated, next_marker = page(lab.list(acct, ct, max=2, marker=marker))
+    for _round in range(10):
+        objs, _prefixes, truncated, next_marker = page(lab.list(acct, ct, max=2, marker=marker))
         seen += objs
         if truncated == "false":
             break
@@ -64,7 +64,7 @@ def test_pagination_without_delimiter(lab, tree):
         marker = next_marker
     assert seen == ["1/a", "1/b", "1/c", "2/d", "2/e"]
     # a full last page still carries the marker header, but is not truncated
-    objs, _, truncated, next_marker = page(lab.list(acct, ct, max=5))
+    objs, _prefixes, truncated, next_marker = page(lab.list(acct, ct, max=5))
     assert truncated == "false" and next_marker == "2/e"
 
 
@@ -73,7 +73,7 @@ def test_objects_and_prefixes_count_together(lab, tree):
     lab.put_object(acct, ct, "0top", b"x", policy="SINGLE")
     objs, prefixes, truncated, marker = page(lab.list(acct, ct, delimiter="/", max=2))
     assert (objs, prefixes, truncated) == (["0top"], ["1/"], "true")
-    objs, prefixes, truncated, _ = page(lab.list(acct, ct, delimiter="/", max=2, marker=marker))
+    objs, prefixes, truncated, _marker = page(lab.list(acct, ct, delimiter="/", max=2, marker=marker))
     assert (objs, prefixes, truncated) == ([], ["2/"], "false")
 
 

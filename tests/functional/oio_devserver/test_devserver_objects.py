@@ -101,8 +101,8 @@ def test_prepare2_response(lab, names):
     legacy = lab.px("POST", "content/prepare", {"acct": acct, "ref": ct, "path": "x"}, {"size": "10"})
     assert legacy.status == 200 and isinstance(legacy.json(), list)
     assert legacy.headers["x-oio-content-meta-policy"] == "THREECOPIES"  # namespace default
-    fixed = lab.px("POST", "content/prepare2", {"acct": acct, "ref": ct, "path": "x", "version": 42,
-                                                  "content": "AB" * 16}, {"size": 1, "position": 3})
+    fixed = lab.px("POST", "content/prepare2",
+                   {"acct": acct, "ref": ct, "path": "x", "version": 42, "content": "AB" * 16}, {"size": 1, "position": 3})
     assert fixed.headers["x-oio-content-meta-version"] == "42"
     assert fixed.headers["x-oio-content-meta-id"] == "AB" * 16
     assert {c["pos"] for c in fixed.json()["chunks"]} == {"3"}

@@ -225,7 +225,7 @@ def test_keep_alive_many_requests(lab, rawx, names):
     parts = urlsplit(rawx)
     conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
     m = meta(names)
-    for _ in range(5):
+    for _round in range(5):
         chunk_id = secrets.token_hex(32).upper()
         conn.request("PUT", f"/{chunk_id}", body=iter([b"abc", b"def"]), encode_chunked=True, headers={
             "x-oio-chunk-meta-content-storage-policy": "SINGLE", "x-oio-chunk-meta-chunk-pos": "0",

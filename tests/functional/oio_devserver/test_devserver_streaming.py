@@ -37,7 +37,7 @@ def test_large_chunk_is_streamed(lab, names):
     size_mib = 192
     put = lab.put_chunk(url, None, {"policy": "SINGLE", "chunk_method": "plain/nb_copy=1", "pos": "0",
                                     "fullpath": headers(names)["x-oio-chunk-meta-full-path"]},
-                        pieces=(block for _ in range(size_mib)))
+                        pieces=(block for _round in range(size_mib)))
     assert put.status == 201 and put.headers["x-oio-chunk-meta-chunk-size"] == str(size_mib * MIB)
     got = lab.http.request("GET", url, preload_content=False)
     total = sum(len(piece) for piece in got.stream(MIB))

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # tests/lab/services/oio.sh: the OpenIO SDS dev namespace (tests/lab/oio/oio_devserver), one process:
 # proxy, account service, OIO_LAB_RAWX rawx services (default 12) and a lab-only admin port.
 # State (sds.conf, SQLite databases, chunk volumes, chosen ports) lives in $LAB_STATE and survives restarts.
@@ -36,7 +37,7 @@ svc_running() {
 }
 
 svc_up() {
-  local py pid i
+  local py pid
   py=$(oio_python)
   rm -f "$LAB_STATE/endpoints.env"
   (
@@ -48,7 +49,7 @@ svc_up() {
   ) &
   pid=$!
   echo "$pid" >"$LAB_STATE/oio.pid"
-  for i in $(seq 1 300); do
+  for _ in $(seq 1 300); do
     if [ -s "$LAB_STATE/endpoints.env" ] && oio_answers; then
       cat "$LAB_STATE/endpoints.env"
       return 0
@@ -63,10 +64,10 @@ svc_up() {
 }
 
 svc_down() {
-  local pid i
+  local pid
   pid=$(oio_pid) || { rm -f "$LAB_STATE/oio.pid"; return 0; }
   kill "$pid"
-  for i in $(seq 1 50); do
+  for _ in $(seq 1 50); do
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.1
   done

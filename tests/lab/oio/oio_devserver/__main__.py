@@ -126,7 +126,7 @@ def serve(args):
     namespace.start()
     done = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: done.set())
+        signal.signal(sig, lambda *_args: done.set())
     print(f"oio-devserver: namespace {args.ns} up, proxy {namespace.proxy.addr}", flush=True)
     done.wait()
     namespace.stop()
@@ -164,8 +164,8 @@ def main(argv=None):
     srv.add_argument("--verbose", action="store_true", help="log every request")
     adm = sub.add_parser("admin", help="fault controls of a running namespace")
     adm.add_argument("--admin-url", help="default: $OIO_ADMIN_URL")
-    adm.add_argument("action", choices=["status", "stop-rawx", "start-rawx", "start-all-rawx", "corrupt-chunk",
-                                         "remove-chunk"])
+    actions = ["status", "stop-rawx", "start-rawx", "start-all-rawx", "corrupt-chunk", "remove-chunk"]
+    adm.add_argument("action", choices=actions)
     adm.add_argument("target", nargs="?", default="", help="rawx address or index / chunk URL")
     args = parser.parse_args(argv)
     return serve(args) if args.command == "serve" else admin_cli(args)

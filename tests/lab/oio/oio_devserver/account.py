@@ -206,7 +206,7 @@ class AccountHandler(Handler):
                 raise AccountError(400, "Missing Account ID")
             handler = self.ROUTES.get((action, method)) or self.ROUTES.get((action, "*"))
             if handler is None:
-                raise AccountError(404 if not any(a == action for a, _ in self.ROUTES) else 405, "Not Found")
+                raise AccountError(404 if not any(a == action for a, _method in self.ROUTES) else 405, "Not Found")
             return handler(self, accounts, account)
         except AccountError as exc:
             self.send_error_reply(exc.http, exc.message)

@@ -70,7 +70,7 @@ class Policy:
 
 def parse_chunk_method(text):
     """'ec/algo=x,k=6,m=3' -> ('ec', {'algo': 'x', 'k': '6', 'm': '3'})."""
-    kind, _, rest = (text or "").partition("/")
+    kind, _sep, rest = (text or "").partition("/")
     params = {}
     for item in rest.split(","):
         item = item.strip()

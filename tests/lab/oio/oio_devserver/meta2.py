@@ -43,7 +43,7 @@ def now_us():
 def split_pos(pos):
     """'3' -> (3, None); '3.4' -> (3, 4)."""
     text = str(pos)
-    meta, _, sub = text.partition(".")
+    meta, _sep, sub = text.partition(".")
     try:
         return int(meta), (int(sub) if sub else None)
     except ValueError:
@@ -265,12 +265,12 @@ class Container:
         sizes = []
         for meta in sorted(metachunks):
             entries = metachunks[meta]
-            if len({s for _, s in entries}) != 1:
+            if len({s for _sub, s in entries}) != 1:
                 raise OioError(425, f"Chunks of metachunk {meta} differ in size")
             sizes.append(entries[0][1])
             if kind == "ec":
                 k, m = int(params.get("k", 6)), int(params.get("m", 3))
-                subs = [sub for sub, _ in entries]
+                subs = [sub for sub, _size in entries]
                 if any(sub is None or not 0 <= sub < k + m for sub in subs) or len(set(subs)) != len(subs):
                     raise OioError(425, f"Invalid EC positions in metachunk {meta}")
                 if len(subs) < k:

@@ -12,8 +12,8 @@ def _alias_dict(alias, version, content, deleted, now):
 
 
 def _insert_alias(c, alias):
-    c.db.execute("INSERT INTO aliases VALUES (?,?,?,?,?,?)", (alias["alias"], alias["version"], alias["content"],
-                                                             int(alias["deleted"]), alias["ctime"], alias["mtime"]))
+    c.db.execute("INSERT INTO aliases VALUES (?,?,?,?,?,?)",
+                 (alias["alias"], alias["version"], alias["content"], int(alias["deleted"]), alias["ctime"], alias["mtime"]))
 
 
 def _check_not_drained(header):
@@ -42,7 +42,7 @@ def create(container, name, meta, chunks, props, append=False, change_policy=Fal
             return _append(c, latest, meta, chunks, now)
         if change_policy:
             return _change_policy(c, versions, meta, chunks, now)
-        parsed, _, missing = c.check_chunks(chunks, meta["chunk_method"], meta["size"])
+        parsed, _sizes, missing = c.check_chunks(chunks, meta["chunk_method"], meta["size"])
         same = [v for v in versions if v["version"] == meta["version"]]
         if same and not force:
             raise OioError(421, "Content already exists")
@@ -89,7 +89,7 @@ def _change_policy(c, versions, meta, chunks, now):
     _check_not_drained(header)
     if header["size"] != meta["size"] or (meta["hash"] and header["hash"] and meta["hash"] != header["hash"]):
         raise bad_request("Size or hash differ from the stored content")
-    parsed, _, missing = c.check_chunks(chunks, meta["chunk_method"], meta["size"])
+    parsed, _sizes, missing = c.check_chunks(chunks, meta["chunk_method"], meta["size"])
     c._forget_chunks(header["id"])
     c.insert_chunks(header["id"], parsed, now=now)
     c.db.execute("UPDATE contents SET policy=?, chunk_method=? WHERE id=?",
@@ -102,10 +102,10 @@ def update(container, name, version, content_id, chunks):
     """content/update: replace the chunks of the metachunks present in the body."""
     now = int(time.time())
     with container.transaction() as c:
-        _, header = _live_version(c, name, version)
+        _alias, header = _live_version(c, name, version)
         if content_id and content_id.upper() != header["id"]:
             raise bad_request("Content id does not match")
-        parsed, _, _ = _parse_any(c, chunks, header["chunk_method"])
+        parsed, _sizes, _missing = _parse_any(c, chunks, header["chunk_method"])
         for meta in sorted({p[4] for p in parsed}):
             c._forget_chunks(header["id"], "AND (position=? OR position LIKE ?)", (str(meta), f"{meta}.%"))
         c.insert_chunks(header["id"], parsed, now=now)
@@ -125,13 +125,13 @@ def _parse_any(c, chunks, chunk_method):
         renumbered.append(dict(chunk, pos=format_pos(positions.index(meta), sub)))
     parsed, sizes, missing = c.check_chunks(renumbered, chunk_method, None)
     return [(url, h, s, format_pos(positions[meta], sub), positions[meta], sub)
-            for (url, h, s, _, meta, sub) in parsed], sizes, missing
+            for (url, h, s, _pos, meta, sub) in parsed], sizes, missing
 
 
 def truncate(container, name, version, size):
     now = int(time.time())
     with container.transaction() as c:
-        _, header = _live_version(c, name, version)
+        _alias, header = _live_version(c, name, version)
         if size > header["size"] or size < 0:
             raise bad_request("Truncate size beyond the content size")
         offset, keep = 0, None

@@ -173,7 +173,7 @@ class ProxyHandler(Handler):
             raise OioError(404, "No handler found")
         handler = self.ROUTES.get(key)
         if handler is None:
-            if any(route == key[0] for route, _ in self.ROUTES):
+            if any(route == key[0] for route, _method in self.ROUTES):
                 raise OioError(405, "Method not allowed")
             raise OioError(404, "No handler found")
         handler(self)
@@ -470,7 +470,7 @@ class ProxyHandler(Handler):
         container = self.container()
         with container.lock:
             admin = container.admin()
-        user, _ = split_admin(admin)
+        user, _system = split_admin(admin)
         self.send_json(200, {"properties": user}, headers=container_headers(admin))
 
     def r_ct_get_properties(self):
@@ -818,7 +818,7 @@ class ProxyHandler(Handler):
         avoid = {str(ch.get("url", ch.get("id", ""))).split("/")[2] for ch in notin + broken
                  if isinstance(ch, dict) and str(ch.get("url", ch.get("id", ""))).count("/") >= 3}
         position = self.query.get("position", "0")
-        chosen, _ = objects.spare(self.server.conscience, self.query.get("stgpol"), max(1, len(broken)), avoid)
+        chosen, _policy = objects.spare(self.server.conscience, self.query.get("stgpol"), max(1, len(broken)), avoid)
         chunks = [{"id": f"http://{svc['addr']}/{secrets.token_hex(32).upper()}", "pos": position,
                    "hash": "0" * 32, "size": self.server.conscience.chunk_size} for svc in chosen]
         self.send_json(200, {"aliases": [], "headers": [], "chunks": chunks, "properties": []})

@@ -424,5 +424,3 @@ class RawxHandler(Handler):
         os.setxattr(dst, FULLPATH_ATTR + new_id, fullpath.encode())
         self.rawx.count("rep.201")
         self.send_text(201)
-
-

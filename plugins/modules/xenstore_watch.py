@@ -85,15 +85,6 @@ from ansible_collections.datacenter.storage.plugins.module_utils.common.xenstore
 from ansible_collections.datacenter.storage.plugins.module_utils.xenstore import XenStoreError, check_path  # noqa: E402
 
 
-def _read(client, path):
-    try:
-        return client.read(path)
-    except XenStoreError as exc:
-        if exc.name == "ENOENT":
-            return None
-        raise
-
-
 def _satisfied(state, wanted, current, events):
     if state == "absent":
         return current is None
@@ -133,7 +124,7 @@ def main():
         with open_client(module) as client, client.monitor() as monitor:
             monitor.watch(path)
             monitor.wait(timeout)  # the watch's initial event
-            current = _read(client, path)
+            current = client.read_many([path], default=None)[0]
             while not _satisfied(state, wanted, current, events):
                 remaining = timeout - (time.monotonic() - start)
                 event = monitor.wait(remaining) if remaining > 0 else None
@@ -143,7 +134,7 @@ def main():
                         exists=current is not None, value=text(current), events=events,
                         elapsed=round(time.monotonic() - start, 3))
                 events.append(event.path)
-                current = _read(client, path)
+                current = client.read_many([path], default=None)[0]
     module.exit(changed=False, exists=current is not None, value=text(current), events=events,
                 elapsed=round(time.monotonic() - start, 3))
 

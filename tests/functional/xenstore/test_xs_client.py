@@ -160,31 +160,28 @@ def test_missing_socket_is_a_clear_error(tmp_path):
     assert str(tmp_path / "nothing") in str(info.value)
 
 
-def test_silent_daemon_times_out(tmp_path):
-    path = str(tmp_path / "silent.sock")
+@pytest.fixture
+def fake_daemon(tmp_path):
+    """A listening Unix socket that never answers: ``(path, server socket)``."""
+    path = str(tmp_path / "fake.sock")
     server = socket.socket(socket.AF_UNIX)
     server.bind(path)
     server.listen(1)
-    try:
-        with Client(unix_socket_path=path, timeout=0.3) as c:
-            with pytest.raises(XenStoreError) as info:
-                c.read("/x")
-            assert info.value.name == "ETIMEDOUT" and info.value.op == "READ"
-    finally:
-        server.close()
+    yield path, server
+    server.close()
 
 
-def test_daemon_closing_the_connection_is_reported(tmp_path):
-    path = str(tmp_path / "closing.sock")
-    server = socket.socket(socket.AF_UNIX)
-    server.bind(path)
-    server.listen(1)
-    try:
-        with Client(unix_socket_path=path, timeout=5) as c:
-            conn, _ = server.accept()
-            conn.close()
-            with pytest.raises(XenStoreError) as info:
-                c.read("/x")
-            assert info.value.name == "EIO" and "lost" in str(info.value)
-    finally:
-        server.close()
+def test_silent_daemon_times_out(fake_daemon):
+    with Client(unix_socket_path=fake_daemon[0], timeout=0.3) as c:
+        with pytest.raises(XenStoreError) as info:
+            c.read("/x")
+        assert info.value.name == "ETIMEDOUT" and info.value.op == "READ"
+
+
+def test_daemon_closing_the_connection_is_reported(fake_daemon):
+    with Client(unix_socket_path=fake_daemon[0], timeout=5) as c:
+        conn, _ = fake_daemon[1].accept()
+        conn.close()
+        with pytest.raises(XenStoreError) as info:
+            c.read("/x")
+        assert info.value.name == "EIO" and "lost" in str(info.value)

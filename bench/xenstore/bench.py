@@ -7,6 +7,8 @@ Needs the lab's xenstored (tests/lab/lab up xenstored). Prints ops/s, the ratios
 import argparse
 import json
 import os
+import socket
+import struct
 import subprocess
 import sys
 import tempfile
@@ -54,6 +56,26 @@ class OurOps:
     def cleanup(self, prefix):
         self.client.rm(prefix)
         self.client.close()
+
+
+def raw_create_ceiling(count):
+    """New keys/s with no client at all: every WRITE framed up front and sent at once on a raw socket."""
+    header = struct.Struct("=IIII")
+    payloads = [b"/bench-xs/raw/%d/%d\0v" % (i % 100, i) for i in range(count)]
+    data = b"".join(header.pack(11, i + 1, 0, len(p)) + p for i, p in enumerate(payloads))
+    with socket.socket(socket.AF_UNIX) as sock:
+        sock.connect(os.environ["XENSTORED_PATH"])
+        t = time.perf_counter()
+        sock.sendall(data)
+        buf, replies = b"", 0
+        while replies < count:
+            buf += sock.recv(65536)
+            while len(buf) >= header.size and len(buf) >= header.size + header.unpack_from(buf)[3]:
+                buf = buf[header.size + header.unpack_from(buf)[3]:]
+                replies += 1
+        elapsed = time.perf_counter() - t
+    Client().rm("/bench-xs/raw")
+    return count / elapsed
 
 
 def _playbook(tasks):
@@ -117,6 +139,7 @@ def main():
         ratio = ours[key] / theirs[key] if higher_better else theirs[key] / ours[key]
         print("%-26s %14.1f %14.1f %7.2fx" % (label, ours[key], theirs[key], ratio))
     print("(ratio > 1: ours better; latency ratio = pyxs / ours)")
+    print("daemon ceiling for new keys (raw socket, all %d WRITEs sent at once): %.1f/s" % (args.ops, raw_create_ceiling(args.ops)))
 
     mod = module_figures(args.keys, args.single)
     print("xenstore_key, one task with %d keys:        %6.2f s" % (args.keys, mod["bulk_task_s"]))

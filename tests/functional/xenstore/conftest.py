@@ -6,9 +6,7 @@ Every node a test creates lives below its own ``base`` path, removed afterwards.
 """
 
 import itertools
-import json
 import os
-import subprocess
 
 import pytest
 
@@ -16,7 +14,6 @@ from ansible_collections.datacenter.storage.plugins.module_utils.xenstore import
 
 from xs_guest import Guest
 
-PEER_PYTHON = "/usr/bin/python3"
 _domids = itertools.count(10)
 
 
@@ -58,21 +55,3 @@ def guest(client, socket_path):
         pytest.skip("XS_SHIM_DIR is not set (tests/lab/lab up xenstored)")
     with Guest(client, shim_dir, next(_domids)) as g:
         yield g
-
-
-def xenstore_tool(tool, *args, check=True):
-    """Run one of Debian's xenstore-* tools against the lab daemon; returns stdout."""
-    result = subprocess.run(["xenstore-" + tool, *args], capture_output=True, text=True, check=False, timeout=30)
-    if check and result.returncode:
-        raise AssertionError("xenstore-%s %s failed: %s" % (tool, " ".join(args), result.stderr))
-    return result.stdout
-
-
-def pyxs(code, **variables):
-    """Run ``code`` with pyxs under Debian's python (``c`` is a connected pyxs Client); returns ``result`` as JSON."""
-    script = "import json, sys, pyxs\nv = json.loads(sys.argv[1])\nwith pyxs.Client() as c:\n"
-    script += "".join("    " + line + "\n" for line in code.strip().splitlines())
-    script += "print(json.dumps(result))\n"
-    out = subprocess.run([PEER_PYTHON, "-c", script, json.dumps(variables)], capture_output=True, text=True,
-                         check=True, timeout=60)
-    return json.loads(out.stdout)

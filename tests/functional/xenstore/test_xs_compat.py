@@ -2,7 +2,7 @@
 
 from ansible_collections.datacenter.storage.plugins.module_utils.xenstore.xs import xs
 
-from conftest import xenstore_tool
+from xs_peers import xenstore_tool
 
 
 def test_xs_api(socket_path, base):

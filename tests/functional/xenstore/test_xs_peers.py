@@ -2,7 +2,7 @@
 
 from ansible_collections.datacenter.storage.plugins.module_utils.xenstore import Perm
 
-from conftest import pyxs, xenstore_tool
+from xs_peers import pyxs, xenstore_tool
 
 
 def test_tools_and_pyxs_read_what_we_write(client, base):

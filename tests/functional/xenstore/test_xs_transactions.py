@@ -5,7 +5,7 @@ import pytest
 from ansible_collections.datacenter.storage.plugins.module_utils.xenstore import XenStoreError
 from ansible_collections.datacenter.storage.plugins.module_utils.xenstore.wire import Op
 
-from conftest import xenstore_tool
+from xs_peers import xenstore_tool
 
 
 def test_commit_publishes_and_rollback_discards(client, other, base):

@@ -6,7 +6,7 @@ import pytest
 
 from ansible_collections.datacenter.storage.plugins.module_utils.xenstore import WatchEvent, XenStoreError
 
-from conftest import xenstore_tool
+from xs_peers import xenstore_tool
 
 
 def test_initial_event_then_children(client, other, base):

@@ -80,3 +80,19 @@ def test_source_reads_exact_sizes_from_every_kind():
         assert [len(p) for p in parts[:-1]] == [100000] * (len(parts) - 1)
         assert b"".join(parts) == payload
     assert Source("").at_eof() and Source(iter([])).read(10) == b""
+
+
+def test_backblaze_key_file_and_chunk_names(tmp_path):
+    from ansible_collections.datacenter.storage.plugins.module_utils.oio.backblaze import chunk_file_name, load_application_key
+    from ansible_collections.datacenter.storage.plugins.module_utils.oio.exceptions import ConfigurationException
+    key_file = tmp_path / "b2-appkey.conf"
+    key_file.write_text("[backblaze]\nACCT.bucket.application_key = s3cr3t\n")
+    assert load_application_key("ACCT", "bucket", str(key_file)) == "s3cr3t"
+    for account, bucket, path in (("ACCT", "other", str(key_file)), ("ACCT", "bucket", str(tmp_path / "missing"))):
+        try:
+            load_application_key(account, bucket, path)
+        except ConfigurationException as exc:
+            assert path in str(exc)
+        else:
+            raise AssertionError("no error for %s/%s" % (account, bucket))
+    assert chunk_file_name("ABC", "b2/0123DEF") == "ABC/0123DEF"

@@ -1,0 +1,223 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, datacenter.storage contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Backblaze B2 native API client, the data store of ``backblaze/account_id=A,bucket_name=B`` chunk methods."""
+
+from __future__ import annotations
+
+import base64
+import configparser
+import hashlib
+import json
+import time
+from urllib.parse import quote
+
+from .exceptions import ClientException, ConfigurationException, NotFound, OioNetworkException
+from .http import HTTPError, HttpClient
+
+B2_API_URL = "https://api.backblazeb2.com"
+B2_API_VERSION = "v2"
+PART_LIMIT = 209715200  # 200 MiB: larger data goes up as a large file, in parts of at most this size
+DEFAULT_KEY_FILE = "/etc/oio/sds/b2-appkey.conf"
+RETRIABLE = (408, 429, 500, 503)
+
+
+class BackblazeError(ClientException):
+    """A B2 error answer: ``http_status``, B2 ``code`` (in ``status``) and ``message``."""
+
+    def __init__(self, http_status, code=None, message=None, retry_after=None):
+        super().__init__(http_status, code, message)
+        self.retry_after = retry_after
+
+
+def load_application_key(account_id, bucket_name, key_file=None):
+    """The application key of ``account_id``/``bucket_name`` from the INI key file (section ``[backblaze]``)."""
+    parser = configparser.RawConfigParser()
+    path = key_file or DEFAULT_KEY_FILE
+    if not parser.read(path):
+        raise ConfigurationException("cannot read the Backblaze key file %s" % path)
+    option = "%s.%s.application_key" % (account_id, bucket_name)
+    if not parser.has_option("backblaze", option):
+        raise ConfigurationException("%s: no %s in section [backblaze]" % (path, option))
+    return parser.get("backblaze", option)
+
+
+def chunk_file_name(cid, chunk_url):
+    """B2 file name of a chunk: ``<CID>/<last element of the chunk URL>``."""
+    return "%s/%s" % (cid, chunk_url.rstrip("/").rsplit("/", 1)[-1])
+
+
+class Backblaze:
+    """One bucket of one B2 account: uploads (large files in parts), downloads by name, listing, deletion.
+
+    Every call is retried up to ``max_retries`` times on 408/429/5xx and network
+    errors (after ``Retry-After`` seconds, else 2^n), and after re-authorizing
+    on an expired token; uploads then ask for a new upload URL.
+    """
+
+    def __init__(self, account_id, application_key, bucket_name, api_url=B2_API_URL, max_retries=3,
+                 part_size=None, large_threshold=PART_LIMIT, http=None, backoff=1.0):
+        self.account_id = account_id
+        self.bucket_name = bucket_name
+        self._basic = base64.b64encode(("%s:%s" % (account_id, application_key)).encode("utf-8")).decode("ascii")
+        self.api_url = api_url.rstrip("/")
+        self.max_retries = max_retries
+        self.part_size = part_size
+        self.large_threshold = min(large_threshold, PART_LIMIT)
+        self.http = http or HttpClient(read_timeout=300.0)
+        self.backoff = backoff
+        self._auth = None
+        self._bucket_id = None
+        self._upload_target = None
+
+    # ------------------------------------------------------------------ plumbing
+
+    def _request(self, method, url, headers=None, body=None, stream=False):
+        try:
+            resp = self.http.pool.request(method, url, headers=headers, body=body, preload_content=not stream,
+                                          timeout=self.http.timeout(), retries=False, redirect=False)
+        except HTTPError as exc:
+            raise OioNetworkException("B2 %s %s: %s" % (method, url, exc)) from None
+        if resp.status >= 400:
+            data = resp.read() if stream else resp.data
+            resp.release_conn()
+            try:
+                doc = json.loads(data)
+            except ValueError:
+                doc = {}
+            retry_after = resp.headers.get("Retry-After")
+            raise BackblazeError(resp.status, doc.get("code"), "B2 %s: %s" % (url.rsplit("/", 1)[-1], doc.get("message") or resp.reason),
+                                 float(retry_after) if retry_after else None)
+        return resp
+
+    def _retrying(self, action):
+        for attempt in range(self.max_retries + 1):
+            try:
+                return action()
+            except BackblazeError as exc:
+                last = attempt == self.max_retries
+                if exc.http_status == 401 and exc.status in ("expired_auth_token", "bad_auth_token") and not last:
+                    self._auth = None
+                    self._upload_target = None
+                    continue
+                if exc.http_status not in RETRIABLE or last:
+                    raise
+                self._upload_target = None
+                time.sleep(exc.retry_after if exc.retry_after is not None else self.backoff * 2 ** attempt)
+            except OioNetworkException:
+                if attempt == self.max_retries:
+                    raise
+                self._upload_target = None
+                time.sleep(self.backoff * 2 ** attempt)
+        raise AssertionError("unreachable")
+
+    def authorize(self):
+        """``b2_authorize_account``: the API URL, download URL, token and part sizes."""
+        if self._auth is None:
+            resp = self._request("GET", "%s/b2api/%s/b2_authorize_account" % (self.api_url, B2_API_VERSION),
+                                 headers={"Authorization": "Basic " + self._basic})
+            self._auth = json.loads(resp.data)
+        return self._auth
+
+    def _call_once(self, name, body):
+        auth = self.authorize()
+        resp = self._request("POST", "%s/b2api/%s/%s" % (auth["apiUrl"], B2_API_VERSION, name),
+                             headers={"Authorization": auth["authorizationToken"]}, body=json.dumps(body).encode("utf-8"))
+        return json.loads(resp.data)
+
+    def _call(self, name, body):
+        """One API call, retried."""
+        return self._retrying(lambda: self._call_once(name, body))
+
+    @property
+    def bucket_id(self):
+        if self._bucket_id is None:
+            buckets = self._call("b2_list_buckets", {"accountId": self.account_id, "bucketName": self.bucket_name})["buckets"]
+            found = [b["bucketId"] for b in buckets if b["bucketName"] == self.bucket_name]
+            if not found:
+                raise NotFound(404, None, "B2 account %s has no bucket %s" % (self.account_id, self.bucket_name))
+            self._bucket_id = found[0]
+        return self._bucket_id
+
+    # ------------------------------------------------------------------ uploads
+
+    def _post_data(self, target, headers, data):
+        headers = dict(headers, **{"Authorization": target["authorizationToken"], "X-Bz-Content-Sha1": hashlib.sha1(data).hexdigest()})
+        return json.loads(self._request("POST", target["uploadUrl"], headers=headers, body=data).data)
+
+    def upload(self, file_name, data, content_type="b2/x-auto"):
+        """Store ``data`` (bytes) as ``file_name``; above the part limit, as a large file. Returns the B2 file info."""
+        data = bytes(data)
+        if len(data) > self.large_threshold:
+            return self._upload_large(file_name, data, content_type)
+        headers = {"X-Bz-File-Name": quote(file_name, safe="/"), "Content-Type": content_type}
+        bucket_id = self.bucket_id
+
+        def action():
+            if self._upload_target is None:
+                self._upload_target = self._call_once("b2_get_upload_url", {"bucketId": bucket_id})
+            return self._post_data(self._upload_target, headers, data)
+        return self._retrying(action)
+
+    def _upload_large(self, file_name, data, content_type):
+        auth = self.authorize()
+        part = min(self.part_size or auth.get("recommendedPartSize") or PART_LIMIT, PART_LIMIT)
+        part = max(part, auth.get("absoluteMinimumPartSize") or 0)
+        started = self._call("b2_start_large_file", {"bucketId": self.bucket_id, "fileName": file_name, "contentType": content_type})
+        target = {}
+        sha1s = []
+        for number, offset in enumerate(range(0, len(data), part), start=1):
+            piece = data[offset:offset + part]
+
+            def action(piece=piece, number=number):
+                if not target:
+                    target.update(self._call_once("b2_get_upload_part_url", {"fileId": started["fileId"]}))
+                try:
+                    return self._post_data(target, {"X-Bz-Part-Number": str(number)}, piece)
+                except BackblazeError:
+                    target.clear()
+                    raise
+            sha1s.append(self._retrying(action)["contentSha1"])
+        return self._call("b2_finish_large_file", {"fileId": started["fileId"], "partSha1Array": sha1s})
+
+    # ------------------------------------------------------------------ reads, listing, deletion
+
+    def download(self, file_name, start=None, end=None):
+        """Iterator over the bytes of ``file_name`` (or of its inclusive range ``[start, end]``)."""
+        def action():
+            auth = self.authorize()
+            headers = {"Authorization": auth["authorizationToken"]}
+            if start is not None or end is not None:
+                headers["Range"] = "bytes=%s-%s" % ("" if start is None else start, "" if end is None else end)
+            url = "%s/file/%s/%s" % (auth["downloadUrl"], quote(self.bucket_name), quote(file_name, safe="/"))
+            return self._request("GET", url, headers=headers, stream=True)
+        resp = self._retrying(action)
+
+        def stream():
+            try:
+                yield from resp.stream(262144)
+            finally:
+                resp.release_conn()
+        return stream()
+
+    def list_file_names(self, prefix=None, start_file_name=None, page_size=1000):
+        """Every file (latest version per name) of the bucket, in name order, page after page."""
+        body = {"bucketId": self.bucket_id, "maxFileCount": page_size}
+        if prefix:
+            body["prefix"] = prefix
+        while True:
+            if start_file_name:
+                body["startFileName"] = start_file_name
+            page = self._call("b2_list_file_names", body)
+            yield from page["files"]
+            start_file_name = page.get("nextFileName")
+            if not start_file_name:
+                return
+
+    def delete(self, file_name):
+        """Delete ``file_name`` (found through ``b2_list_file_names``); NotFound if the bucket has no such file."""
+        for info in self.list_file_names(start_file_name=file_name, page_size=10):
+            if info["fileName"] != file_name:
+                break
+            return self._call("b2_delete_file_version", {"fileId": info["fileId"], "fileName": file_name})
+        raise NotFound(404, None, "B2 bucket %s has no file %s" % (self.bucket_name, file_name))

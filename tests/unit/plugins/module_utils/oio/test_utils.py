@@ -6,10 +6,13 @@ from __future__ import annotations
 import hashlib
 import io
 
+import pytest
+
+from ansible_collections.datacenter.storage.plugins.module_utils.oio.backblaze import chunk_file_name, load_application_key
 from ansible_collections.datacenter.storage.plugins.module_utils.oio.chunkio import Source
 from ansible_collections.datacenter.storage.plugins.module_utils.oio.conf import conf_files, load_namespace_conf, proxy_url
 from ansible_collections.datacenter.storage.plugins.module_utils.oio.exceptions import (
-    ClientException, NotFound, ServiceBusy, from_response,
+    ClientException, ConfigurationException, NotFound, ServiceBusy, from_response,
 )
 from ansible_collections.datacenter.storage.plugins.module_utils.oio.http import build_url
 from ansible_collections.datacenter.storage.plugins.module_utils.oio.utils import (
@@ -83,16 +86,11 @@ def test_source_reads_exact_sizes_from_every_kind():
 
 
 def test_backblaze_key_file_and_chunk_names(tmp_path):
-    from ansible_collections.datacenter.storage.plugins.module_utils.oio.backblaze import chunk_file_name, load_application_key
-    from ansible_collections.datacenter.storage.plugins.module_utils.oio.exceptions import ConfigurationException
     key_file = tmp_path / "b2-appkey.conf"
     key_file.write_text("[backblaze]\nACCT.bucket.application_key = s3cr3t\n")
     assert load_application_key("ACCT", "bucket", str(key_file)) == "s3cr3t"
-    for account, bucket, path in (("ACCT", "other", str(key_file)), ("ACCT", "bucket", str(tmp_path / "missing"))):
-        try:
-            load_application_key(account, bucket, path)
-        except ConfigurationException as exc:
-            assert path in str(exc)
-        else:
-            raise AssertionError("no error for %s/%s" % (account, bucket))
+    with pytest.raises(ConfigurationException, match="ACCT.other.application_key"):
+        load_application_key("ACCT", "other", str(key_file))
+    with pytest.raises(ConfigurationException, match="missing"):
+        load_application_key("ACCT", "bucket", str(tmp_path / "missing"))
     assert chunk_file_name("ABC", "b2/0123DEF") == "ABC/0123DEF"

@@ -2,7 +2,6 @@
 
 import time
 
-from .conscience import Policy
 from .errors import OioError, bad_request, content_not_found
 from .meta2 import CHUNK_HINT, DEFAULT_MIME, DELETED_CONTENT, DELETED_MIME, check_hash, format_pos, split_pos
 
@@ -338,12 +337,6 @@ def _list_entry(container, row, properties):
     if properties:
         entry["properties"] = container.properties(row)
     return entry
-
-
-def spare(conscience, policy_name, count, avoid):
-    """content/spare: new chunk locations on rawx services not in `avoid`."""
-    policy = Policy(policy_name) if policy_name else conscience.policy()
-    return conscience.choose("rawx", count, avoid=set(avoid)), policy
 
 
 def raw_apply(container, insert=(), delete=(), frozen=False):

@@ -119,14 +119,6 @@ class ProxyHandler(Handler):
             raise bad_request(f"Invalid cid: {cid}")
         raise bad_request("Missing acct/ref or cid")
 
-    def names(self):
-        """(account, container name) from acct/ref, or from the directory for a cid."""
-        acct, ref = self.query.get("acct"), self.query.get("ref")
-        if acct and ref:
-            return acct, ref
-        ref = self.server.directory.require(self.cid())
-        return ref["account"], ref["name"]
-
     def container(self):
         return self.server.meta2.get(self.cid())
 
@@ -818,7 +810,8 @@ class ProxyHandler(Handler):
         avoid = {str(ch.get("url", ch.get("id", ""))).split("/")[2] for ch in notin + broken
                  if isinstance(ch, dict) and str(ch.get("url", ch.get("id", ""))).count("/") >= 3}
         position = self.query.get("position", "0")
-        chosen, _policy = objects.spare(self.server.conscience, self.query.get("stgpol"), max(1, len(broken)), avoid)
+        self.server.conscience.policy(self.query.get("stgpol") or None)
+        chosen = self.server.conscience.choose("rawx", max(1, len(broken)), avoid=avoid)
         chunks = [{"id": f"http://{svc['addr']}/{secrets.token_hex(32).upper()}", "pos": position,
                    "hash": "0" * 32, "size": self.server.conscience.chunk_size} for svc in chosen]
         self.send_json(200, {"aliases": [], "headers": [], "chunks": chunks, "properties": []})

@@ -35,7 +35,7 @@ def test_own_writes_events_arrive_around_replies(client, base):
         m.watch(base)
         m.wait(5)
         client.write_many({"%s/%d" % (base, i): "v" for i in range(50)})
-        events = [m.wait(5) for _ in range(50)]
+        events = [m.wait(5) for _event in range(50)]
         assert [e.path for e in events] == ["%s/%d" % (base, i) for i in range(50)]
         assert {e.token for e in events} == {base}
 

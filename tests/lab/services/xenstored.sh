@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # tests/lab/services/xenstored.sh: Debian's real C xenstored 4.17 on a private Unix socket.
 #
 # There is no hypervisor here, so the daemon runs under an LD_PRELOAD shim

@@ -164,9 +164,7 @@ class ProxyHandler(Handler):
         else:
             raise OioError(404, "No handler found")
         handler = self.ROUTES.get(key)
-        if handler is None:
-            if any(route == key[0] for route, _method in self.ROUTES):
-                raise OioError(405, "Method not allowed")
+        if handler is None:  # like oio-proxy, a route is a method and a path
             raise OioError(404, "No handler found")
         handler(self)
 

@@ -13,7 +13,6 @@ import errno
 import os
 import select
 import socket
-import struct
 import threading
 import time
 
@@ -100,10 +99,10 @@ class XenBusConnection:
 
 
 RING_SIZE = 1024
-_INDEX = struct.Struct("=I")
 _REQ, _RSP = 0, 1024
-_REQ_CONS, _REQ_PROD, _RSP_CONS, _RSP_PROD = 2048, 2052, 2056, 2060
-_ERROR = 2072
+# Indices of the uint32 words after the two rings (byte offsets 2048, 2052, 2056, 2060, 2072).
+_REQ_CONS, _REQ_PROD, _RSP_CONS, _RSP_PROD = 512, 513, 514, 515
+_ERROR = 518
 
 
 class RingConnection:
@@ -113,10 +112,13 @@ class RingConnection:
     the daemon's event channel.  Without an incoming event channel the reply
     side is polled, backing off up to ``poll_max`` seconds.  While a send waits
     for room, replies are drained into a buffer so the daemon never stalls.
+    Indices are read and written as whole native words (the daemon reads them
+    concurrently: a byte-by-byte update could show it a torn index).
     """
 
     def __init__(self, page, notify, poll_max=0.002):
         self._page = page
+        self._words = memoryview(page).cast("I")
         self._notify = notify
         self._poll_max = poll_max
         self._received = bytearray()
@@ -125,8 +127,8 @@ class RingConnection:
     def connect(self):
         """The page is already shared; nothing to do."""
 
-    def _index(self, offset):
-        return _INDEX.unpack_from(self._page, offset)[0]
+    def _index(self, word):
+        return self._words[word]
 
     def _drain(self):
         """Move whatever the daemon has replied into our buffer; True if there was any."""
@@ -141,7 +143,7 @@ class RingConnection:
                 chunk = min((prod - cons) & 0xFFFFFFFF, RING_SIZE - start)
                 self._received += self._page[_RSP + start:_RSP + start + chunk]
                 cons = (cons + chunk) & 0xFFFFFFFF
-            _INDEX.pack_into(self._page, _RSP_CONS, cons)
+            self._words[_RSP_CONS] = cons
         self._notify()
         return True
 
@@ -158,7 +160,7 @@ class RingConnection:
                     delay = min(delay * 2 or 0.0001, self._poll_max)
                 continue
             self._page[_REQ + start:_REQ + start + chunk] = view[:chunk]
-            _INDEX.pack_into(self._page, _REQ_PROD, (prod + chunk) & 0xFFFFFFFF)
+            self._words[_REQ_PROD] = (prod + chunk) & 0xFFFFFFFF
             self._notify()
             view = view[chunk:]
             delay = 0.0
@@ -179,7 +181,8 @@ class RingConnection:
             delay = min(delay * 2 or 0.0001, self._poll_max)
 
     def close(self):
-        """The page belongs to whoever mapped it."""
+        """Let go of the page (it belongs to whoever mapped it)."""
+        self._words.release()
 
 
 def _errno_name(exc):

@@ -81,3 +81,20 @@ def test_guest_watch_and_release_event(guest, client):
         assert m.wait(5).path == "data"
         client.write(guest.home + "/data/poke", "1")
         assert m.wait(5).path == "data/poke"
+
+
+def test_guest_watch_and_transaction_quotas(guest):
+    g = guest.client
+    with g.monitor() as m:
+        added = 0
+        with pytest.raises(XenStoreError) as info:
+            for added in range(200):
+                m.watch("data/w%d" % added)
+        assert info.value.name == "E2BIG" and info.value.op == "WATCH" and added >= 100
+    transactions = []
+    with pytest.raises(XenStoreError) as info:
+        for _tx in range(50):
+            transactions.append(g.transaction())
+    assert info.value.name == "ENOSPC" and info.value.op == "TRANSACTION_START" and len(transactions) >= 10
+    for tx in transactions:
+        tx.rollback()

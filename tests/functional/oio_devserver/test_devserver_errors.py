@@ -98,3 +98,12 @@ def test_corrupt_content_425(lab, names):
 def test_wrong_namespace(lab):
     resp = lab.request("GET", f"{lab.proxy}/v3.0/NOTMINE/conscience/info")
     check(resp, 404, 418)
+
+
+def test_quota_445(lab, names):
+    lab.create_container(*names, {"system": {"sys.m2.quota": "10"}})
+    lab.put_object(*names, "a", b"12345678", policy="SINGLE")
+    resp = lab.upload(*names, "b", b"123", policy="SINGLE")[0]
+    check(resp, 500, 445)
+    lab.put_object(*names, "c", b"12", policy="SINGLE")
+    assert lab.px("GET", "container/show", q(names)).headers["x-oio-container-meta-sys-m2-usage"] == "10"

@@ -42,6 +42,7 @@ def create(container, name, meta, chunks, props, append=False, change_policy=Fal
         if change_policy:
             return _change_policy(c, versions, meta, chunks, now)
         parsed, _sizes, missing = c.check_chunks(chunks, meta["chunk_method"], meta["size"])
+        _check_quota(c, meta["size"])
         same = [v for v in versions if v["version"] == meta["version"]]
         if same and not force:
             raise OioError(421, "Content already exists")
@@ -68,9 +69,20 @@ def create(container, name, meta, chunks, props, append=False, change_policy=Fal
         c.recount()
 
 
+def _check_quota(c, size):
+    """sys.m2.quota (bytes, > 0): the container's usage may not exceed it (445, HTTP 500 in 7.x)."""
+    try:
+        quota = int(c.admin_get("sys.m2.quota", "0") or 0)
+    except ValueError:
+        return
+    if quota > 0 and int(c.admin_get("sys.m2.usage", "0")) + size > quota:
+        raise OioError(445, f"Container quota exceeded ({quota} bytes)")
+
+
 def _append(c, latest, meta, chunks, now):
     header = c.header(latest["content"])
     _check_not_drained(header)
+    _check_quota(c, meta["size"])
     parsed, sizes, missing = c.check_chunks(chunks, header["chunk_method"], meta["size"])
     existing = c.metachunk_sizes(header["id"])
     c.insert_chunks(header["id"], parsed, shift=len(existing), now=now)

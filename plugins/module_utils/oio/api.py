@@ -23,6 +23,7 @@ from .exceptions import (
 )
 from .http import DEFAULT_READ_TIMEOUT, DEFAULT_WRITE_TIMEOUT, HttpClient, build_url
 from .ranges import obj_range_to_meta_chunk_range
+from .backblaze import B2_API_URL, Backblaze, BackblazeMetachunkWriter, chunk_file_name, load_application_key
 from .rebuild import chunk_bean, rebuild_chunk
 from .storage_method import storage_method
 from .utils import (
@@ -99,13 +100,18 @@ class ObjectStorageApi:
     ``read_timeout``, ``write_timeout``, ``deadline`` (a ``time.monotonic()``
     value), ``perfdata`` (a dict that collects timings), ``headers`` (extra
     request headers), ``autocreate`` (default True), ``account_url``,
-    ``busy_retries`` (retries on the proxy's 503, default 2).
+    ``busy_retries`` (retries on the proxy's 503, default 2), ``key_file``
+    (Backblaze application keys, default ``/etc/oio/sds/b2-appkey.conf``) and
+    ``backblaze_api_url``.
     """
 
     def __init__(self, namespace, endpoint=None, sds_conf=None, account_url=None, autocreate=True,
                  connection_timeout=2.0, read_timeout=DEFAULT_READ_TIMEOUT, write_timeout=DEFAULT_WRITE_TIMEOUT,
-                 deadline=None, perfdata=None, headers=None, busy_retries=2, **_kwargs):
+                 deadline=None, perfdata=None, headers=None, busy_retries=2, key_file=None, backblaze_api_url=B2_API_URL, **_kwargs):
         self.namespace = namespace
+        self.key_file = key_file
+        self.backblaze_api_url = backblaze_api_url
+        self._backblaze_clients = {}
         if endpoint:
             self.endpoint = endpoint if "://" in endpoint else "http://" + endpoint
             self.conf = {}
@@ -481,10 +487,22 @@ class ObjectStorageApi:
             chunk["real_url"] = self.resolve_url(chunk.get("real_url") or chunk["url"])
         return meta, chunks, hints
 
-    def _delete_chunks(self, chunks, cid, reqid):
+    def backblaze(self, method, key_file=None):
+        """The B2 client of a ``backblaze/...`` storage method (one per account and bucket)."""
+        key = (method.account_id, method.bucket_name)
+        if key not in self._backblaze_clients:
+            application_key = load_application_key(method.account_id, method.bucket_name, key_file or self.key_file)
+            self._backblaze_clients[key] = Backblaze(method.account_id, application_key, method.bucket_name,
+                                                     api_url=self.backblaze_api_url, http=self.http)
+        return self._backblaze_clients[key]
+
+    def _delete_chunks(self, chunks, cid, reqid, b2=None):
         for chunk in chunks:
             try:
-                self.http.request("DELETE", chunk["real_url"], headers={CHUNK_META_PREFIX + "container-id": cid, "x-oio-req-id": reqid})
+                if b2 is not None:
+                    b2.delete(chunk_file_name(cid, chunk["url"]))
+                else:
+                    self.http.request("DELETE", chunk["real_url"], headers={CHUNK_META_PREFIX + "container-id": cid, "x-oio-req-id": reqid})
             except OioException:
                 pass
 
@@ -497,7 +515,7 @@ class ObjectStorageApi:
 
     def object_create_ext(self, account, container, file_or_path=None, data=None, etag=None, obj_name=None,
                           mime_type=None, metadata=None, policy=None, append=False, properties=None,
-                          change_policy=False, version=None, container_properties=None, **kwargs):
+                          change_policy=False, version=None, container_properties=None, key_file=None, **kwargs):
         """Upload an object; returns ``(chunks, size, md5hex, metadata)``."""
         if data is None and file_or_path is None:
             raise MissingData("object %s/%s/%s: no data and no file to upload" % (account, container, obj_name))
@@ -518,16 +536,18 @@ class ObjectStorageApi:
         try:
             with _object_errors(account, container, obj_name):
                 return self._upload(account, container, obj_name, Source(data), etag, mime_type, policy, append,
-                                    properties, change_policy, version, container_properties)
+                                    properties, change_policy, version, container_properties, key_file)
         finally:
             if to_close is not None:
                 to_close.close()
 
-    def _upload(self, account, container, obj, source, etag, mime_type, policy, append, properties, change_policy, version, container_properties):
+    def _upload(self, account, container, obj, source, etag, mime_type, policy, append, properties, change_policy, version,
+                container_properties, key_file=None):
         reqid = request_id("create-")
         cid = cid_from_name(account, container)
         meta, chunks, hints = self._prepare(account, container, obj, policy, 0, size=source.size_hint, version=version, reqid=reqid)
         method = storage_method(meta["chunk_method"])
+        b2 = self.backblaze(method, key_file) if method.backblaze else None
         base_headers = chunk_put_headers(account, container, obj, meta, reqid)
         options = {"connection_timeout": RAWX_CONNECTION_TIMEOUT, "write_timeout": self.write_timeout}
         capacity = method.metachunk_size(meta["chunk_size"])
@@ -552,7 +572,10 @@ class ObjectStorageApi:
                 for chunk in chunks:
                     sub = chunk["pos"].partition(".")[2]
                     chunk["pos"] = "%d.%s" % (position, sub) if method.ec else str(position)
-                writer = MetachunkWriter(method, chunks, base_headers, options)
+                if b2 is not None:
+                    writer = BackblazeMetachunkWriter(b2, cid, chunks, mime_type or "application/octet-stream")
+                else:
+                    writer = MetachunkWriter(method, chunks, base_headers, options)
                 previous, pending = pending, None
                 try:
                     writer.start(source, capacity, hasher)
@@ -590,7 +613,7 @@ class ObjectStorageApi:
                     collect(pending)
                 except OioException:
                     pass
-            self._delete_chunks(stored, cid, reqid)
+            self._delete_chunks(stored, cid, reqid, b2)
             raise
         meta.update(container_id=cid, content_path=obj, ns=self.namespace, etag=md5hex, properties=properties,
                     full_path=base_headers[CHUNK_META_PREFIX + "full-path"], mime_type=mime_type or meta.get("mime_type"),
@@ -615,10 +638,11 @@ class ObjectStorageApi:
             result.append((position, int(group[0]["size"]), group))
         return result
 
-    def object_fetch(self, account, container, obj, version=None, ranges=None, **kwargs):
+    def object_fetch(self, account, container, obj, version=None, ranges=None, key_file=None, **kwargs):
         """``(metadata, iterator of bytes)`` of an object; ``ranges`` = [(start, end), ...] inclusive."""
         meta, chunks = self.object_locate(account, container, obj, version=version)
         method = storage_method(meta["chunk_method"])
+        b2 = self.backblaze(method, key_file) if method.backblaze else None
         metachunks = self._metachunks(chunks)
         if [m[0] for m in metachunks] != list(range(len(metachunks))):
             raise UnsatisfiableRange(500, 425, "object %s/%s/%s: metachunks %s are not contiguous" % (
@@ -637,7 +661,9 @@ class ObjectStorageApi:
                     start, end = plan[pos]
                     dummy, size, group = metachunks[pos]
                     label = "%s metachunk %d" % (what, pos)
-                    if method.ec:
+                    if b2 is not None:
+                        reader = b2.download(chunk_file_name(meta["container_id"], group[0]["url"]), start, end) if end >= start else ()
+                    elif method.ec:
                         reader = ECReader(self.http, method, group, start, end, size, headers, RAWX_READ_TIMEOUT, label)
                     else:
                         reader = ChunkReader(self.http, group, start, end, size, headers, RAWX_READ_TIMEOUT, label)

@@ -221,3 +221,32 @@ class Backblaze:
                 break
             return self._call("b2_delete_file_version", {"fileId": info["fileId"], "fileName": file_name})
         raise NotFound(404, None, "B2 bucket %s has no file %s" % (self.bucket_name, file_name))
+
+
+class BackblazeMetachunkWriter:
+    """Stores one metachunk as one B2 file (same interface as ``chunkio.MetachunkWriter``).
+
+    The chunk entry records the metachunk size and, as upstream does, the
+    running MD5 of the object up to the end of this metachunk.
+    """
+
+    def __init__(self, b2, cid, chunks, content_type):
+        self.b2 = b2
+        self.cid = cid
+        self.chunk = chunks[0]
+        self.content_type = content_type
+        self.stored = []
+        self.size = 0
+        self._hasher = None
+
+    def start(self, source, capacity, hasher):
+        data = source.read(capacity)
+        hasher.update(data)
+        self.size = len(data)
+        self._hasher = hasher
+        self.b2.upload(chunk_file_name(self.cid, self.chunk["url"]), data, self.content_type)
+        self.stored.append(self.chunk)
+
+    def finish(self):
+        md5hex = self._hasher.hexdigest()
+        return self.size, md5hex, [{"url": self.chunk["url"], "pos": self.chunk["pos"], "size": self.size, "hash": md5hex}]

@@ -40,6 +40,7 @@ class ReplicatedStorageMethod:
     """``plain/nb_copy=N``: N identical chunks per metachunk."""
 
     ec = False
+    backblaze = False
 
     def __init__(self, chunk_method, nb_copy):
         if nb_copy < 1:
@@ -67,6 +68,7 @@ class ECStorageMethod:
     """``ec/algo=A,k=K,m=M``: K data and M parity fragment-chunks per metachunk."""
 
     ec = True
+    backblaze = False
 
     def __init__(self, chunk_method, algo, k, m):
         if k < 1:
@@ -124,6 +126,22 @@ class ECStorageMethod:
         return size
 
 
+class BackblazeStorageMethod:
+    """``backblaze/account_id=A,bucket_name=B``: one chunk per metachunk, stored as a file of a B2 bucket."""
+
+    ec = False
+    backblaze = True
+    quorum = expected_chunks = min_chunks_to_read = 1
+
+    def __init__(self, chunk_method, account_id, bucket_name):
+        self.chunk_method = chunk_method
+        self.account_id = account_id
+        self.bucket_name = bucket_name
+
+    def metachunk_size(self, chunk_size):
+        return chunk_size
+
+
 def storage_method(chunk_method):
     """The storage method object of a chunk method string."""
     kind, params = parse_chunk_method(chunk_method)
@@ -133,4 +151,8 @@ def storage_method(chunk_method):
         if "algo" not in params:
             raise InvalidStorageMethod("chunk method %r: algo is missing" % chunk_method)
         return ECStorageMethod(chunk_method, params["algo"], _int_param(chunk_method, params, "k"), _int_param(chunk_method, params, "m"))
+    if kind == "backblaze":
+        if not params.get("account_id") or not params.get("bucket_name"):
+            raise InvalidStorageMethod("chunk method %r: account_id and bucket_name are required" % chunk_method)
+        return BackblazeStorageMethod(chunk_method, params["account_id"], params["bucket_name"])
     raise InvalidStorageMethod("chunk method %r: type %r is not supported" % (chunk_method, kind))

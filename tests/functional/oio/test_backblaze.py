@@ -82,3 +82,29 @@ def test_bad_credentials_and_bucket():
     assert info.value.http_status == 401
     with pytest.raises(NotFound, match="no bucket"):
         assert Backblaze(os.environ["B2_ACCOUNT_ID"], os.environ["B2_APPLICATION_KEY"], "nope", api_url=os.environ["B2_URL"]).bucket_id
+
+
+def test_objects_with_a_backblaze_policy(tmp_path):
+    """Runs when the dev namespace offers the BACKBLAZE policy of the spec's catalogue (§6.2) on this B2 lab."""
+    if not os.environ.get("OIO_PROXY_URL"):
+        pytest.skip("the oio lab service is not running")
+    from ansible_collections.datacenter.storage.plugins.module_utils.oio.api import ObjectStorageApi
+    api = ObjectStorageApi(os.environ["OIO_NS"], endpoint=os.environ["OIO_PROXY_URL"], account_url=os.environ["OIO_ACCOUNT_URL"],
+                           backblaze_api_url=os.environ["B2_URL"], key_file=str(tmp_path / "b2-appkey.conf"))
+    info = api.http.json("GET", os.environ["OIO_PROXY_URL"] + "/v3.0/%s/conscience/info" % os.environ["OIO_NS"])[1]
+    if "BACKBLAZE" not in info.get("storage_policy", {}):
+        pytest.skip("the dev namespace has no BACKBLAZE storage policy")
+    (tmp_path / "b2-appkey.conf").write_text("[backblaze]\n%s.%s.application_key = %s\n" % (
+        os.environ["B2_ACCOUNT_ID"], os.environ["B2_BUCKET"], os.environ["B2_APPLICATION_KEY"]))
+    account, container = "b2test", "ct-" + uuid.uuid4().hex[:8]
+    data = os.urandom(2 * 1048576 + 33)
+    chunks, size, md5 = api.object_create(account, container, data=data, obj_name="o", policy="BACKBLAZE")
+    assert size == len(data) and all(c["url"].startswith("b2/") for c in chunks)
+    assert chunks[-1]["hash"] == md5
+    assert b"".join(api.object_fetch(account, container, "o")[1]) == data
+    assert b"".join(api.object_fetch(account, container, "o", ranges=[(1048570, 1048590)])[1]) == data[1048570:1048591]
+    cid = api.object_locate(account, container, "o")[0]["container_id"]
+    names = {f["fileName"] for f in b2().list_file_names(prefix=cid + "/")}
+    assert names == {"%s/%s" % (cid, c["url"].rsplit("/", 1)[1]) for c in chunks}
+    api.object_delete(account, container, "o")
+    api.container_delete(account, container)

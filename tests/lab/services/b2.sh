@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # tests/lab/services/b2.sh: a Backblaze B2 native-API emulator (tests/lab/b2/b2emu.py), in memory, one process.
 # Settings: B2_URL (the API base, in place of https://api.backblazeb2.com), B2_ACCOUNT_ID, B2_APPLICATION_KEY,
 # B2_BUCKET (created at start). Lab-only fault control: POST $B2_URL/emu/fail?status=503&count=N.
@@ -36,7 +37,7 @@ svc_running() {
 }
 
 svc_up() {
-  local pid i
+  local pid
   rm -f "$LAB_STATE/endpoints.env"
   (
     cd "$LAB_STATE" || exit 1
@@ -45,7 +46,7 @@ svc_up() {
   ) &
   pid=$!
   echo "$pid" >"$LAB_STATE/b2.pid"
-  for i in $(seq 1 100); do
+  for _ in $(seq 1 100); do
     if [ -s "$LAB_STATE/endpoints.env" ] && b2_answers; then
       cat "$LAB_STATE/endpoints.env"
       return 0
@@ -60,10 +61,10 @@ svc_up() {
 }
 
 svc_down() {
-  local pid i
+  local pid
   pid=$(b2_pid) || { rm -f "$LAB_STATE/b2.pid"; return 0; }
   kill "$pid"
-  for i in $(seq 1 50); do
+  for _ in $(seq 1 50); do
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.1
   done

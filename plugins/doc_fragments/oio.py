@@ -51,6 +51,21 @@ options:
     description: Seconds a chunk upload to a rawx service may stall.
     type: float
     default: 60.0
+  b2_key_file:
+    description:
+      - For objects whose storage policy stores data on Backblaze B2 (chunk method C(backblaze/...)), the INI file with the
+        application keys (section C([backblaze]), option C(<account_id>.<bucket_name>.application_key)).
+      - Default C(/etc/oio/sds/b2-appkey.conf).
+    type: path
+  b2_application_key:
+    description:
+      - The Backblaze B2 application key, used instead of O(b2_key_file).
+      - If not set, the environment variable E(B2_APPLICATION_KEY) is used.
+    type: str
+  b2_api_url:
+    description: Base URL of the Backblaze B2 API.
+    type: str
+    default: https://api.backblazeb2.com
 requirements:
   - urllib3 >= 1.26 on the target
   - pyeclib on the target, only for objects with an erasure-coding storage policy

@@ -27,6 +27,9 @@ CONNECTION_SPEC = dict(
     connection_timeout=dict(type="float", default=2.0),
     read_timeout=dict(type="float", default=30.0),
     write_timeout=dict(type="float", default=60.0),
+    b2_key_file=dict(type="path"),
+    b2_application_key=dict(type="str", no_log=True, fallback=(env_fallback, ["B2_APPLICATION_KEY"])),
+    b2_api_url=dict(type="str", default="https://api.backblazeb2.com"),
 )
 ERRORS = (OioException,)
 
@@ -41,7 +44,9 @@ def client_from_params(params):
     """An :class:`ObjectStorageApi` from the shared connection options."""
     return ObjectStorageApi(params["namespace"], endpoint=params.get("endpoint"), sds_conf=params.get("sds_conf"),
                             account_url=params.get("account_url"), connection_timeout=params["connection_timeout"],
-                            read_timeout=params["read_timeout"], write_timeout=params["write_timeout"])
+                            read_timeout=params["read_timeout"], write_timeout=params["write_timeout"],
+                            key_file=params.get("b2_key_file"), backblaze_application_key=params.get("b2_application_key"),
+                            backblaze_api_url=params.get("b2_api_url") or "https://api.backblazeb2.com")
 
 
 def properties_option(value):

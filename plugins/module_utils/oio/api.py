@@ -101,15 +101,18 @@ class ObjectStorageApi:
     value), ``perfdata`` (a dict that collects timings), ``headers`` (extra
     request headers), ``autocreate`` (default True), ``account_url``,
     ``busy_retries`` (retries on the proxy's 503, default 2), ``key_file``
-    (Backblaze application keys, default ``/etc/oio/sds/b2-appkey.conf``) and
+    (Backblaze application keys, default ``/etc/oio/sds/b2-appkey.conf``),
+    ``backblaze_application_key`` (used instead of the key file) and
     ``backblaze_api_url``.
     """
 
     def __init__(self, namespace, endpoint=None, sds_conf=None, account_url=None, autocreate=True,
                  connection_timeout=2.0, read_timeout=DEFAULT_READ_TIMEOUT, write_timeout=DEFAULT_WRITE_TIMEOUT,
-                 deadline=None, perfdata=None, headers=None, busy_retries=2, key_file=None, backblaze_api_url=B2_API_URL, **_kwargs):
+                 deadline=None, perfdata=None, headers=None, busy_retries=2, key_file=None, backblaze_api_url=B2_API_URL,
+                 backblaze_application_key=None, **_kwargs):
         self.namespace = namespace
         self.key_file = key_file
+        self.backblaze_application_key = backblaze_application_key
         self.backblaze_api_url = backblaze_api_url
         self._backblaze_clients = {}
         if endpoint:
@@ -491,7 +494,8 @@ class ObjectStorageApi:
         """The B2 client of a ``backblaze/...`` storage method (one per account and bucket)."""
         key = (method.account_id, method.bucket_name)
         if key not in self._backblaze_clients:
-            application_key = load_application_key(method.account_id, method.bucket_name, key_file or self.key_file)
+            application_key = self.backblaze_application_key or load_application_key(
+                method.account_id, method.bucket_name, key_file or self.key_file)
             self._backblaze_clients[key] = Backblaze(method.account_id, application_key, method.bucket_name,
                                                      api_url=self.backblaze_api_url, http=self.http)
         return self._backblaze_clients[key]

@@ -235,6 +235,7 @@ def op_release_domain():
     with client() as c, c.monitor() as monitor:
         monitor.watch("@releaseDomain", "rel")
         first = monitor.wait(10)
+        check(first is not None and first.path == "@releaseDomain", "initial event of the watch: %s" % (first,))
         ask_dom0(c, "release")
         seen = wait_event(monitor, "@releaseDomain", 60)
         return "initial event %s; events %s after dom0 destroyed a domain" % (first, seen)

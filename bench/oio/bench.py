@@ -114,13 +114,15 @@ def main():
     parser.add_argument("--size-mib", type=int, default=256)
     parser.add_argument("--policies", default="THREECOPIES,EC")
     parser.add_argument("--repeat", type=int, default=3, help="best of N runs for every measurement (default 3)")
+    parser.add_argument("--no-chunk-checksum", action="store_true", help="chunk_checksum_algo=None: trust the rawx's chunk MD5")
     args = parser.parse_args()
     size = args.size_mib * MIB
-    api = ObjectStorageApi(os.environ["OIO_NS"], endpoint=os.environ["OIO_PROXY_URL"], account_url=os.environ.get("OIO_ACCOUNT_URL"))
+    api = ObjectStorageApi(os.environ["OIO_NS"], endpoint=os.environ["OIO_PROXY_URL"], account_url=os.environ.get("OIO_ACCOUNT_URL"),
+                           chunk_checksum_algo=None if args.no_chunk_checksum else "md5")
     account, container = "bench", "bench-" + uuid.uuid4().hex[:8]
     api.container_create(account, container)
     data = os.urandom(size)
-    print("object size: %d MiB, namespace %s" % (args.size_mib, os.environ["OIO_NS"]))
+    print("object size: %d MiB, namespace %s, chunk_checksum_algo=%s" % (args.size_mib, os.environ["OIO_NS"], api.chunk_checksum_algo))
     print("%-12s %-10s %10s %10s %10s %10s %7s" % ("policy", "direction", "ours MB/s", "encode", "urllib3", "limit", "ratio"))
     worst = None
     try:

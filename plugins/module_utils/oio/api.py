@@ -15,10 +15,10 @@ import time
 from contextlib import contextmanager
 from urllib.parse import unquote, urlsplit
 
-from .chunkio import BackgroundMD5, ChunkReader, ECReader, MetachunkWriter, Source, read_ahead
+from .chunkio import BackgroundMD5, ChunkReader, ECReader, MetachunkWriter, Source, read_ahead, read_in_parallel
 from .conf import load_namespace_conf, proxy_url
 from .exceptions import (
-    ClientException, Conflict, ContainerNotEmpty, EtagMismatch, FileNotFound, MissingData, MissingName,
+    ClientException, ConfigurationException, Conflict, ContainerNotEmpty, EtagMismatch, FileNotFound, MissingData, MissingName,
     NoSuchAccount, NoSuchContainer, NoSuchObject, NotFound, OioException, ServiceBusy, UnsatisfiableRange,
 )
 from .http import DEFAULT_READ_TIMEOUT, DEFAULT_WRITE_TIMEOUT, HttpClient, build_url
@@ -82,6 +82,12 @@ def _by_metachunk(chunks, first=0):
     return groups
 
 
+def _b2_reader(b2, file_name, start, end):
+    """The bytes of a B2 file range, requested only when iterated."""
+    if end >= start:
+        yield from b2.download(file_name, start, end)
+
+
 def _listing_entry(item, latest):
     item = dict(item)
     for old, new in (("chunk-method", "chunk_method"), ("mime-type", "mime_type")):
@@ -103,14 +109,18 @@ class ObjectStorageApi:
     ``busy_retries`` (retries on the proxy's 503, default 2), ``key_file``
     (Backblaze application keys, default ``/etc/oio/sds/b2-appkey.conf``),
     ``backblaze_application_key`` (used instead of the key file) and
-    ``backblaze_api_url``.
+    ``backblaze_api_url``, ``chunk_checksum_algo`` (``md5``, or None to trust
+    the hash each rawx computes instead of computing it here as well).
     """
 
     def __init__(self, namespace, endpoint=None, sds_conf=None, account_url=None, autocreate=True,
                  connection_timeout=2.0, read_timeout=DEFAULT_READ_TIMEOUT, write_timeout=DEFAULT_WRITE_TIMEOUT,
                  deadline=None, perfdata=None, headers=None, busy_retries=2, key_file=None, backblaze_api_url=B2_API_URL,
-                 backblaze_application_key=None, **_kwargs):
+                 backblaze_application_key=None, chunk_checksum_algo="md5", **_kwargs):
         self.namespace = namespace
+        if chunk_checksum_algo not in ("md5", None):
+            raise ConfigurationException("chunk_checksum_algo=%r: only 'md5' or None" % (chunk_checksum_algo,))
+        self.chunk_checksum_algo = chunk_checksum_algo
         self.key_file = key_file
         self.backblaze_application_key = backblaze_application_key
         self.backblaze_api_url = backblaze_api_url
@@ -490,6 +500,11 @@ class ObjectStorageApi:
             chunk["real_url"] = self.resolve_url(chunk.get("real_url") or chunk["url"])
         return meta, chunks, hints
 
+    def chunk_write_options(self):
+        """Timeouts and the keep-alive connections of chunk uploads."""
+        return {"connection_timeout": RAWX_CONNECTION_TIMEOUT, "write_timeout": self.write_timeout,
+                "connections": self.http.put_connections, "checksum": self.chunk_checksum_algo is not None}
+
     def backblaze(self, method, key_file=None):
         """The B2 client of a ``backblaze/...`` storage method (one per account and bucket)."""
         key = (method.account_id, method.bucket_name)
@@ -553,10 +568,10 @@ class ObjectStorageApi:
         method = storage_method(meta["chunk_method"])
         b2 = self.backblaze(method, key_file) if method.backblaze else None
         base_headers = chunk_put_headers(account, container, obj, meta, reqid)
-        options = {"connection_timeout": RAWX_CONNECTION_TIMEOUT, "write_timeout": self.write_timeout}
+        options = self.chunk_write_options()
         capacity = method.metachunk_size(meta["chunk_size"])
         prepared = _by_metachunk(chunks)
-        hasher, total, uploaded, stored = BackgroundMD5(metachunks=method.ec), 0, [], []
+        hasher, total, uploaded, stored = BackgroundMD5(metachunks=method.ec or self.chunk_checksum_algo is None), 0, [], []
         position, pending = 0, None
 
         def collect(writer):
@@ -659,20 +674,21 @@ class ObjectStorageApi:
         headers = {"x-oio-req-id": request_id("fetch-")}
         what = "object %s/%s/%s" % (account, container, obj)
 
-        def stream():
-            for plan in plans:
-                for pos in sorted(plan):
-                    start, end = plan[pos]
-                    dummy, size, group = metachunks[pos]
-                    label = "%s metachunk %d" % (what, pos)
-                    if b2 is not None:
-                        reader = b2.download(chunk_file_name(meta["container_id"], group[0]["url"]), start, end) if end >= start else ()
-                    elif method.ec:
-                        reader = ECReader(self.http, method, group, start, end, size, headers, RAWX_READ_TIMEOUT, label)
-                    else:
-                        reader = ChunkReader(self.http, group, start, end, size, headers, RAWX_READ_TIMEOUT, label)
-                    yield from reader
-        return meta, read_ahead(stream())
+        readers = []
+        for plan in plans:
+            for pos in sorted(plan):
+                start, end = plan[pos]
+                dummy, size, group = metachunks[pos]
+                label = "%s metachunk %d" % (what, pos)
+                if b2 is not None:
+                    readers.append(_b2_reader(b2, chunk_file_name(meta["container_id"], group[0]["url"]), start, end))
+                elif method.ec:
+                    readers.append(ECReader(self.http, method, group, start, end, size, headers, RAWX_READ_TIMEOUT, label))
+                else:
+                    readers.append(ChunkReader(self.http, group, start, end, size, headers, RAWX_READ_TIMEOUT, label))
+        if method.ec or b2 is not None:
+            return meta, read_ahead(piece for reader in readers for piece in reader)
+        return meta, read_in_parallel(readers)
 
     def object_truncate(self, account, container, obj, version=None, size=None, **kwargs):
         """Truncate an object to ``size`` bytes; a metachunk cut in the middle is written again, shorter."""
@@ -697,8 +713,8 @@ class ObjectStorageApi:
             sub = chunk["pos"].partition(".")[2]
             chunk["pos"] = "%d.%s" % (position, sub) if method.ec else str(position)
         writer = MetachunkWriter(method, chunks, chunk_put_headers(account, container, obj, meta, reqid),
-                                 {"connection_timeout": RAWX_CONNECTION_TIMEOUT, "write_timeout": self.write_timeout})
-        hasher = BackgroundMD5(metachunks=method.ec)
+                                 self.chunk_write_options())
+        hasher = BackgroundMD5(metachunks=method.ec or self.chunk_checksum_algo is None)
         try:
             entries = writer.write(Source(data), len(data), hasher)[2]
             self.proxy_request("POST", "content", "update", self._ref(account, container, path=obj, version=meta["version"]), entries,

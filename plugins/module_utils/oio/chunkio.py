@@ -10,6 +10,8 @@ import os
 import queue
 import stat
 import threading
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 
 from .exceptions import (
     ClientException, Conflict, CorruptedChunk, ECError, NotFound, OioException, OioNetworkException,
@@ -150,12 +152,14 @@ class BackgroundMD5(threading.Thread):
 class ChunkWriter(threading.Thread):
     """Streams one chunk to one rawx from a bounded queue, in its own thread."""
 
-    def __init__(self, chunk, headers, connection_timeout, write_timeout, trailers=()):
+    def __init__(self, chunk, headers, options, trailers=()):
         super().__init__(daemon=True)
         self.chunk = chunk
-        self.put = ChunkedPut(chunk["real_url"], headers, connection_timeout, write_timeout, trailers)
+        self.put = ChunkedPut(chunk["real_url"], headers, options["connection_timeout"], options["write_timeout"], trailers,
+                              options.get("connections"))
         self.queue = queue.Queue(QUEUE_DEPTH)
-        self.md5 = hashlib.md5()
+        self.md5 = hashlib.md5() if options.get("checksum", True) else None
+        self.chunk_hash = None
         self.size = 0
         self.error = None
         self.failed = threading.Event()
@@ -178,7 +182,8 @@ class ChunkWriter(threading.Thread):
             if self.error is None:
                 try:
                     self.put.send(item)
-                    self.md5.update(item)
+                    if self.md5 is not None:
+                        self.md5.update(item)
                     self.size += len(item)
                 except OioException as exc:
                     self._fail(exc)
@@ -186,8 +191,8 @@ class ChunkWriter(threading.Thread):
             self._finish(item[1])
 
     def _finish(self, trailers):
-        local_hash = self.md5.hexdigest()
-        if self.put.trailers:
+        local_hash = self.md5.hexdigest() if self.md5 is not None else None
+        if self.put.trailers and local_hash:
             trailers = dict(trailers, **{CHUNK_META_PREFIX + "chunk-hash": local_hash})
         try:
             status, headers, body = self.put.finish(trailers)
@@ -198,10 +203,11 @@ class ChunkWriter(threading.Thread):
             message = body.decode("utf-8", "replace").strip() or "HTTP %d" % status
             self._fail((Conflict if status == 409 else ClientException)(status, None, "%s: %s" % (self.put.url, message)))
             return
-        remote_hash = headers.get(CHUNK_META_PREFIX + "chunk-hash", local_hash)
+        remote_hash = (headers.get(CHUNK_META_PREFIX + "chunk-hash") or local_hash or "").lower()
         remote_size = headers.get(CHUNK_META_PREFIX + "chunk-size", str(self.size))
-        if remote_hash.lower() != local_hash or remote_size != str(self.size):
+        if (local_hash and remote_hash != local_hash) or remote_size != str(self.size):
             self._fail(CorruptedChunk("%s: rawx stored %s/%s bytes, sent %s/%d" % (self.put.url, remote_hash, remote_size, local_hash, self.size)))
+        self.chunk_hash = local_hash or remote_hash or None
 
     def feed(self, data):
         if not self.failed.is_set():
@@ -219,7 +225,7 @@ def _start_writers(chunks, base_headers, options, trailers=()):
         headers = dict(base_headers)
         headers[CHUNK_META_PREFIX + "chunk-pos"] = chunk["pos"]
         headers[CHUNK_META_PREFIX + "chunk-id"] = chunk["real_url"].rsplit("/", 1)[-1]
-        writers.append(ChunkWriter(chunk, headers, options["connection_timeout"], options["write_timeout"], trailers))
+        writers.append(ChunkWriter(chunk, headers, options, trailers))
     for writer in writers:
         writer.start()
     return writers
@@ -287,7 +293,7 @@ class MetachunkWriter:
             if not writer.failed.is_set():
                 self.stored.append(writer.chunk)
         alive = _check_quorum(self._writers, self.method.quorum, True)
-        md5hex = self._md5hex or alive[0].md5.hexdigest()
+        md5hex = self._md5hex or alive[0].chunk_hash
         return self.size, md5hex, [{"url": w.chunk["url"], "pos": w.chunk["pos"], "size": self.size, "hash": md5hex} for w in alive]
 
     def _feed_plain(self, source, capacity, hasher):
@@ -300,6 +306,8 @@ class MetachunkWriter:
             _check_quorum(self._writers, self.method.quorum, False)
             for writer in self._writers:
                 writer.feed(data)
+        if hasher.metachunk_md5 is not None:
+            self._md5hex = hasher.metachunk_hexdigest()
         for writer in self._writers:
             writer.close()
 
@@ -355,6 +363,25 @@ def read_ahead(iterable, depth=4):
                 items.get(timeout=0.05)
             except queue.Empty:
                 pass
+
+
+def read_in_parallel(readers, workers=2, ahead=3):
+    """Bytes of each reader (a replicated metachunk, at most a chunk) in order, ``workers`` read at once."""
+    executor = ThreadPoolExecutor(workers)
+    pending = deque()
+    readers = iter(readers)
+    try:
+        while True:
+            while len(pending) < ahead:
+                reader = next(readers, None)
+                if reader is None:
+                    break
+                pending.append(executor.submit(lambda r=reader: b"".join(r)))
+            if not pending:
+                return
+            yield pending.popleft().result()
+    finally:
+        executor.shutdown(wait=False, cancel_futures=True)
 
 
 def _read_errors_exception(errors, what):

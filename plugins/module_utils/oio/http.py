@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import http.client
 import json
+import select
 import socket
+import threading
 from urllib.parse import urlencode, urlsplit
 
 from .exceptions import ConfigurationException, OioNetworkException, OioTimeout, from_response
@@ -51,6 +53,7 @@ class HttpClient:
         self.connection_timeout = float(connection_timeout)
         self.read_timeout = float(read_timeout)
         self.pool = urllib3.PoolManager(num_pools=64, maxsize=pool_maxsize, block=False, retries=False)
+        self.put_connections = PutConnections()
         self.busy_retry = Retry(total=busy_retries, connect=0, read=0, other=0, status=busy_retries,
                                 status_forcelist=(503,), allowed_methods=None, backoff_factor=0.5,
                                 respect_retry_after_header=True, raise_on_status=False)
@@ -104,13 +107,48 @@ def _send_all(sock, buffers):
             views[0] = views[0][sent:]
 
 
-class ChunkedPut:
-    """A streaming ``PUT`` with chunked transfer encoding and optional trailers."""
+class PutConnections:
+    """Idle keep-alive connections for chunk uploads, per ``(host, port)``."""
 
-    def __init__(self, url, headers, connection_timeout, write_timeout, trailers=()):
+    def __init__(self, per_host=16):
+        self.per_host = per_host
+        self._idle = {}
+        self._lock = threading.Lock()
+
+    def take(self, host, port, connection_timeout):
+        """An idle connection still open on the server side, else a new one (not yet connected)."""
+        while True:
+            with self._lock:
+                idle = self._idle.get((host, port))
+                conn = idle.pop() if idle else None
+            if conn is None:
+                return http.client.HTTPConnection(host, port, timeout=connection_timeout)
+            readable = select.select([conn.sock], [], [], 0)[0]
+            if not readable:
+                return conn
+            conn.close()  # the server closed it (or sent garbage): never reuse
+
+    def give(self, host, port, conn):
+        with self._lock:
+            idle = self._idle.setdefault((host, port), [])
+            if len(idle) < self.per_host:
+                idle.append(conn)
+                return
+        conn.close()
+
+
+class ChunkedPut:
+    """A streaming ``PUT`` with chunked transfer encoding and optional trailers, over a reusable connection."""
+
+    def __init__(self, url, headers, connection_timeout, write_timeout, trailers=(), connections=None):
         parts = urlsplit(url)
         self.url = url
-        self.conn = http.client.HTTPConnection(parts.hostname, parts.port or 80, timeout=connection_timeout)
+        self.address = (parts.hostname, parts.port or 80)
+        self.connections = connections
+        if connections is not None:
+            self.conn = connections.take(parts.hostname, parts.port or 80, connection_timeout)
+        else:
+            self.conn = http.client.HTTPConnection(parts.hostname, parts.port or 80, timeout=connection_timeout)
         self.write_timeout = write_timeout
         self.headers = dict(headers)
         self.trailers = tuple(trailers)
@@ -118,8 +156,9 @@ class ChunkedPut:
 
     def open(self):
         try:
-            self.conn.connect()
-            self.conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            if self.conn.sock is None:
+                self.conn.connect()
+                self.conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             self.conn.sock.settimeout(self.write_timeout)
             self.conn.putrequest("PUT", self.path, skip_accept_encoding=True)
             self.conn.putheader("Transfer-Encoding", "chunked")
@@ -148,11 +187,14 @@ class ChunkedPut:
             self.conn.send(end)
             resp = self.conn.getresponse()
             body = resp.read()
-            return resp.status, {k.lower(): v for k, v in resp.getheaders()}, body
         except (OSError, http.client.HTTPException) as exc:
-            raise _network_error(exc, "PUT %s" % self.url) from None
-        finally:
             self.conn.close()
+            raise _network_error(exc, "PUT %s" % self.url) from None
+        if resp.will_close or self.connections is None:
+            self.conn.close()
+        else:
+            self.connections.give(self.address[0], self.address[1], self.conn)
+        return resp.status, {k.lower(): v for k, v in resp.getheaders()}, body
 
     def abort(self):
         self.conn.close()

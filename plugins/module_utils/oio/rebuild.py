@@ -113,7 +113,7 @@ def rebuild_chunk(api, account, container, obj, chunk_url, version=None):
         expected, trailers, handler = size, (), None
     put_headers = chunk_put_headers(account, container, obj, meta, reqid)
     put_headers.update({CHUNK_META_PREFIX + "chunk-pos": new["pos"], CHUNK_META_PREFIX + "chunk-id": new["real_url"].rsplit("/", 1)[-1]})
-    writer = ChunkWriter(new, put_headers, api.connection_timeout, api.write_timeout, trailers)
+    writer = ChunkWriter(new, put_headers, api.chunk_write_options(), trailers)
     writer.start()
     try:
         for piece in data:

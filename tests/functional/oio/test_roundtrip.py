@@ -89,3 +89,14 @@ def test_append_adds_metachunks(api, account, container):
     meta, stream = api.object_fetch(account, container, "log")
     assert b"".join(stream) == b"a" * 10 + b"b" * 20
     assert int(meta["size"]) == 30
+
+
+@pytest.mark.parametrize("policy", ["THREECOPIES", "EC"])
+def test_without_local_chunk_checksums(account, container, policy):
+    from oio_lab import make_api
+    api = make_api(chunk_checksum_algo=None)
+    data = _payload(CHUNK + 3)
+    chunks, _, md5 = api.object_create(account, container, data=data, obj_name="nocheck", policy=policy)
+    first = hashlib.md5(data[:CHUNK]).hexdigest() if policy != "EC" else md5
+    assert {c["hash"].lower() for c in chunks if c["pos"].split(".")[0] == "0"} == {first}
+    assert b"".join(api.object_fetch(account, container, "nocheck")[1]) == data

@@ -48,6 +48,7 @@ options:
       - On an existing image only V(exclusive-lock), V(object-map), V(fast-diff) and V(journaling) can be changed
         and V(deep-flatten) can be removed; enabling V(object-map) rebuilds the object map.
       - V(striping) and V(data-pool) follow from O(stripe_unit) and O(data_pool) and are not compared.
+      - V(fast-diff) comes with V(object-map): librbd enables and disables them together.
     type: list
     elements: str
   object_size:
@@ -295,7 +296,7 @@ from ansible_collections.datacenter.storage.plugins.module_utils.common.units im
 from ansible_collections.datacenter.storage.plugins.module_utils.rbd import rbd as librbd  # noqa: E402
 from ansible_collections.datacenter.storage.plugins.module_utils.rbd.features import (  # noqa: E402
     FEATURE_NAMES, RBD_FEATURE_OBJECT_MAP, RBD_FEATURES_IMPLICIT, RBD_FEATURES_MUTABLE, RBD_FEATURE_DEEP_FLATTEN,
-    features_from_names, features_to_names, missing_dependencies,
+    features_from_names, features_to_names, missing_dependencies, with_implied,
 )
 from ansible_collections.datacenter.storage.plugins.module_utils.rbd.transfer import import_file  # noqa: E402
 
@@ -343,6 +344,10 @@ def _state(facts):
     return state
 
 
+def _parent_spec(parent):
+    return image_spec(parent["pool"], parent["namespace"], parent["image"], parent["snapshot"])
+
+
 def _size(option, value):
     try:
         return parse_size(value)
@@ -381,6 +386,7 @@ class ImagePlan:
                 self.fail("features", item["features"], str(exc))
             for feature, needed in missing_dependencies(self.features):
                 self.fail("features", item["features"], "%s needs %s" % (feature, needed))
+            self.features = with_implied(self.features)
         ioctx = self.pools.get(self.pool, self.namespace)
         try:
             with librbd.Image(ioctx, self.name, read_only=True) as image:
@@ -483,10 +489,10 @@ class ImagePlan:
             with librbd.Image(ioctx, parent["image"], snapshot=parent["snapshot"], read_only=True) as image:
                 if not image.is_protected_snap(parent["snapshot"]):
                     self.fail("clone_from", parent, "snapshot %s is not protected: protect it first "
-                              "(rbd_snapshot protected=true)" % image_spec(**parent))
+                              "(rbd_snapshot protected=true)" % _parent_spec(parent))
                 return image.size()
         except librbd.ImageNotFound:
-            self.fail("clone_from", parent, "no such image or snapshot %s" % image_spec(**parent))
+            self.fail("clone_from", parent, "no such image or snapshot %s" % _parent_spec(parent))
 
     def _plan_changes(self, facts):
         item, before, after = self.item, self.before, self.after
@@ -501,7 +507,7 @@ class ImagePlan:
             if before["parent"] is None and not item["flatten"]:
                 self.fail("clone_from", parent, "the image exists and is not a clone")
             if before["parent"] is not None and before["parent"] != parent:
-                self.fail("clone_from", parent, "the image is a clone of %s" % image_spec(**before["parent"]))
+                self.fail("clone_from", parent, "the image is a clone of %s" % _parent_spec(before["parent"]))
         if item["size"] is not None:
             size = _size("size", item["size"])
             if size < before["size"] and not item["allow_shrink"]:

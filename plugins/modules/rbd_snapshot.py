@@ -43,8 +43,8 @@ options:
     type: str
   rollback:
     description:
-      - Roll the image back to the snapshot. Only done when the image differs from the snapshot,
-        so the task is idempotent. The image must not be in use.
+      - Roll the image back to the snapshot. Only done when the image differs from the snapshot (its size, or
+        the bytes of the extents written since the snapshot), so the task is idempotent. The image must not be in use.
     type: bool
     default: false
 extends_documentation_fragment:
@@ -125,20 +125,22 @@ def snapshot_state(image, name):
 
 
 def differs_from(image, name, size):
-    """Whether the image head differs from snapshot ``name`` (size or any extent written since)."""
+    """Whether the image head differs from snapshot ``name``: size, or the bytes of any extent written since."""
     if image.size() != size:
         return True
     extents = []
-
-    def _collect(_offset, _length, _exists):
-        extents.append(1)
-        raise StopIteration  # one changed extent is enough
-
-    try:
-        image.diff_iterate(0, size, name, _collect, include_parent=False)
-    except StopIteration:
-        pass
-    return bool(extents)
+    image.diff_iterate(0, size, name, lambda offset, length, _exists: extents.append((offset, length)),
+                       include_parent=False)
+    if not extents:
+        return False
+    chunk = 4 << 20
+    with librbd.Image(image.ioctx, image.name, snapshot=name, read_only=True) as at_snap:
+        for offset, length in extents:
+            for start in range(offset, offset + length, chunk):
+                count = min(chunk, offset + length - start)
+                if image.read(start, count) != at_snap.read(start, count):
+                    return True
+    return False
 
 
 def main():

@@ -89,3 +89,10 @@ def missing_dependencies(mask):
     """Pairs (feature, needed) for features in ``mask`` whose prerequisite is not in ``mask``."""
     return [(features_to_names(bit)[0], features_to_names(need)[0])
             for bit, need in sorted(FEATURE_REQUIRES.items()) if mask & bit and not mask & need]
+
+
+def with_implied(mask):
+    """``mask`` plus what librbd turns on with it: fast-diff comes and goes with object-map."""
+    if mask & RBD_FEATURE_OBJECT_MAP:
+        mask |= RBD_FEATURE_FAST_DIFF
+    return mask

@@ -7,6 +7,8 @@ Every image a test creates is removed afterwards, whatever the test did to it.
 import json
 import os
 import subprocess
+import sys
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -16,6 +18,7 @@ from ansible_collections.datacenter.storage.plugins.module_utils.rbd import rado
 
 REPO = Path(__file__).resolve().parents[3]
 COLLECTIONS = REPO / ".lab" / "collections"
+PYTHON = os.environ.get("RBD_TEST_PYTHON", sys.executable)  # the target's Python: it needs cffi
 
 
 def _need(key):
@@ -120,17 +123,22 @@ def rbd_api():
 
 
 def run_module(lab, module, check=False, diff=False, **args):
-    """Run one of our modules through ansible (as the lab's client.ansible unless args say otherwise)."""
-    conn = dict(ceph_conf=lab.conf, client_name=lab.client, keyring=lab.keyring)
-    conn.update(args)
-    cmd = ["ansible", "localhost", "-m", "datacenter.storage.%s" % module, "-a", json.dumps(conn)]
-    if check:
-        cmd.append("--check")
-    if diff:
-        cmd.append("--diff")
-    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(COLLECTIONS), ANSIBLE_STDOUT_CALLBACK="json",
-               ANSIBLE_LOAD_CALLBACK_PLUGINS="1", ANSIBLE_LOCALHOST_WARNING="0", ANSIBLE_INVENTORY_UNPARSED_WARNING="0",
-               ANSIBLE_PYTHON_INTERPRETER=os.environ.get("RBD_TEST_PYTHON", str(REPO / ".venv" / "bin" / "python")))
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
-    out = json.loads(proc.stdout[proc.stdout.index("{"):])
-    return out["plays"][0]["tasks"][0]["hosts"]["localhost"]
+    """Run one of our modules as Ansible does on a target (arguments file, JSON result on stdout).
+
+    Connection options default to the lab's client.ansible; ``args`` may override them (None removes one).
+    """
+    params = dict(ceph_conf=lab.conf, client_name=lab.client, keyring=lab.keyring)
+    params.update(args)
+    params = {key: value for key, value in params.items() if value is not None}
+    params.update(_ansible_check_mode=check, _ansible_diff=diff)
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
+        json.dump({"ANSIBLE_MODULE_ARGS": params}, handle)
+    try:
+        env = dict(os.environ, PYTHONPATH=str(COLLECTIONS))
+        proc = subprocess.run([PYTHON, "-m", "ansible_collections.datacenter.storage.plugins.modules." + module,
+                               handle.name], capture_output=True, text=True, env=env, timeout=300)
+    finally:
+        os.unlink(handle.name)
+    if "{" not in proc.stdout:
+        raise AssertionError("%s gave no result: %s %s" % (module, proc.stdout, proc.stderr))
+    return json.loads(proc.stdout[proc.stdout.index("{"):])

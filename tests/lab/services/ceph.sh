@@ -1,9 +1,9 @@
 # shellcheck shell=bash
-# Ceph lab service: one mon, one mgr and one memstore OSD on 127.0.0.1, cephx on, no systemd.
+# Ceph lab service: one mon, one mgr and one bluestore OSD (sparse file, survives restarts) on 127.0.0.1, cephx on, no systemd.
 # State in $LAB_STATE; daemons write their PIDs to $LAB_STATE/run/<name>.pid.
 # Pools: rbd (images) and rbd-data (data_pool tests). Users: client.admin (lab only) and
 # client.ansible with "profile rbd" on both pools, which the tests use.
-# Env: CEPH_STORE_GB (memstore size, default 8), CEPH_MON_PORT (3300), CEPH_MON_V1_PORT (6789).
+# Env: CEPH_STORE_GB (size of the sparse OSD block file, default 8), CEPH_MON_PORT (3300), CEPH_MON_V1_PORT (6789).
 
 svc_packages() {
   printf '%s\n' ceph-mon ceph-mgr ceph-osd ceph-common librbd1 librados2 librbd-dev librados-dev \
@@ -57,8 +57,8 @@ svc_down() {
 svc_osd_restart() {
   export CEPH_CONF; CEPH_CONF=$(_ceph_conf)
   _ceph_pid_alive osd.0 || ceph-osd -i 0 2>>"$LAB_STATE/log/osd.0.stderr"
-  timeout 120 bash -c 'until rbd ls rbd >/dev/null 2>&1 && ceph pg stat 2>/dev/null | grep -q "active+clean" \
-    && ! ceph pg stat 2>/dev/null | grep -qE "peering|down|stale|unknown"; do sleep 0.3; done'
+  timeout 60 bash -c 'until timeout 10 rbd create rbd/osd-probe --size 1M 2>/dev/null; do sleep 0.5; done'
+  timeout 30 rbd rm --no-progress rbd/osd-probe >/dev/null 2>&1
 }
 
 _ceph_write_conf() {
@@ -93,18 +93,40 @@ paxos propose interval = 0.1
 [mon]
 mon cluster log file = $d/log/cluster.log
 [osd]
-osd objectstore = memstore
-memstore device bytes = $((gb << 30))
+osd objectstore = bluestore
+bluestore block path = $d/osd.0.block
+bluestore block create = true
+bluestore block size = $((gb << 30))
 osd memory target = 1073741824
 EOF
+}
+
+_ceph_settings() {
+  local d=$LAB_STATE
+  echo "CEPH_CONF=$d/ceph.conf"
+  echo "CEPH_KEYRING_ANSIBLE=$d/client.ansible.keyring"
+  echo "CEPH_KEYRING_NOCAPS=$d/client.nocaps.keyring"
+  echo "CEPH_CLIENT_NAME=client.ansible"
+  echo "CEPH_POOL=rbd"
+  echo "CEPH_DATA_POOL=rbd-data"
+  echo "CEPH_LAB_STATE=$d"
+}
+
+# The monitor still runs (a fault test stopped a daemon): start what is missing, keep the cluster and its keys.
+_ceph_repair() {
+  export CEPH_CONF; CEPH_CONF=$(_ceph_conf)
+  _ceph_pid_alive mon.a && [ -s "$LAB_STATE/client.ansible.keyring" ] && timeout 10 ceph health >/dev/null 2>&1 || return 1
+  _ceph_pid_alive mgr.x || ceph-mgr -i x
+  svc_osd_restart
 }
 
 svc_up() {
   set -euo pipefail
   local d=$LAB_STATE p2=${CEPH_MON_PORT:-3300} p1=${CEPH_MON_V1_PORT:-6789} gb=${CEPH_STORE_GB:-8}
   local fsid osd_uuid mon k p
+  if _ceph_repair >/dev/null 2>&1; then _ceph_settings; return 0; fi
   svc_down >/dev/null 2>&1 || true
-  rm -rf "${d:?}"/{run,log,crash,mon.a,mgr.x,osd.0,keyring,*.keyring,ceph.conf,monmap}
+  rm -rf "${d:?}"/{run,log,crash,mon.a,mgr.x,osd.0,osd.0.block,keyring,*.keyring,ceph.conf,monmap}
   for p in "$p2" "$p1"; do
     if ss -Hltn "sport = :$p" | grep -q .; then echo "ceph: port $p busy" >&2; return 1; fi
   done
@@ -139,12 +161,6 @@ svc_up() {
     timeout 60 ceph osd pool create "$p" 8 8 replicated >/dev/null 2>&1
     timeout 120 rbd pool init "$p"
   done
-  timeout 60 rbd create rbd/probe --size 1M && rbd rm --no-progress rbd/probe
-  echo "CEPH_CONF=$d/ceph.conf"
-  echo "CEPH_KEYRING_ANSIBLE=$d/client.ansible.keyring"
-  echo "CEPH_KEYRING_NOCAPS=$d/client.nocaps.keyring"
-  echo "CEPH_CLIENT_NAME=client.ansible"
-  echo "CEPH_POOL=rbd"
-  echo "CEPH_DATA_POOL=rbd-data"
-  echo "CEPH_LAB_STATE=$d"
+  timeout 60 rbd create rbd/probe --size 1M && timeout 60 rbd rm --no-progress rbd/probe
+  _ceph_settings
 }

@@ -8,7 +8,7 @@ import pytest
 
 from ansible_collections.datacenter.storage.plugins.module_utils.rbd.features import (
     FEATURE_NAMES, RBD_FEATURE_EXCLUSIVE_LOCK, RBD_FEATURE_FAST_DIFF, RBD_FEATURE_LAYERING, RBD_FEATURE_OBJECT_MAP,
-    RBD_FEATURES_DEFAULT, features_from_names, features_to_names, missing_dependencies,
+    RBD_FEATURES_DEFAULT, features_from_names, features_to_names, missing_dependencies, with_implied,
 )
 
 
@@ -53,3 +53,9 @@ def test_dependencies():
     assert missing_dependencies(RBD_FEATURE_OBJECT_MAP) == [("object-map", "exclusive-lock")]
     assert missing_dependencies(RBD_FEATURE_FAST_DIFF | RBD_FEATURE_EXCLUSIVE_LOCK) == [("fast-diff", "object-map")]
     assert missing_dependencies(RBD_FEATURES_DEFAULT) == []
+
+
+def test_fast_diff_comes_with_object_map():
+    base = RBD_FEATURE_LAYERING | RBD_FEATURE_EXCLUSIVE_LOCK
+    assert with_implied(base) == base
+    assert with_implied(base | RBD_FEATURE_OBJECT_MAP) == base | RBD_FEATURE_OBJECT_MAP | RBD_FEATURE_FAST_DIFF

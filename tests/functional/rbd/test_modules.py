@@ -1,0 +1,205 @@
+"""The rbd_* modules run through ansible; the rbd CLI and python3-rbd check what they did.
+
+Bad input and faults: the task fails with a clear message and nothing changes.
+"""
+
+import os
+import subprocess
+
+import pytest
+from conftest import run_module
+
+MiB = 1 << 20
+
+
+def test_rbd_image_create_is_seen_by_cli_and_peer(lab, names):
+    name = names()
+    args = dict(pool=lab.pool, name=name, size="6M", features=["layering", "exclusive-lock", "object-map"],
+                object_size="1M", stripe_unit="256K", stripe_count=2, data_pool=lab.data_pool,
+                metadata={"owner": "team-a"})
+    predicted = run_module(lab, "rbd_image", check=True, **args)
+    assert predicted["changed"] is True
+    assert name not in lab.cli("ls", lab.pool)  # check mode changed nothing
+    first = run_module(lab, "rbd_image", diff=True, **args)
+    assert first["changed"] is True and first["diff"]["before"] == {lab.pool + "/" + name: {}}
+    info = lab.cli("info", "%s/%s" % (lab.pool, name))
+    assert info["size"] == 6 * MiB and info["object_size"] == MiB
+    assert info["stripe_unit"] == 256 * 1024 and info["stripe_count"] == 2 and info["data_pool"] == lab.data_pool
+    assert set(info["features"]) >= {"layering", "exclusive-lock", "object-map"}
+    assert lab.cli("image-meta", "list", "%s/%s" % (lab.pool, name)) == {"owner": "team-a"}
+    assert first["image"]["size"] == 6 * MiB
+    again = run_module(lab, "rbd_image", **args)
+    assert again["changed"] is False
+    peer = lab.peer("img = rbd.Image(ioctx, values['name'])\nresult = [img.size(), dict(img.metadata_list())]\n"
+                    "img.close()", name=name)
+    assert peer == [6 * MiB, {"owner": "team-a"}]
+
+
+def test_rbd_image_changes_and_object_map_rebuild(lab, names):
+    name = names()
+    spec = "%s/%s" % (lab.pool, name)
+    lab.cli("create", spec, "--size", "8M", "--image-feature", "layering,exclusive-lock", fmt=False)
+    lab.cli("bench", spec, "--io-type", "write", "--io-total", "4M", "--io-size", "1M", fmt=False)
+    args = dict(pool=lab.pool, name=name, size="16M", features=["layering", "exclusive-lock", "object-map"],
+                metadata={"a": "1"})
+    result = run_module(lab, "rbd_image", diff=True, **args)
+    assert result["changed"] is True
+    assert result["diff"]["before"][spec]["size"] == 8 * MiB and result["diff"]["after"][spec]["size"] == 16 * MiB
+    info = lab.cli("info", spec)
+    assert info["size"] == 16 * MiB and "object-map" in info["features"]
+    assert info["flags"] == []  # object map rebuilt, not "object map invalid"
+    assert run_module(lab, "rbd_image", **args)["changed"] is False
+    purge = run_module(lab, "rbd_image", pool=lab.pool, name=name, metadata={"b": "2"}, purge_metadata=True)
+    assert purge["changed"] is True
+    assert lab.cli("image-meta", "list", spec) == {"b": "2"}
+
+
+def test_rbd_image_src_export_is_byte_identical(lab, names, tmp_path):
+    name = names()
+    src = tmp_path / "disk.raw"
+    with open(src, "wb") as out:  # data, a hole of zeros, data, and an unaligned tail
+        out.write(os.urandom(5 * MiB))
+        out.write(bytes(8 * MiB))
+        out.write(os.urandom(3 * MiB + 12345))
+    result = run_module(lab, "rbd_image", pool=lab.pool, name=name, src=str(src))
+    assert result["changed"] is True and result["image"]["size"] == src.stat().st_size
+    exported = tmp_path / "export.raw"
+    lab.cli("export", "--no-progress", "%s/%s" % (lab.pool, name), str(exported), fmt=False)
+    assert exported.read_bytes() == src.read_bytes()
+    assert run_module(lab, "rbd_image", pool=lab.pool, name=name, src=str(src))["changed"] is False
+
+
+def test_rbd_image_bulk_form(lab, names):
+    first, second, third = names(), names(), names()
+    lab.cli("create", "%s/%s" % (lab.pool, third), "--size", "1M", fmt=False)
+    args = dict(pool=lab.pool, size="2M", images=[{"name": first}, {"name": second, "size": "3M"},
+                                                  {"name": third, "state": "absent", "trash": True}])
+    result = run_module(lab, "rbd_image", diff=True, **args)
+    assert result["changed"] is True
+    assert [(r["name"], r["changed"]) for r in result["images"]] == [(first, True), (second, True), (third, True)]
+    listed = lab.cli("ls", "-l", lab.pool)
+    sizes = {entry["image"]: entry["size"] for entry in listed}
+    assert sizes[first] == 2 * MiB and sizes[second] == 3 * MiB and third not in sizes
+    assert third in [e["name"] for e in lab.cli("trash", "ls", lab.pool)]
+    assert run_module(lab, "rbd_image", **args)["changed"] is False
+
+
+def test_rbd_snapshot_and_clone_seen_by_cli(lab, names):
+    parent, child = names("p"), names("c")
+    run_module(lab, "rbd_image", pool=lab.pool, name=parent, size="4M", features=["layering"])
+    snap = dict(pool=lab.pool, image=parent, name="gold", protected=True)
+    assert run_module(lab, "rbd_snapshot", check=True, **snap)["changed"] is True
+    assert lab.cli("snap", "ls", "%s/%s" % (lab.pool, parent)) == []
+    assert run_module(lab, "rbd_snapshot", **snap)["changed"] is True
+    assert run_module(lab, "rbd_snapshot", **snap)["changed"] is False
+    snaps = lab.cli("snap", "ls", "%s/%s" % (lab.pool, parent))
+    assert [(s["name"], s["protected"]) for s in snaps] == [("gold", "true")]
+    clone = run_module(lab, "rbd_image", pool=lab.pool, name=child, clone_from={"image": parent, "snapshot": "gold"})
+    assert clone["changed"] is True
+    children = lab.cli("children", "%s/%s@gold" % (lab.pool, parent))
+    assert [c["image"] for c in children] == [child]
+    info = run_module(lab, "rbd_image_info", pool=lab.pool, name=[parent, child])
+    by_name = {image["name"]: image for image in info["images"]}
+    assert by_name[child]["parent"] == {"pool": lab.pool, "namespace": "", "image": parent, "snapshot": "gold"}
+    assert by_name[parent]["snapshots"][0]["protected"] is True
+    assert by_name[parent]["id"] == lab.cli("info", "%s/%s" % (lab.pool, parent))["id"]
+    # A snapshot with clones cannot go; then flatten the clone and it can.
+    refused = run_module(lab, "rbd_snapshot", pool=lab.pool, image=parent, name="gold", state="absent")
+    assert refused.get("failed") and child in refused["msg"]
+    assert len(lab.cli("snap", "ls", "%s/%s" % (lab.pool, parent))) == 1
+    flat = run_module(lab, "rbd_image", pool=lab.pool, name=child, clone_from={"image": parent, "snapshot": "gold"},
+                      flatten=True)
+    assert flat["changed"] is True and "parent" not in lab.cli("info", "%s/%s" % (lab.pool, child))
+    assert run_module(lab, "rbd_snapshot", pool=lab.pool, image=parent, name="gold", state="absent")["changed"]
+    assert lab.cli("snap", "ls", "%s/%s" % (lab.pool, parent)) == []
+
+
+def test_rbd_snapshot_rollback_and_rename(lab, names):
+    name = names()
+    spec = "%s/%s" % (lab.pool, name)
+    lab.cli("create", spec, "--size", "4M", fmt=False)
+    lab.peer("img = rbd.Image(ioctx, values['name'])\nimg.write(b'before', 0)\nimg.create_snap('s')\n"
+             "img.write(b'after!', 0)\nimg.close()\nresult = None", name=name)
+    args = dict(pool=lab.pool, image=name, name="s", rollback=True)
+    assert run_module(lab, "rbd_snapshot", **args)["changed"] is True
+    data = lab.peer("img = rbd.Image(ioctx, values['name'])\nresult = img.read(0, 6).decode()\nimg.close()", name=name)
+    assert data == "before"
+    assert run_module(lab, "rbd_snapshot", **args)["changed"] is False
+    renamed = run_module(lab, "rbd_snapshot", pool=lab.pool, image=name, name="s2", rename_from="s")
+    assert renamed["changed"] is True
+    assert [s["name"] for s in lab.cli("snap", "ls", spec)] == ["s2"]
+
+
+def _failure(result, *words):
+    assert result.get("failed") is True, result
+    for word in words:
+        assert word in result["msg"], result["msg"]
+    return result["msg"]
+
+
+def test_bad_input_fails_and_changes_nothing(lab, names):
+    name, clone = names(), names("c")
+    spec = "%s/%s" % (lab.pool, name)
+    lab.cli("create", spec, "--size", "8M", "--image-feature", "layering", fmt=False)
+    _failure(run_module(lab, "rbd_image", pool=lab.pool, name=name, size="4M"), "size", "allow_shrink")
+    assert lab.cli("info", spec)["size"] == 8 * MiB
+    _failure(run_module(lab, "rbd_image", pool=lab.pool, name=clone, size="1M", features=["layering", "warp-drive"]),
+             "features", "warp-drive", "unknown")
+    assert clone not in lab.cli("ls", lab.pool)
+    _failure(run_module(lab, "rbd_image", pool=lab.pool, name=name, object_size="1M"), "object_size", "cannot be changed")
+    lab.cli("snap", "create", spec + "@s", fmt=False)
+    _failure(run_module(lab, "rbd_image", pool=lab.pool, name=clone, clone_from={"image": name, "snapshot": "s"}),
+             "clone_from", "not protected")
+    assert clone not in lab.cli("ls", lab.pool)
+    _failure(run_module(lab, "rbd_image", pool=lab.pool, name=name, state="absent"), "snapshots", "s")
+    assert name in lab.cli("ls", lab.pool)
+
+
+def test_create_then_configure_failure_rolls_back(lab, names):
+    name = names()
+    # librbd refuses this metadata value only after the image exists: the module must remove it again.
+    result = run_module(lab, "rbd_image", pool=lab.pool, name=name, size="1M", metadata={"conf_rbd_cache": "maybe"})
+    _failure(result, "conf_rbd_cache")
+    assert name not in lab.cli("ls", lab.pool)
+
+
+def _secret(keyring):
+    with open(keyring) as handle:
+        return [line.split("=", 1)[1].strip() for line in handle if line.strip().startswith("key")][0]
+
+
+def test_wrong_key_says_permission_denied_and_hides_the_key(lab, names):
+    real = _secret(lab.keyring)
+    wrong = real[:-6] + ("A" if real[-6] != "A" else "B") + real[-5:]
+    name = names()
+    result = run_module(lab, "rbd_image", pool=lab.pool, name=name, size="1M", keyring=None, key=wrong)
+    msg = _failure(result, "permission denied")
+    assert wrong not in msg and wrong not in str(result.get("invocation", ""))
+    assert name not in lab.cli("ls", lab.pool)
+
+
+def test_missing_caps_says_permission_denied(lab, names):
+    name = names()
+    result = run_module(lab, "rbd_image", pool=lab.pool, name=name, size="1M", client_name="client.nocaps",
+                        keyring=lab.nocaps_keyring)
+    _failure(result, "permission denied")
+    assert name not in lab.cli("ls", lab.pool)
+
+
+@pytest.fixture
+def stopped_osd(lab):
+    """The OSD stopped for one test, restarted by the lab afterwards."""
+    pid = int(open(os.path.join(lab.state, "run", "osd.0.pid")).read())
+    os.kill(pid, 15)
+    subprocess.run(["bash", "-c", "while [ -d /proc/%d ] && ! grep -q '^State:.*Z' /proc/%d/status; do sleep 0.1; done"
+                    % (pid, pid)], timeout=30, check=True)
+    yield
+    subprocess.run(["bash", "-c", 'LAB_STATE="$1"; . "$2"; svc_osd_restart', "-", lab.state,
+                    os.path.join(os.path.dirname(__file__), "..", "..", "lab", "services", "ceph.sh")],
+                   timeout=180, check=True)
+
+
+def test_stopped_osd_times_out_instead_of_hanging(lab, names, stopped_osd):
+    name = names()
+    result = run_module(lab, "rbd_image", pool=lab.pool, name=name, size="1M", op_timeout=3)
+    _failure(result, "timed out")

@@ -200,6 +200,7 @@ RADOS_ERRORS = {
 
 # Reworded so that a cephx refusal always reads "permission denied".
 _REASONS = {
+    _errno.ENOENT: "not found",
     _errno.EPERM: "permission denied (operation not permitted: check the cephx user's caps)",
     _errno.EACCES: "permission denied (check the cephx user, its key and its caps)",
     _errno.ETIMEDOUT: "timed out (is the cluster reachable and are its OSDs up?)",

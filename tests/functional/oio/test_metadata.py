@@ -5,12 +5,14 @@
 from __future__ import annotations
 
 import os
+import threading
+import time
 import uuid
 
 import pytest
 
 from ansible_collections.datacenter.storage.plugins.module_utils.oio.exceptions import (
-    Conflict, ContainerNotEmpty, MissingData, MissingName, NoSuchAccount, NoSuchContainer, NoSuchObject,
+    Conflict, ContainerNotEmpty, MissingData, MissingName, NoSuchAccount, NoSuchContainer, NoSuchObject, ServiceBusy,
 )
 
 
@@ -186,3 +188,22 @@ def test_container_snapshot(api, account, container):
     finally:
         api.container_flush(account, dst)
         api.container_delete(account, dst)
+
+
+def test_busy_proxy_is_retried_after_retry_after(api, account, container):
+    """A frozen container answers 503 + Retry-After: the client waits and retries, then gives up with ServiceBusy."""
+    ref = {"acct": account, "ref": container, "type": "meta2"}
+    api.object_create(account, container, data=b"x", obj_name="busy")
+    api.proxy_request("POST", "admin", "freeze", ref)
+    try:
+        started = time.monotonic()
+        with pytest.raises(ServiceBusy):
+            api.object_set_properties(account, container, "busy", {"a": "1"})
+        assert time.monotonic() - started >= 1.0
+        timer = threading.Timer(0.3, lambda: api.proxy_request("POST", "admin", "enable", ref))
+        timer.start()
+        api.object_set_properties(account, container, "busy", {"a": "2"})
+        timer.join()
+    finally:
+        api.proxy_request("POST", "admin", "enable", ref)
+    assert api.object_get_properties(account, container, "busy")["properties"] == {"a": "2"}

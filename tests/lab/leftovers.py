@@ -1,5 +1,4 @@
-#!/usr/bin/env python3
-"""tests/lab/leftovers [LAB_DIR]: list processes that still belong to the lab (exit 1 if any).
+"""python3 tests/lab/leftovers.py [LAB_DIR]: list processes that still belong to the lab (exit 1 if any).
 
 A process belongs to the lab when its command line or environment names the lab directory;
 the caller and its ancestors are not counted.

@@ -41,7 +41,7 @@ def parallel(jobs):
 
 
 def best_of(repeat, func):
-    return min(func() for _ in range(repeat))
+    return min(func() for _unused in range(repeat))
 
 
 def timed(func):
@@ -97,7 +97,7 @@ def urllib3_limits(api, account, container, name, method):
 
     def get(url):
         resp = pool.request("GET", url, preload_content=False)
-        for _ in resp.stream(262144):
+        for _unused in resp.stream(262144):
             pass
         resp.release_conn()
 
@@ -110,7 +110,7 @@ def urllib3_limits(api, account, container, name, method):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.partition("\n")[0])
     parser.add_argument("--size-mib", type=int, default=256)
     parser.add_argument("--policies", default="THREECOPIES,EC")
     parser.add_argument("--repeat", type=int, default=3, help="best of N runs for every measurement (default 3)")
@@ -131,7 +131,7 @@ def main():
             up = best_of(args.repeat, lambda n=name, p=policy: timed(lambda: api.object_create(account, container, data=data, obj_name=n, policy=p)))
             down = best_of(args.repeat, lambda n=name: timed(lambda: sum(len(b) for b in api.object_fetch(account, container, n)[1])))
             method = storage_method(api.object_get_properties(account, container, name)["chunk_method"])
-            limits = [urllib3_limits(api, account, container, name, method) for _ in range(args.repeat)]
+            limits = [urllib3_limits(api, account, container, name, method) for _unused in range(args.repeat)]
             put_s, get_s = min(x[0] for x in limits), min(x[1] for x in limits)
             enc = rate(size, best_of(args.repeat, lambda m=method: encode_limit(m, data))) if method.ec else None
             rows = [("upload", rate(size, up), enc, rate(size, put_s)), ("download", rate(size, down), None, rate(size, get_s))]
@@ -139,8 +139,8 @@ def main():
                 limit = min(x for x in (encode, http) if x is not None)
                 ratio = ours / limit
                 worst = ratio if worst is None else min(worst, ratio)
-                print("%-12s %-10s %10.1f %10s %10.1f %10.1f %7.2f" % (
-                    policy, direction, ours, "-" if encode is None else "%.1f" % encode, http, limit, ratio))
+                encode_text = "-" if encode is None else f"{encode:.1f}"
+                print("%-12s %-10s %10.1f %10s %10.1f %10.1f %7.2f" % (policy, direction, ours, encode_text, http, limit, ratio))
             api.object_delete(account, container, name)
     finally:
         api.container_flush(account, container)

@@ -16,7 +16,6 @@ def make_api(cls=ObjectStorageApi, **kwargs):
     return cls(os.environ["OIO_NS"], endpoint=os.environ["OIO_PROXY_URL"], account_url=os.environ["OIO_ACCOUNT_URL"], **kwargs)
 
 
-
 def admin(action, **params):
     """Call the dev server's fault controls (docs: tests/lab/oio/oio_devserver/admin.py)."""
     base = os.environ["OIO_ADMIN_URL"].rstrip("/")

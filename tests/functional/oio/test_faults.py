@@ -52,7 +52,7 @@ def test_write_quorum_met_despite_stopped_rawx(recording, account, container, po
         for chunk in recording.prepared[0][:stop]:
             admin("rawx/stop", service=rawx_of(chunk["real_url"]))
 
-    chunks, size, _ = recording.object_create(account, container, data=stopping_source(data, stop_targets), obj_name="q", policy=policy)
+    chunks, size, _unused = recording.object_create(account, container, data=stopping_source(data, stop_targets), obj_name="q", policy=policy)
     admin("rawx/start-all")
     assert size == len(data)
     first = [c for c in chunks if c["pos"].split(".")[0] == "0"]
@@ -80,11 +80,11 @@ def test_write_quorum_missed_leaves_nothing(recording, account, container, polic
 def test_read_fails_over_to_another_replica(api, account, container):
     data = os.urandom(2 * CHUNK + 3)
     api.object_create(account, container, data=data, obj_name="r", policy="THREECOPIES")
-    _, chunks = api.object_locate(account, container, "r")
+    _unused, chunks = api.object_locate(account, container, "r")
     stopped = {rawx_of(c["url"]) for c in chunks if c["pos"] == "0"}
     for addr in sorted(stopped)[:2]:
         admin("rawx/stop", service=addr)
-    for _ in range(3):
+    for _unused in range(3):
         assert b"".join(api.object_fetch(account, container, "r")[1]) == data
         assert b"".join(api.object_fetch(account, container, "r", ranges=[(CHUNK - 2, CHUNK + 2)])[1]) == data[CHUNK - 2:CHUNK + 3]
     admin("rawx/stop", service=sorted(stopped)[2])
@@ -95,7 +95,7 @@ def test_read_fails_over_to_another_replica(api, account, container):
 def test_ec_read_decodes_from_any_k_fragments(api, account, container):
     data = os.urandom(7 * CHUNK + 11)
     api.object_create(account, container, data=data, obj_name="e", policy="EC")
-    _, chunks = api.object_locate(account, container, "e")
+    _unused, chunks = api.object_locate(account, container, "e")
     first = [c for c in chunks if c["pos"].startswith("0.")]
     data_fragments = sorted(first, key=lambda c: int(c["pos"].split(".")[1]))[:3]
     for chunk in data_fragments:
@@ -110,14 +110,14 @@ def test_ec_read_decodes_from_any_k_fragments(api, account, container):
 def test_corrupted_replicas_are_detected_and_skipped(api, account, container):
     data = os.urandom(CHUNK + 100)
     api.object_create(account, container, data=data, obj_name="c", policy="THREECOPIES")
-    _, chunks = api.object_locate(account, container, "c")
+    _unused, chunks = api.object_locate(account, container, "c")
     by_pos = {}
     for chunk in chunks:
         by_pos.setdefault(chunk["pos"], []).append(chunk)
     for replicas in by_pos.values():
         for chunk in replicas[:2]:
             admin("chunk/corrupt", url=chunk["url"])
-    for _ in range(5):
+    for _unused in range(5):
         assert b"".join(api.object_fetch(account, container, "c")[1]) == data
     admin("chunk/corrupt", url=by_pos["0"][2]["url"])
     with pytest.raises(UnrecoverableContent, match="differs from the recorded"):
@@ -128,13 +128,13 @@ def test_corrupted_replicas_are_detected_and_skipped(api, account, container):
 def test_lost_chunk_is_rebuilt(api, account, container, policy, lost):
     data = os.urandom(6 * CHUNK + 4321)
     api.object_create(account, container, data=data, obj_name="reb", policy=policy)
-    _, chunks = api.object_locate(account, container, "reb")
+    _unused, chunks = api.object_locate(account, container, "reb")
     victim = next(c for c in chunks if c["pos"] == lost)
     original = api.http.request("GET", victim["url"]).data
     admin("chunk/remove", url=victim["url"])
     new_url = api.object_rebuild_chunk(account, container, "reb", victim["url"])
     assert new_url != victim["url"]
-    _, after = api.object_locate(account, container, "reb")
+    _unused, after = api.object_locate(account, container, "reb")
     urls = {c["url"] for c in after}
     assert new_url in urls and victim["url"] not in urls
     assert api.http.request("GET", new_url).data == original

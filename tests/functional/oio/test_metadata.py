@@ -115,7 +115,7 @@ def test_object_properties(api, account, container):
     api.object_del_properties(account, container, "p", ["a"])
     assert api.object_get_properties(account, container, "p")["properties"] == {"b": "2", "c": "3"}
     api.object_set_properties(account, container, "p", {"z": "9"}, clear=True)
-    meta, _ = api.object_locate(account, container, "p")
+    meta, _unused = api.object_locate(account, container, "p")
     assert meta["properties"] == {"z": "9"}
     listed = api.object_list(account, container, properties=True)["objects"][0]
     assert listed["properties"] == {"z": "9"}
@@ -149,8 +149,8 @@ def test_link_shares_the_data(api, account, container, policy):
     api.object_link(account, container, "target", account, container, "link")
     meta, stream = api.object_fetch(account, container, "link")
     assert b"".join(stream) == data and meta["properties"] == {"k": "v"}
-    _, target_chunks = api.object_locate(account, container, "target")
-    _, link_chunks = api.object_locate(account, container, "link")
+    _unused, target_chunks = api.object_locate(account, container, "target")
+    _unused, link_chunks = api.object_locate(account, container, "link")
     assert not {c["url"] for c in target_chunks} & {c["url"] for c in link_chunks}
     api.object_delete(account, container, "target")
     assert b"".join(api.object_fetch(account, container, "link")[1]) == data
@@ -179,8 +179,8 @@ def test_container_snapshot(api, account, container):
     try:
         assert b"".join(api.object_fetch(account, dst, "s1")[1]) == data
         assert b"".join(api.object_fetch(account, dst, "s2")[1]) == b"small"
-        _, src_chunks = api.object_locate(account, container, "s1")
-        _, dst_chunks = api.object_locate(account, dst, "s1")
+        _unused, src_chunks = api.object_locate(account, container, "s1")
+        _unused, dst_chunks = api.object_locate(account, dst, "s1")
         assert not {c["url"] for c in src_chunks} & {c["url"] for c in dst_chunks}
         api.object_delete(account, container, "s1")
         assert b"".join(api.object_fetch(account, dst, "s1")[1]) == data

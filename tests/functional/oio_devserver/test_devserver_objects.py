@@ -2,7 +2,10 @@
 
 import hashlib
 import os
+import re
 import threading
+
+import pytest
 
 from oiolab import cid_of
 
@@ -122,3 +125,35 @@ def test_predictable_chunk_ids(lab, names):
     chunks = resp.json()["chunks"]
     assert [c["url"].rsplit("/", 1)[1] for c in chunks] == [expected, expected]
     assert chunks[0]["url"] != chunks[1]["url"]
+
+
+def test_backblaze_policy(lab, names):
+    """§6.2/§6.5: BACKBLAZE, on the b2 lab service's account and bucket: pseudo-URLs b2/<CHUNKID>, one per metachunk."""
+    account_id, bucket = os.environ.get("B2_ACCOUNT_ID"), os.environ.get("B2_BUCKET")
+    if not account_id or not bucket:
+        pytest.skip("the b2 lab service is not running (tests/lab/lab up b2, then restart oio)")
+    acct, ct = names
+    method = f"backblaze/account_id={account_id},bucket_name={bucket}"
+    info = lab.px("GET", "conscience/info").json()
+    assert info["storage_policy"]["BACKBLAZE"] == "NONE:BACKBLAZE"
+    assert info["data_security"]["BACKBLAZE"] == method + ",min_dist=0,nb_copy=1"
+    prep = lab.px("POST", "content/prepare2", {"acct": acct, "ref": ct, "path": "b"}, {"size": 2 * 1048576 + 1, "policy": "BACKBLAZE"})
+    assert prep.status == 200 and prep.headers["x-oio-content-meta-chunk-method"] == method
+    chunks = prep.json()["chunks"]
+    assert [c["pos"] for c in chunks] == ["0", "1", "2"]
+    assert all(re.fullmatch(r"b2/[0-9A-F]{64}", c["url"]) for c in chunks), chunks
+    # The client stores the data in B2; meta2 records the chunks (hash = running MD5 of the object, §15).
+    data = os.urandom(2 * 1048576 + 1)
+    uploaded = [{"url": c["url"], "pos": c["pos"], "size": min(1048576, len(data) - i * 1048576),
+                 "hash": hashlib.md5(data[:(i + 1) * 1048576]).hexdigest().upper()} for i, c in enumerate(chunks)]
+    headers = {"x-oio-content-meta-length": str(len(data)), "x-oio-content-meta-hash": hashlib.md5(data).hexdigest(),
+               "x-oio-content-meta-id": prep.headers["x-oio-content-meta-id"], "x-oio-content-meta-policy": "BACKBLAZE",
+               "x-oio-content-meta-version": prep.headers["x-oio-content-meta-version"],
+               "x-oio-content-meta-chunk-method": method, "x-oio-action-mode": "autocreate"}
+    resp = lab.px("POST", "content/create", {"acct": acct, "ref": ct, "path": "b"}, {"chunks": uploaded, "properties": {}}, headers)
+    assert resp.status == 204, resp
+    located = lab.px("GET", "content/locate", {"acct": acct, "ref": ct, "path": "b"})
+    assert sorted(c["url"] for c in located.json()) == sorted(c["url"] for c in chunks)
+    assert located.headers["x-oio-content-meta-policy"] == "BACKBLAZE"
+    # Forgetting the chunks does not touch any rawx (no GC of B2 pseudo-URLs in the dev server).
+    assert lab.px("POST", "content/delete", {"acct": acct, "ref": ct, "path": "b"}).status == 204

@@ -117,7 +117,7 @@ class Handler(BaseHTTPRequestHandler):
             if path.startswith("/upload_part/") and self.command == "POST":
                 return self.upload_part(path.split("/")[2])
             if path.startswith("/file/") and self.command in ("GET", "HEAD"):
-                bucket, _, name = path[len("/file/"):].partition("/")
+                bucket, _unused, name = path[len("/file/"):].partition("/")
                 return self.download(unquote(bucket), unquote(name))
             raise B2Error(404, "not_found", "no such route: %s %s" % (self.command, path))
         except B2Error as exc:
@@ -133,7 +133,7 @@ class Handler(BaseHTTPRequestHandler):
         state = self.server.state
         auth = self.headers.get("Authorization", "")
         try:
-            account, _, key = base64.b64decode(auth.split(" ", 1)[1]).decode().partition(":")
+            account, _unused, key = base64.b64decode(auth.split(" ", 1)[1]).decode().partition(":")
         except (IndexError, ValueError):
             raise B2Error(401, "bad_auth_token", "Basic authorization expected") from None
         if (account, key) != (state.account, state.key):

@@ -2,6 +2,8 @@
 # tests/lab/services/oio.sh: the OpenIO SDS dev namespace (tests/lab/oio/oio_devserver), one process:
 # proxy, account service, OIO_LAB_RAWX rawx services (default 12) and a lab-only admin port.
 # State (sds.conf, SQLite databases, chunk volumes, chosen ports) lives in $LAB_STATE and survives restarts.
+# With the b2 lab service's settings ($LAB_DIR/env/b2.env, written first: services start in alphabetical order)
+# the namespace also offers the BACKBLAZE storage policy on that emulator's account and bucket.
 
 oio_python() {
   local py=${OIO_LAB_PYTHON:-$REPO/.venv/bin/python}
@@ -36,15 +38,26 @@ svc_running() {
   oio_pid >/dev/null && oio_answers
 }
 
+# "--b2-account-id A --b2-bucket B" from the b2 service's settings, if it runs.
+oio_b2_args() {
+  local env=${LAB_DIR:-$REPO/.lab}/env/b2.env account bucket
+  [ -r "$env" ] || return 0
+  account=$(sed -n 's/^\(export \)\{0,1\}B2_ACCOUNT_ID=//p' "$env")
+  bucket=$(sed -n 's/^\(export \)\{0,1\}B2_BUCKET=//p' "$env")
+  [ -n "$account" ] && [ -n "$bucket" ] && echo "--b2-account-id $account --b2-bucket $bucket"
+  return 0
+}
+
 svc_up() {
-  local py pid
+  local py pid b2_args
   py=$(oio_python)
+  read -r -a b2_args <<<"$(oio_b2_args)"
   rm -f "$LAB_STATE/endpoints.env"
   (
     cd "$LAB_STATE" || exit 1
     PYTHONPATH="$LAB_HOME/oio${PYTHONPATH:+:$PYTHONPATH}" exec setsid nohup "$py" -m oio_devserver serve \
       --state "$LAB_STATE" --ns "${OIO_LAB_NS:-OPENIO}" --rawx "${OIO_LAB_RAWX:-12}" \
-      --base-port "${OIO_LAB_BASE_PORT:-0}" --max-open-containers "${OIO_LAB_MAX_OPEN:-256}" \
+      --base-port "${OIO_LAB_BASE_PORT:-0}" --max-open-containers "${OIO_LAB_MAX_OPEN:-256}" "${b2_args[@]}" \
       >>"$LAB_STATE/oio.log" 2>&1 </dev/null
   ) &
   pid=$!

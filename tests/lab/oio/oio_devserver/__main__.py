@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from . import admin
 from .account import AccountHandler, Accounts
-from .conscience import Conscience
+from .conscience import Conscience, add_backblaze_policy
 from .httpbase import Server
 from .meta2 import Directory, Meta2
 from .proxy import ProxyHandler
@@ -59,7 +59,10 @@ class Namespace:
         return None
 
     def gc(self, url):
-        """Delete the file of a chunk meta2 forgot (the event agent's job in a real namespace)."""
+        """Delete the file of a chunk meta2 forgot (the event agent's job in a real namespace).
+
+        B2 pseudo-URLs (b2/<CHUNKID>) name no rawx and are left alone: this server holds no B2 key.
+        """
         parts = urlsplit(url)
         rawx = self.find_rawx(parts.netloc)
         if rawx is not None:
@@ -121,6 +124,8 @@ class Namespace:
 
 
 def serve(args):
+    if args.b2_account_id and args.b2_bucket:
+        add_backblaze_policy(args.b2_account_id, args.b2_bucket)
     namespace = Namespace(args.state, ns=args.ns, host=args.host, nb_rawx=args.rawx, base_port=args.base_port,
                           verbose=args.verbose, max_open=args.max_open_containers)
     namespace.start()
@@ -161,6 +166,9 @@ def main(argv=None):
                      help="first port on the first start (then proxy, account, admin, rawx...); 0 = any free")
     srv.add_argument("--max-open-containers", type=int, default=256,
                      help="container databases kept open; idle ones beyond are closed (default 256)")
+    srv.add_argument("--b2-account-id", default=os.environ.get("B2_ACCOUNT_ID"),
+                     help="with --b2-bucket: offer the BACKBLAZE policy (default: $B2_ACCOUNT_ID)")
+    srv.add_argument("--b2-bucket", default=os.environ.get("B2_BUCKET"), help="default: $B2_BUCKET")
     srv.add_argument("--verbose", action="store_true", help="log every request")
     adm = sub.add_parser("admin", help="fault controls of a running namespace")
     adm.add_argument("--admin-url", help="default: $OIO_ADMIN_URL")

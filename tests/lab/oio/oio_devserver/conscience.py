@@ -21,6 +21,14 @@ POLICY_CATALOGUE = {
              ("ec", {"algo": "liberasurecode_rs_vand", "k": 2, "m": 1})),
 }
 
+
+def add_backblaze_policy(account_id, bucket_name):
+    """Offer the catalogue's BACKBLAZE policy (§6.2), its data kept in this B2 account and bucket."""
+    method = f"backblaze/account_id={account_id},bucket_name={bucket_name}"
+    POLICY_CATALOGUE["BACKBLAZE"] = ("NONE", "BACKBLAZE", method + ",min_dist=0,nb_copy=1",
+                                     ("backblaze", {"account_id": account_id, "bucket_name": bucket_name}))
+
+
 DEFAULT_CONFIG = {
     "ns.chunk_size": "1048576",
     "ns.storage_policy": "THREECOPIES",
@@ -45,6 +53,10 @@ class Policy:
             self.k, self.m = self.params["k"], self.params["m"]
             self.nb_chunks = self.k + self.m
             self.chunk_method = f"ec/algo={self.params['algo']},k={self.k},m={self.m}"
+        elif self.kind == "backblaze":
+            self.k = self.m = 0
+            self.nb_chunks = 1
+            self.chunk_method = f"backblaze/account_id={self.params['account_id']},bucket_name={self.params['bucket_name']}"
         else:
             self.k = self.m = 0
             self.nb_chunks = self.params["nb_copy"]
@@ -53,6 +65,11 @@ class Policy:
     @property
     def is_ec(self):
         return self.kind == "ec"
+
+    @property
+    def is_backblaze(self):
+        """Data goes to B2, not to rawx: chunk URLs are the pseudo-URLs b2/<CHUNKID> (§6.5)."""
+        return self.kind == "backblaze"
 
     def metachunk_size(self, chunk_size):
         if not self.is_ec:

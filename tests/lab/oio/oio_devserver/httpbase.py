@@ -103,6 +103,8 @@ class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "oio-devserver"
     timeout = 300  # idle keep-alive connections are closed after this many seconds
+    # Headers and body leave in separate sends: with Nagle on, the body waits for the client's delayed ACK.
+    disable_nagle_algorithm = True
 
     def version_string(self):
         return self.server_version

@@ -626,13 +626,16 @@ class ProxyHandler(Handler):
         random_ids = parse_bool(self.server.conscience.get("core.lb.generate_random_chunk_ids"), True)
         chunks = []
         for meta_pos in range(position, position + max(1, math.ceil(max(size, 1) / metachunk))):
-            services = self.server.conscience.choose("rawx", policy.nb_chunks)
+            if policy.is_backblaze:
+                services = [{"addr": None, "score": 100}]
+            else:
+                services = self.server.conscience.choose("rawx", policy.nb_chunks)
             for svc, pos in zip(services, policy.positions(meta_pos)):
                 if random_ids:
                     chunk_id = secrets.token_hex(32).upper()
                 else:
                     chunk_id = hashlib.sha256(f"{cid}{path}{version}{pos}{policy.name}".encode()).hexdigest().upper()
-                url = f"http://{svc['addr']}/{chunk_id}"
+                url = f"b2/{chunk_id}" if svc["addr"] is None else f"http://{svc['addr']}/{chunk_id}"
                 chunks.append({"url": url, "real_url": url, "pos": pos, "size": chunk_size,
                                "hash": "0" * 32, "score": svc["score"]})
         now = str(int(now_us() / 1000000))

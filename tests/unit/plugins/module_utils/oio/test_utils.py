@@ -49,7 +49,7 @@ def test_error_from_json_body_and_text():
     assert str(exc) == "Container not found (HTTP 404) (STATUS 431)"
     assert isinstance(from_response(503, b"busy"), ServiceBusy)
     other = from_response(500, b"", "Internal Server Error")
-    assert type(other) is ClientException and other.message == "Internal Server Error"
+    assert other.__class__ is ClientException and other.message == "Internal Server Error"
 
 
 def test_build_url_drops_none_and_encodes():

@@ -48,7 +48,7 @@ options:
       - On an existing image only V(exclusive-lock), V(object-map), V(fast-diff) and V(journaling) can be changed
         and V(deep-flatten) can be removed; enabling V(object-map) rebuilds the object map.
       - V(striping) and V(data-pool) follow from O(stripe_unit) and O(data_pool) and are not compared.
-      - V(fast-diff) comes with V(object-map): librbd enables and disables them together.
+      - V(fast-diff) comes with V(object-map), librbd enables and disables them together.
     type: list
     elements: str
   object_size:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from .errors import make_error
 
 CHUNK_SIZE = 4 << 20
-IN_FLIGHT = 8
+IN_FLIGHT = 16
 
 
 def _wait(slot):

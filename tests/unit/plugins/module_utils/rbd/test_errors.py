@@ -34,15 +34,16 @@ def test_rbd_mapping(code, cls):
 
 
 def test_rados_mapping_differs_for_enoent():
-    assert type(make_error(-errno.ENOENT, "x", RADOS_ERRORS)) is errors.ObjectNotFound
-    assert type(make_error(-errno.ENOENT, "x", RBD_ERRORS)) is errors.ImageNotFound
+    rados_exc = make_error(-errno.ENOENT, "x", RADOS_ERRORS)
+    assert isinstance(rados_exc, errors.ObjectNotFound) and not isinstance(rados_exc, errors.ImageNotFound)
+    assert isinstance(make_error(-errno.ENOENT, "x", RBD_ERRORS), errors.ImageNotFound)
     # Code catching the rados class still catches the rbd one.
     assert issubclass(errors.ImageNotFound, errors.ObjectNotFound)
 
 
 def test_unknown_errno_is_a_plain_oserror_with_strerror():
     exc = make_error(-errno.EXDEV, "link")
-    assert type(exc) is errors.OSError
+    assert exc.__class__ is errors.OSError
     assert "Invalid cross-device link" in str(exc)
 
 

@@ -122,11 +122,14 @@ class ProxyHandler(Handler):
     def container(self):
         return self.server.meta2.get(self.cid())
 
+    def required_param(self, name):
+        value = self.query.get(name)
+        if not value:
+            raise bad_request(f"Missing {name}")
+        return value
+
     def path_param(self):
-        path = self.query.get("path")
-        if not path:
-            raise bad_request("Missing path")
-        return path
+        return self.required_param("path")
 
     def version_param(self):
         return self.int_param("version")
@@ -183,10 +186,7 @@ class ProxyHandler(Handler):
 
     # conscience / lb ------------------------------------------------------------------------
     def srvtype(self):
-        srvtype = self.query.get("type")
-        if not srvtype:
-            raise bad_request("Missing type")
-        return srvtype
+        return self.required_param("type")
 
     def r_cs_list(self):
         srvtype = self.srvtype()
@@ -262,10 +262,18 @@ class ProxyHandler(Handler):
     def reference(self):
         return self.server.directory.require(self.cid())
 
+    def reference_or_autocreate(self):
+        """The reference of the request, created first when it does not exist and the autocreate flag is set."""
+        try:
+            return self.reference()
+        except OioError:
+            if not self.flag("autocreate"):
+                raise
+            self.server.directory.create(*self.names_from_query())
+            return self.reference()
+
     def r_ref_create(self):
-        acct, ref = self.query.get("acct"), self.query.get("ref")
-        if not acct or not ref:
-            raise bad_request("Missing acct/ref")
+        acct, ref = self.names_from_query()
         body = self.json_body({}) or {}
         created = self.server.directory.create(acct, ref, (body or {}).get("properties") or {})
         self.send_text(201 if created else 202)
@@ -336,15 +344,7 @@ class ProxyHandler(Handler):
 
     def r_ref_link(self):
         srvtype = self.srvtype()
-        try:
-            ref = self.reference()
-        except OioError:
-            if not self.flag("autocreate"):
-                raise
-            acct, name = self.names_from_query()
-            self.server.directory.create(acct, name)
-            ref = self.reference()
-        ref = self._link(ref, srvtype)
+        ref = self._link(self.reference_or_autocreate(), srvtype)
         if not self.flag("dryrun"):
             self.server.directory.save(ref)
         self.send_json(200, self._ref_services(ref, srvtype))
@@ -389,13 +389,7 @@ class ProxyHandler(Handler):
 
     def r_ref_force(self):
         srvtype = self.srvtype()
-        try:
-            ref = self.reference()
-        except OioError:
-            if not self.flag("autocreate"):
-                raise
-            self.server.directory.create(*self.names_from_query())
-            ref = self.reference()
+        ref = self.reference_or_autocreate()
         body = self.json_body()
         if not isinstance(body, dict) or not body.get("host"):
             raise bad_request("m1url expected")
@@ -441,9 +435,7 @@ class ProxyHandler(Handler):
         self.send_json(200, {key: results})
 
     def r_ct_create_many(self):
-        acct = self.query.get("acct")
-        if not acct:
-            raise bad_request("Missing acct")
+        acct = self.required_param("acct")
 
         def create(name, item):
             if self._create_container(acct, name, item):

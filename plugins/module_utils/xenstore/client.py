@@ -86,7 +86,7 @@ class _Operations:
     timeout = None
 
     def _send(self, op, payload, path=None):
-        return self._router.send(op, payload, self._tx_id, path)
+        return self._router.send(op, payload, self._tx_id, path, self.timeout)
 
     def _result(self, req_id, op, path):
         """The reply's payload, or the XenStoreError it carries (returned, not raised)."""

@@ -71,6 +71,11 @@ class UnixSocketConnection:
 class XenBusConnection:
     """The ``/dev/xen/xenbus`` character device of a Xen guest (or dom0)."""
 
+    # Linux's xenbus driver queues a request with a pointer to its body in the file's single
+    # message buffer and returns from write() before the body is copied to the ring, so the
+    # next write() overwrites it: the router sends the next request only after the reply.
+    one_request_at_a_time = True
+
     def __init__(self, path=None):
         self.path = path or XENBUS_PATH
         self._fd = None

@@ -37,21 +37,30 @@ class Router:
         self._monitor_ids = itertools.count(1)
         self._broken = None
 
-    def send(self, op, payload, tx_id=0, path=None):
-        """Send one request and return its ``req_id`` (collect it with :meth:`reply`)."""
+    def send(self, op, payload, tx_id=0, path=None, timeout=None):
+        """Send one request and return its ``req_id`` (collect it with :meth:`reply`).
+
+        On a connection that takes one request at a time, first wait (up to
+        ``timeout`` seconds) until every earlier request has its reply.
+        """
         check_payload(op, payload, path)
-        with self._state:
-            self._check()
-            req_id = next(self._ids) & 0xFFFFFFFF or next(self._ids)
-            self._replies[req_id] = None
-        data = HEADER.pack(op, req_id, tx_id, len(payload)) + payload
         with self._send_lock:
+            if getattr(self.connection, "one_request_at_a_time", False) and self._pump(self._all_answered, timeout) is None:
+                raise XenStoreError("ETIMEDOUT", Op(op).name, path, "earlier requests still unanswered after %s s" % timeout)
+            with self._state:
+                self._check()
+                req_id = next(self._ids) & 0xFFFFFFFF or next(self._ids)
+                self._replies[req_id] = None
+            data = HEADER.pack(op, req_id, tx_id, len(payload)) + payload
             try:
                 self.connection.send(data)
             except OSError as exc:
                 self._break(XenStoreError("EIO", Op(op).name, path, "connection lost: %s" % exc))
                 raise self._broken from None
         return req_id
+
+    def _all_answered(self):
+        return True if None not in self._replies.values() else None
 
     def reply(self, req_id, timeout, op=None, path=None):
         """Wait for the reply to ``req_id``; raise ETIMEDOUT after ``timeout`` seconds."""

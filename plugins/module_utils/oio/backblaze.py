@@ -237,16 +237,16 @@ class BackblazeMetachunkWriter:
         self.content_type = content_type
         self.stored = []
         self.size = 0
-        self._hasher = None
+        self._digests = None
 
     def start(self, source, capacity, hasher):
         data = source.read(capacity)
         hasher.update(data)
+        self._digests = hasher.cut()
         self.size = len(data)
-        self._hasher = hasher
         self.b2.upload(chunk_file_name(self.cid, self.chunk["url"]), data, self.content_type)
         self.stored.append(self.chunk)
 
     def finish(self):
-        md5hex = self._hasher.hexdigest()
+        md5hex = self._digests.object_so_far()
         return self.size, md5hex, [{"url": self.chunk["url"], "pos": self.chunk["pos"], "size": self.size, "hash": md5hex}]

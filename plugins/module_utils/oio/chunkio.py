@@ -106,17 +106,42 @@ class Source:
         return not self._buffer
 
 
-class BackgroundMD5(threading.Thread):
-    """MD5 of a whole object and of its current metachunk, computed off the caller's thread.
+class MetachunkDigests:
+    """The MD5s at the end of one metachunk, known once the hasher thread has got there."""
 
-    ``update`` only queues the data; ``metachunk_hexdigest`` and ``hexdigest``
-    wait until everything queued so far is hashed.
+    def __init__(self):
+        self._done = threading.Event()
+        self._object = self._metachunk = None
+
+    def resolve(self, object_hex, metachunk_hex):
+        """Called by the hasher thread."""
+        self._object, self._metachunk = object_hex, metachunk_hex
+        self._done.set()
+
+    def object_so_far(self):
+        """MD5 of the object from its start to the end of this metachunk (waits for the hasher)."""
+        self._done.wait()
+        return self._object
+
+    def metachunk(self):
+        """MD5 of this metachunk alone (waits for the hasher); None when the hasher skips metachunks."""
+        self._done.wait()
+        return self._metachunk
+
+
+class BackgroundMD5(threading.Thread):
+    """MD5 of a whole object and of each metachunk, computed off the caller's thread.
+
+    ``update`` and ``cut`` only queue: the caller reads and encodes the next
+    metachunk while earlier ones are still being hashed. ``hexdigest`` waits
+    until everything queued so far is hashed.
     """
 
     def __init__(self, metachunks=True):
         super().__init__(daemon=True)
         self.queue = queue.Queue(16)
         self.object_md5 = hashlib.md5()
+        self.metachunks = metachunks
         self.metachunk_md5 = hashlib.md5() if metachunks else None
         self.start()
 
@@ -126,20 +151,24 @@ class BackgroundMD5(threading.Thread):
             if data is None:
                 self.queue.task_done()
                 return
-            self.object_md5.update(data)
-            if self.metachunk_md5 is not None:
-                self.metachunk_md5.update(data)
+            if isinstance(data, MetachunkDigests):
+                data.resolve(self.object_md5.hexdigest(), self.metachunk_md5.hexdigest() if self.metachunks else None)
+                if self.metachunks:
+                    self.metachunk_md5 = hashlib.md5()
+            else:
+                self.object_md5.update(data)
+                if self.metachunk_md5 is not None:
+                    self.metachunk_md5.update(data)
             self.queue.task_done()
 
     def update(self, data):
         self.queue.put(data)
 
-    def metachunk_hexdigest(self):
-        """MD5 of the data since the previous call."""
-        self.queue.join()
-        digest = self.metachunk_md5.hexdigest()
-        self.metachunk_md5 = hashlib.md5()
-        return digest
+    def cut(self):
+        """End the current metachunk here: its ``MetachunkDigests``, filled in later by the hasher thread."""
+        digests = MetachunkDigests()
+        self.queue.put(digests)
+        return digests
 
     def hexdigest(self):
         self.queue.join()
@@ -188,7 +217,7 @@ class ChunkWriter(threading.Thread):
                 except OioException as exc:
                     self._fail(exc)
         if self.error is None:
-            self._finish(item[1])
+            self._finish(item[1]() if callable(item[1]) else item[1])
 
     def _finish(self, trailers):
         local_hash = self.md5.hexdigest() if self.md5 is not None else None
@@ -214,6 +243,7 @@ class ChunkWriter(threading.Thread):
             self.queue.put(data)
 
     def close(self, trailers=None):
+        """End the chunk; ``trailers`` is a dict or a callable returning one (called in this writer's thread)."""
         if not self.closed:
             self.closed = True
             self.queue.put((_END, trailers or {}))
@@ -261,7 +291,7 @@ class MetachunkWriter:
         self.options = options
         self.stored = []
         self.size = 0
-        self._md5hex = None
+        self._digests = None
         self._writers = []
 
     def write(self, source, capacity, hasher):
@@ -293,7 +323,7 @@ class MetachunkWriter:
             if not writer.failed.is_set():
                 self.stored.append(writer.chunk)
         alive = _check_quorum(self._writers, self.method.quorum, True)
-        md5hex = self._md5hex or alive[0].chunk_hash
+        md5hex = (self._digests.metachunk() if self._digests is not None else None) or alive[0].chunk_hash
         return self.size, md5hex, [{"url": w.chunk["url"], "pos": w.chunk["pos"], "size": self.size, "hash": md5hex} for w in alive]
 
     def _feed_plain(self, source, capacity, hasher):
@@ -306,8 +336,8 @@ class MetachunkWriter:
             _check_quorum(self._writers, self.method.quorum, False)
             for writer in self._writers:
                 writer.feed(data)
-        if hasher.metachunk_md5 is not None:
-            self._md5hex = hasher.metachunk_hexdigest()
+        if hasher.metachunks:
+            self._digests = hasher.cut()
         for writer in self._writers:
             writer.close()
 
@@ -326,9 +356,14 @@ class MetachunkWriter:
             _check_quorum(self._writers, method.quorum, False)
             for writer in self._writers:
                 writer.feed(fragments[int(writer.chunk["pos"].split(".")[1])])
-        self._md5hex = hasher.metachunk_hexdigest()
+        digests = self._digests = hasher.cut()
+        size = self.size
+
+        def trailers():  # called by each chunk's thread: the caller goes on while the hasher catches up
+            return {CHUNK_META_PREFIX + "metachunk-size": size, CHUNK_META_PREFIX + "metachunk-hash": digests.metachunk()}
+
         for writer in self._writers:
-            writer.close({CHUNK_META_PREFIX + "metachunk-size": self.size, CHUNK_META_PREFIX + "metachunk-hash": self._md5hex})
+            writer.close(trailers)
 
 
 def read_ahead(iterable, depth=4):

@@ -101,6 +101,9 @@ def test_objects_with_a_backblaze_policy(tmp_path):
     chunks, size, md5 = api.object_create(account, container, data=data, obj_name="o", policy="BACKBLAZE")
     assert size == len(data) and all(c["url"].startswith("b2/") for c in chunks)
     assert chunks[-1]["hash"] == md5
+    # §15: each chunk records the running MD5 of the object up to its end
+    ends = [sum(c["size"] for c in chunks[:i + 1]) for i in range(len(chunks))]
+    assert [c["hash"].lower() for c in chunks] == [hashlib.md5(data[:end]).hexdigest() for end in ends]
     assert b"".join(api.object_fetch(account, container, "o")[1]) == data
     assert b"".join(api.object_fetch(account, container, "o", ranges=[(1048570, 1048590)])[1]) == data[1048570:1048591]
     cid = api.object_locate(account, container, "o")[0]["container_id"]

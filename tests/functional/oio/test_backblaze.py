@@ -84,8 +84,9 @@ def test_bad_credentials_and_bucket():
         assert Backblaze(os.environ["B2_ACCOUNT_ID"], os.environ["B2_APPLICATION_KEY"], "nope", api_url=os.environ["B2_URL"]).bucket_id
 
 
-def test_objects_with_a_backblaze_policy(tmp_path):
-    """Runs when the dev namespace offers the BACKBLAZE policy of the spec's catalogue (§6.2) on this B2 lab."""
+@pytest.fixture
+def backblaze_api(tmp_path):
+    """An ObjectStorageApi on the dev namespace, when it offers the BACKBLAZE policy of the spec's catalogue (§6.2) on this B2 lab."""
     if not os.environ.get("OIO_PROXY_URL"):
         pytest.skip("the oio lab service is not running")
     from ansible_collections.datacenter.storage.plugins.module_utils.oio.api import ObjectStorageApi
@@ -96,6 +97,11 @@ def test_objects_with_a_backblaze_policy(tmp_path):
         pytest.skip("the dev namespace has no BACKBLAZE storage policy")
     (tmp_path / "b2-appkey.conf").write_text("[backblaze]\n%s.%s.application_key = %s\n" % (
         os.environ["B2_ACCOUNT_ID"], os.environ["B2_BUCKET"], os.environ["B2_APPLICATION_KEY"]))
+    return api
+
+
+def test_objects_with_a_backblaze_policy(backblaze_api):
+    api = backblaze_api
     account, container = "b2test", "ct-" + uuid.uuid4().hex[:8]
     data = os.urandom(2 * 1048576 + 33)
     chunks, size, md5 = api.object_create(account, container, data=data, obj_name="o", policy="BACKBLAZE")
@@ -110,4 +116,31 @@ def test_objects_with_a_backblaze_policy(tmp_path):
     names = {f["fileName"] for f in b2().list_file_names(prefix=cid + "/")}
     assert names == {"%s/%s" % (cid, c["url"].rsplit("/", 1)[1]) for c in chunks}
     api.object_delete(account, container, "o")
+    api.container_delete(account, container)
+
+
+def test_backblaze_metachunk_above_the_part_size_goes_up_in_parts(backblaze_api):
+    """A metachunk above the B2 client's large-file threshold (here 6 MB, parts of 5 MB) goes up as a large file."""
+    from ansible_collections.datacenter.storage.plugins.module_utils.oio.storage_method import storage_method
+    api = backblaze_api
+    b2_client = api.backblaze(storage_method("backblaze/account_id=%s,bucket_name=%s" % (os.environ["B2_ACCOUNT_ID"], os.environ["B2_BUCKET"])))
+    b2_client.large_threshold, b2_client.part_size = 6000000, 5000000
+    config_url = os.environ["OIO_PROXY_URL"] + "/v3.0/config"
+    chunk_size = api.http.json("GET", config_url)[1]["ns.chunk_size"]
+    account, container = "b2test", "ct-" + uuid.uuid4().hex[:8]
+    data = os.urandom(12 * 1048576 + 7)
+    api.http.json("POST", config_url, json_body={"ns.chunk_size": str(11 * 1048576)})
+    try:
+        chunks = api.object_create(account, container, data=data, obj_name="big", policy="BACKBLAZE")[0]
+    finally:
+        api.http.json("POST", config_url, json_body={"ns.chunk_size": chunk_size})
+    assert [c["size"] for c in chunks] == [11 * 1048576, 1048576 + 7]
+    assert b"".join(api.object_fetch(account, container, "big")[1]) == data
+    assert b"".join(api.object_fetch(account, container, "big", ranges=[(4999990, 5000009)])[1]) == data[4999990:5000010]
+    cid = api.object_locate(account, container, "big")[0]["container_id"]
+    files = {f["fileName"]: f for f in b2().list_file_names(prefix=cid + "/")}
+    first, second = ("%s/%s" % (cid, c["url"].rsplit("/", 1)[1]) for c in chunks)
+    assert files[first]["contentSha1"] == "none" and files[first]["contentLength"] == 11 * 1048576  # a large file
+    assert files[second]["contentSha1"] == hashlib.sha1(data[11 * 1048576:]).hexdigest()
+    api.object_delete(account, container, "big")
     api.container_delete(account, container)

@@ -1,8 +1,9 @@
-"""One I/O measurement, written against the API of Ceph's Python modules.
+"""1 GiB of 4 MiB requests through our binding and through Debian's python3-rbd, in one process.
 
-Runs unchanged on our binding (``--impl ours``, the venv's Python) and on Debian's python3-rbd
-(``--impl upstream``, /usr/bin/python3): the same code measures both.
-Prints one JSON line: {"seconds": ..., "bytes": ...}.
+Runs under /usr/bin/python3 (python3-rbd is built for it), with our binding imported from the
+collection and cffi from the venv. Both bindings get the same code (the API is the same), their
+own fresh image, and alternate every slice (64 MiB), so a busy machine slows both alike.
+Prints one JSON line: {"ours": seconds, "upstream": seconds, "bytes": total}.
 """
 
 import argparse
@@ -15,79 +16,84 @@ from collections import deque
 MiB = 1 << 20
 
 
-def load(impl, repo):
-    if impl == "upstream":
-        import rados
-        import rbd
-    else:
-        sys.path.insert(0, os.path.join(repo, ".lab", "collections"))
-        from ansible_collections.datacenter.storage.plugins.module_utils.rbd import rados, rbd
-    return rados, rbd
+def load_bindings(repo, venv_site):
+    import rados as up_rados
+    import rbd as up_rbd
+
+    sys.path.insert(0, venv_site)
+    sys.path.insert(0, os.path.join(repo, ".lab", "collections"))
+    from ansible_collections.datacenter.storage.plugins.module_utils.rbd import rados, rbd
+
+    return {"upstream": (up_rados, up_rbd), "ours": (rados, rbd)}
 
 
-def write_sync(image, data, total):
-    for offset in range(0, total, len(data)):
-        image.write(data, offset)
-    image.flush()
-
-
-def read_sync(image, size, total):
-    for offset in range(0, total, size):
-        if len(image.read(offset, size)) != size:
+def sync_slice(image, op, data, start, end):
+    size = len(data)
+    for offset in range(start, end, size):
+        if op == "write":
+            image.write(data, offset)
+        elif len(image.read(offset, size)) != size:
             raise SystemExit("short read")
 
 
-def _window(submit, count, depth):
+def aio_slice(image, op, data, start, end, depth):
+    size = len(data)
+
+    def read_done(_comp, buf):
+        if buf is None or len(buf) != size:
+            raise SystemExit("short aio read")
+
     pending = deque()
-    for index in range(count):
+    for offset in range(start, end, size):
         if len(pending) == depth:
             pending.popleft().wait_for_complete_and_cb()
-        pending.append(submit(index))
+        if op == "write":
+            pending.append(image.aio_write(data, offset, lambda _comp: None))
+        else:
+            pending.append(image.aio_read(offset, size, read_done))
     while pending:
         pending.popleft().wait_for_complete_and_cb()
 
 
-def write_aio(image, data, total, depth):
-    size = len(data)
-    _window(lambda i: image.aio_write(data, i * size, lambda comp: None), total // size, depth)
-    image.flush()
-
-
-def read_aio(image, size, total, depth):
-    def done(comp, buf):
-        if buf is None or len(buf) != size:
-            raise SystemExit("short aio read")
-
-    _window(lambda i: image.aio_read(i * size, size, done), total // size, depth)
-
-
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--impl", choices=["ours", "upstream"], required=True)
     parser.add_argument("--op", choices=["write", "read"], required=True)
     parser.add_argument("--depth", type=int, default=1, help="requests in flight (1: synchronous calls)")
     parser.add_argument("--total", type=int, default=1024 * MiB)
     parser.add_argument("--size", type=int, default=4 * MiB)
-    parser.add_argument("--image", required=True)
+    parser.add_argument("--slice", type=int, default=64 * MiB)
+    parser.add_argument("--prefix", required=True, help="images <prefix>-ours and <prefix>-upstream must exist")
     parser.add_argument("--repo", required=True)
+    parser.add_argument("--venv-site", required=True)
     args = parser.parse_args()
-    rados, rbd = load(args.impl, args.repo)
+    bindings = load_bindings(args.repo, args.venv_site)
     conf = {"keyring": os.environ["CEPH_KEYRING_ANSIBLE"]}
-    with rados.Rados(conffile=os.environ["CEPH_CONF"], name=os.environ["CEPH_CLIENT_NAME"], conf=conf) as cluster:
-        with cluster.open_ioctx(os.environ["CEPH_POOL"]) as ioctx:
-            with rbd.Image(ioctx, args.image) as image:
-                data = os.urandom(args.size)
-                start = time.perf_counter()
-                if args.op == "write" and args.depth == 1:
-                    write_sync(image, data, args.total)
-                elif args.op == "write":
-                    write_aio(image, data, args.total, args.depth)
-                elif args.depth == 1:
-                    read_sync(image, args.size, args.total)
-                else:
-                    read_aio(image, args.size, args.total, args.depth)
-                seconds = time.perf_counter() - start
-    print(json.dumps({"seconds": seconds, "bytes": args.total}))
+    handles, images = [], {}
+    for impl, (rados, rbd) in bindings.items():
+        cluster = rados.Rados(conffile=os.environ["CEPH_CONF"], name=os.environ["CEPH_CLIENT_NAME"], conf=conf)
+        cluster.connect()
+        ioctx = cluster.open_ioctx(os.environ["CEPH_POOL"])
+        images[impl] = rbd.Image(ioctx, "%s-%s" % (args.prefix, impl))
+        handles.append((cluster, ioctx))
+    data = os.urandom(args.size)
+    seconds = {"ours": 0.0, "upstream": 0.0}
+    for index, start in enumerate(range(0, args.total, args.slice)):
+        end = min(start + args.slice, args.total)
+        for impl in ("ours", "upstream") if index % 2 == 0 else ("upstream", "ours"):
+            began = time.perf_counter()
+            if args.depth == 1:
+                sync_slice(images[impl], args.op, data, start, end)
+            else:
+                aio_slice(images[impl], args.op, data, start, end, args.depth)
+            if args.op == "write" and end == args.total:
+                images[impl].flush()
+            seconds[impl] += time.perf_counter() - began
+    for image in images.values():
+        image.close()
+    for cluster, ioctx in handles:
+        ioctx.close()
+        cluster.shutdown()
+    print(json.dumps(dict(seconds, bytes=args.total)))
 
 
 if __name__ == "__main__":

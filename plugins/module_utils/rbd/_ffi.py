@@ -200,6 +200,14 @@ class _Library:
         return func
 
 
+def open_library(ffi, soname):
+    """dlopen ``soname``; LibraryMissing naming the packages to install if it is not there."""
+    try:
+        return _Library(ffi.dlopen(soname), soname)
+    except OSError as exc:
+        raise LibraryMissing("cannot load %s (%s): %s" % (soname, exc, INSTALL_HINT)) from None
+
+
 _LOCK = threading.Lock()
 _LOADED = {}
 
@@ -212,12 +220,8 @@ def _load():
             ffi = cffi.FFI()
             ffi.cdef(RADOS_CDEF)
             ffi.cdef(RBD_CDEF)
-            libs = {}
-            for key, soname in (("rados", "librados.so.2"), ("rbd", "librbd.so.1")):
-                try:
-                    libs[key] = _Library(ffi.dlopen(soname), soname)
-                except OSError as exc:
-                    raise LibraryMissing("cannot load %s (%s): %s" % (soname, exc, INSTALL_HINT)) from None
+            libs = dict((key, open_library(ffi, soname)) for key, soname in (("rados", "librados.so.2"),
+                                                                             ("rbd", "librbd.so.1")))
             _LOADED.update(libs, ffi=ffi)
     return _LOADED
 

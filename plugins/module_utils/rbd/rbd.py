@@ -8,6 +8,7 @@ The data path hands Python buffers to librbd with ``ffi.from_buffer``: no copies
 
 from __future__ import annotations
 
+import ctypes
 import threading
 from datetime import datetime, timezone
 
@@ -410,12 +411,18 @@ class Completion:
         return self._ret
 
 
+# An uninitialised bytes object, as upstream's Cython gets one: bytes(n) would zero n bytes first.
+_NEW_BYTES = ctypes.pythonapi.PyBytes_FromStringAndSize
+_NEW_BYTES.restype = ctypes.py_object
+_NEW_BYTES.argtypes = (ctypes.c_char_p, ctypes.c_ssize_t)
+
+
 def _fresh_bytes(length):
-    """A new ``bytes`` object of ``length`` that librbd may fill in place (as upstream's Cython does).
+    """A new ``bytes`` object of ``length`` that librbd fills in place (as upstream's Cython does).
 
     CPython shares the empty and one-byte objects, so those lengths get a bytearray.
     """
-    return bytes(length) if length > 1 else bytearray(length)
+    return _NEW_BYTES(None, length) if length > 1 else bytearray(length)
 
 
 class Image:

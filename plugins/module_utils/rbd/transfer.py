@@ -42,8 +42,11 @@ def import_file(image, fileobj, chunk_size=CHUNK_SIZE, in_flight=IN_FLIGHT, skip
             count = fileobj.readinto(view)
             if not count:
                 break
-            data = view[:count] if count < chunk_size else view
-            if not (skip_zeros and data == zeros[:count]):
+            if count < chunk_size:
+                data, is_zero = view[:count], view[:count] == zeros[:count]
+            else:  # bytearray == bytes is a memcmp; memoryview == bytes compares item by item
+                data, is_zero = view, slot[0] == zeros
+            if not (skip_zeros and is_zero):
                 slot[1:] = [image.aio_write(data, offset, None), offset, count]
             offset += count
         for slot in slots:

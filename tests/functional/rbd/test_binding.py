@@ -338,3 +338,24 @@ def test_create_timestamp_and_name(ioctx, lab, names, rbd_api):
     peer = lab.peer("img = rbd.Image(ioctx, values['name'])\nresult = str(img.create_timestamp())\nimg.close()",
                     name=name)
     assert ours.replace(microsecond=0) == ours.fromisoformat(peer).replace(microsecond=0)
+
+
+def test_rename_and_shared_locks(ioctx, lab, names, rbd_api):
+    name, new_name = names(), names()
+    rbd_api.create(ioctx, name, MiB, features=rbd.RBD_FEATURE_LAYERING)
+    rbd_api.rename(ioctx, name, new_name)
+    assert lab.cli("ls", lab.pool).count(new_name) == 1 and name not in lab.cli("ls", lab.pool)
+    # python3-rbd takes a shared lock and exits; we see it and break it (which blocklists that client).
+    lab.peer("img = rbd.Image(ioctx, values['name'])\nimg.lock_shared('c1', 'tag-x')\nimg.close()\nresult = None",
+             name=new_name)
+    with rbd.Image(ioctx, new_name) as image:
+        lockers = image.list_lockers()
+        assert lockers["tag"] == "tag-x" and lockers["exclusive"] is False
+        client, cookie, _addr = lockers["lockers"][0]
+        assert cookie == "c1"
+        assert [lk["locker"] for lk in lab.cli("lock", "ls", "%s/%s" % (lab.pool, new_name))] == [client]
+        image.break_lock(client, "c1")
+        assert image.list_lockers() == []
+        image.lock_shared("c2", "tag-y")
+        assert image.list_lockers()["lockers"][0][1] == "c2"
+        image.unlock("c2")

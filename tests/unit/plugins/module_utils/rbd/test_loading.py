@@ -1,0 +1,39 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""A host without librbd, or with an older one, gets a clear message instead of a crash."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.datacenter.storage.plugins.module_utils.rbd import _ffi
+from ansible_collections.datacenter.storage.plugins.module_utils.rbd.errors import FunctionNotSupported, LibraryMissing
+
+cffi = pytest.importorskip("cffi")
+
+
+def test_missing_library_names_the_packages():
+    with pytest.raises(LibraryMissing) as err:
+        _ffi.open_library(cffi.FFI(), "librbd-not-installed.so.1")
+    msg = str(err.value)
+    assert "librbd-not-installed.so.1" in msg
+    assert "apt-get install librbd1 librados2" in msg and "dnf install librbd1 librados2" in msg
+
+
+def test_missing_function_fails_clearly():
+    ffi = cffi.FFI()
+    ffi.cdef("int rbd_from_the_future(void); int abs(int);")
+    lib = _ffi.open_library(ffi, "libc.so.6")
+    assert lib.abs(-3) == 3
+    with pytest.raises(FunctionNotSupported) as err:
+        lib.rbd_from_the_future()
+    assert "rbd_from_the_future" in str(err.value) and "libc.so.6" in str(err.value)
+
+
+def test_declarations_parse():
+    ffi = cffi.FFI()
+    ffi.cdef(_ffi.RADOS_CDEF)
+    ffi.cdef(_ffi.RBD_CDEF)
+    # Layouts that ABI mode must get exactly right (rbd/librbd.h, x86_64/aarch64).
+    assert ffi.sizeof("rbd_image_info_t") == 8 * 3 + 4 + 24 + 4 + 8 + 96
+    assert ffi.offsetof("rbd_trash_image_info_t", "deletion_time") == 24

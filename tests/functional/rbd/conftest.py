@@ -48,7 +48,7 @@ class Lab:
     def cli(self, *args, fmt=True, check=True):
         """The rbd CLI as client.admin; parsed JSON output."""
         cmd = ["rbd", "-c", self.conf] + list(args) + (["--format", "json"] if fmt else [])
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False)
         if check and proc.returncode:
             raise AssertionError("%s failed: %s" % (" ".join(cmd), proc.stderr))
         if not fmt:
@@ -66,7 +66,7 @@ class Lab:
         ) % (json.dumps(values), self.conf, self.client, self.keyring, self.pool)
         epilogue = "\nioctx.close()\ncluster.shutdown()\nprint(json.dumps(result))\n"
         proc = subprocess.run(["/usr/bin/python3", "-c", prologue + code + epilogue], capture_output=True, text=True,
-                              timeout=120)
+                              timeout=120, check=False)
         if proc.returncode:
             raise AssertionError("python3-rbd peer failed: %s" % proc.stderr)
         return json.loads(proc.stdout.splitlines()[-1])
@@ -136,7 +136,7 @@ def run_module(lab, module, check=False, diff=False, **args):
     try:
         env = dict(os.environ, PYTHONPATH=str(COLLECTIONS))
         proc = subprocess.run([PYTHON, "-m", "ansible_collections.datacenter.storage.plugins.modules." + module,
-                               handle.name], capture_output=True, text=True, env=env, timeout=300)
+                               handle.name], capture_output=True, text=True, env=env, timeout=300, check=False)
     finally:
         os.unlink(handle.name)
     if "{" not in proc.stdout:

@@ -79,7 +79,7 @@ def test_write_read_round_trip_and_peer_reads_same_bytes(ioctx, lab, names, rbd_
 def test_aio_write_and_read_with_callbacks(ioctx, names, rbd_api):
     name = names()
     rbd_api.create(ioctx, name, 16 * MiB)
-    chunks = [os.urandom(256 * 1024) for _ in range(16)]
+    chunks = [os.urandom(256 * 1024) for _index in range(16)]
     done = []
     with rbd.Image(ioctx, name) as image:
         comps = [image.aio_write(chunk, i * len(chunk), lambda c: done.append(c.get_return_value()))

@@ -28,7 +28,7 @@ svc_running() {
 
 # Stop daemons by recorded PID; SIGKILL after 10 s.
 _ceph_stop() {
-  local pids=() n p i left=()
+  local pids=() n p left=()
   for n in "$@"; do
     p=$(cat "$LAB_STATE/run/$n.pid" 2>/dev/null) || continue
     if _ceph_live "$p" && grep -q '^ceph-' "/proc/$p/comm" 2>/dev/null; then
@@ -37,7 +37,7 @@ _ceph_stop() {
     fi
   done
   [ ${#pids[@]} -eq 0 ] && return 0
-  for i in $(seq 200); do
+  for _ in $(seq 200); do
     left=()
     for p in "${pids[@]}"; do _ceph_live "$p" && left+=("$p"); done
     [ ${#left[@]} -eq 0 ] && return 0

@@ -79,14 +79,8 @@ def _split_nul(ffi, buf, size):
 
 def _string_out(call, message, size=64):
     """Call ``call(buf, size_t *len)`` growing the buffer on ERANGE; return the C string."""
-    ffi = _ffi.ffi()
-    length = ffi.new("size_t *", size)
-    while True:
-        buf = ffi.new("char[]", length[0])
-        ret = call(buf, length)
-        if ret != -_ERANGE:
-            _check(ret, message)
-            return ffi.string(buf).decode("utf-8")
+    buf, _length, _ret = _grow_array("char[]", call, message, size)
+    return _ffi.ffi().string(buf).decode("utf-8")
 
 
 def _fixed_string_out(call, message, size=64):
@@ -99,6 +93,21 @@ def _fixed_string_out(call, message, size=64):
             _check(ret, message)
             return ffi.string(buf).decode("utf-8")
         size *= 2
+
+
+def _grow_array(ctype, call, message, initial=32):
+    """Call ``call(array, size_t *count)``, growing the array while librbd says ERANGE.
+
+    Returns (array, count reported, return value); raises on any other error.
+    """
+    ffi = _ffi.ffi()
+    count = ffi.new("size_t *", initial)
+    while True:
+        array = ffi.new(ctype, count[0])
+        ret = call(array, count)
+        if ret != -_ERANGE:
+            _check(ret, message)
+            return array, count[0], ret
 
 
 def _key_values(call, message, page=64):
@@ -219,18 +228,13 @@ class RBD:
 
     def list2(self, ioctx):
         """Images of the pool/namespace as dicts ``{"id", "name"}``."""
-        size = self._ffi.new("size_t *", 64)
-        while True:
-            specs = self._ffi.new("rbd_image_spec_t[]", size[0])
-            ret = self._lib.rbd_list2(ioctx.io, specs, size)
-            if ret != -_ERANGE:
-                break
-        _check(ret, "list images")
+        specs, count, _ret = _grow_array("rbd_image_spec_t[]", lambda a, n: self._lib.rbd_list2(ioctx.io, a, n),
+                                         "list images", 64)
         try:
             return [{"id": _text(self._ffi, specs[i].id), "name": _text(self._ffi, specs[i].name)}
-                    for i in range(size[0])]
+                    for i in range(count)]
         finally:
-            self._lib.rbd_image_spec_list_cleanup(specs, size[0])
+            self._lib.rbd_image_spec_list_cleanup(specs, count)
 
     def list(self, ioctx):
         """Image names of the pool/namespace."""
@@ -242,13 +246,8 @@ class RBD:
 
     def trash_list(self, ioctx):
         """Trash entries as dicts ``{"id", "name", "source", "deletion_time", "deferment_end_time"}``."""
-        size = self._ffi.new("size_t *", 32)
-        while True:
-            entries = self._ffi.new("rbd_trash_image_info_t[]", size[0])
-            ret = self._lib.rbd_trash_list(ioctx.io, entries, size)
-            if ret != -_ERANGE:
-                break
-        _check(ret, "list trash")
+        entries, _count, ret = _grow_array("rbd_trash_image_info_t[]",
+                                           lambda a, n: self._lib.rbd_trash_list(ioctx.io, a, n), "list trash")
         try:
             return [_trash_entry(self._ffi, entries[i]) for i in range(ret)]
         finally:
@@ -282,14 +281,9 @@ class RBD:
         return bool(exists[0])
 
     def namespace_list(self, ioctx):
-        size = self._ffi.new("size_t *", 1024)
-        while True:
-            buf = self._ffi.new("char[]", size[0])
-            ret = self._lib.rbd_namespace_list(ioctx.io, buf, size)
-            if ret != -_ERANGE:
-                break
-        _check(ret, "list namespaces")
-        return _split_nul(self._ffi, buf, size[0])
+        buf, size, _ret = _grow_array("char[]", lambda a, n: self._lib.rbd_namespace_list(ioctx.io, a, n),
+                                      "list namespaces", 1024)
+        return _split_nul(self._ffi, buf, size)
 
     def pool_metadata_get(self, ioctx, key):
         return _string_out(lambda buf, size: self._lib.rbd_pool_metadata_get(ioctx.io, cstr(key, "key"), buf, size),
@@ -724,17 +718,14 @@ class Image:
 
     def list_children2(self):
         """Children of the image (or of the snapshot it is open at) as dicts."""
-        size = self._ffi.new("size_t *", 16)
-        while True:
-            specs = self._ffi.new("rbd_linked_image_spec_t[]", size[0])
-            ret = self._lib.rbd_list_children3(self.image, specs, size)
-            if ret != -_ERANGE:
-                break
-        _check(ret, "list children (image %s)" % self.name)
+        self.require_not_closed()
+        specs, count, _ret = _grow_array("rbd_linked_image_spec_t[]",
+                                         lambda a, n: self._lib.rbd_list_children3(self.image, a, n),
+                                         "list children (image %s)" % self.name)
         try:
-            return [_linked_spec(self._ffi, specs[i]) for i in range(size[0])]
+            return [_linked_spec(self._ffi, specs[i]) for i in range(count)]
         finally:
-            self._lib.rbd_linked_image_spec_list_cleanup(specs, size[0])
+            self._lib.rbd_linked_image_spec_list_cleanup(specs, count)
 
     def list_children(self):
         """(pool, image) of the children that are not in the trash."""
@@ -799,18 +790,14 @@ class Image:
     def watchers_list(self):
         """Clients watching the image, as dicts ``{"addr", "id", "cookie"}``."""
         self.require_not_closed()
-        size = self._ffi.new("size_t *", 16)
-        while True:
-            watchers = self._ffi.new("rbd_image_watcher_t[]", size[0])
-            ret = self._lib.rbd_watchers_list(self.image, watchers, size)
-            if ret != -_ERANGE:
-                break
-        _check(ret, "list watchers (image %s)" % self.name)
+        watchers, count, _ret = _grow_array("rbd_image_watcher_t[]",
+                                            lambda a, n: self._lib.rbd_watchers_list(self.image, a, n),
+                                            "list watchers (image %s)" % self.name)
         try:
             return [{"addr": _text(self._ffi, watchers[i].addr), "id": watchers[i].id, "cookie": watchers[i].cookie}
-                    for i in range(size[0])]
+                    for i in range(count)]
         finally:
-            self._lib.rbd_watchers_list_cleanup(watchers, size[0])
+            self._lib.rbd_watchers_list_cleanup(watchers, count)
 
     def rebuild_object_map(self):
         self._call(self._lib.rbd_rebuild_object_map, "rebuild object map", _no_progress(), self._ffi.NULL)

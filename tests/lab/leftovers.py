@@ -1,7 +1,8 @@
 """python3 tests/lab/leftovers.py [LAB_DIR]: list processes that still belong to the lab (exit 1 if any).
 
-A process belongs to the lab when its command line or environment names the lab directory;
-the caller and its ancestors are not counted.
+A process belongs to the lab when its command line names the lab directory, or when its
+environment does and it runs in another session than the caller (the lab's daemons detach;
+the caller's own commands inherit the lab settings). The caller's ancestors are not counted.
 """
 
 import os
@@ -20,6 +21,7 @@ while pid > 1:
     except OSError:
         break
 
+own_session = os.getsid(0)
 left = []
 for entry in os.listdir("/proc"):
     if not entry.isdigit() or int(entry) in ancestors:
@@ -34,7 +36,11 @@ for entry in os.listdir("/proc"):
             environ = f.read()
     except OSError:
         continue
-    if needle in cmdline or needle in environ:
+    try:
+        other_session = os.getsid(int(entry)) != own_session
+    except OSError:
+        continue
+    if needle in cmdline or (needle in environ and other_session):
         left.append("%s %s" % (entry, cmdline.replace(b"\0", b" ").decode(errors="replace").strip()))
 
 for line in left:

@@ -607,7 +607,7 @@ def main():
     argument_spec.update(name=dict(type="str"), images=dict(type="list", elements="dict", options=item_spec))
     module = StorageModule(argument_spec, connection_spec=CONNECTION_SPEC, errors=ERRORS, supports_check_mode=True,
                            mutually_exclusive=[("name", "images")], required_one_of=[("name", "images")])
-    check_requirements(module.module)
+    check_requirements(module)
     params = module.params
     results = []
     with module.handle_errors("rbd_image"):

@@ -126,7 +126,7 @@ def main():
         name=dict(type="list", elements="str"),
     )
     module = StorageModule(argument_spec, connection_spec=CONNECTION_SPEC, errors=ERRORS, supports_check_mode=True)
-    check_requirements(module.module)
+    check_requirements(module)
     params = module.params
     images = []
     with module.handle_errors("rbd_image_info"):

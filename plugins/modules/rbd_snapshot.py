@@ -155,7 +155,7 @@ def main():
         rollback=dict(type="bool", default=False),
     )
     module = StorageModule(argument_spec, connection_spec=CONNECTION_SPEC, errors=ERRORS, supports_check_mode=True)
-    check_requirements(module.module)
+    check_requirements(module)
     params = module.params
     name = params["name"]
     spec = image_spec(params["pool"], params["namespace"], params["image"], name)

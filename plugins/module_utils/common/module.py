@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
-from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from .diff import ChangeTracker
 
@@ -29,6 +29,11 @@ class StorageModule:
         self.diff_mode = self.module._diff
         self.tracker = ChangeTracker()
         self._errors = tuple(errors)
+
+    def require(self, package, import_error):
+        """Fail naming ``package`` when importing it failed (``import_error``: the traceback, or None)."""
+        if import_error is not None:
+            self.module.fail_json(msg=missing_required_lib(package), exception=import_error)
 
     def fail(self, msg, **result):
         self.module.fail_json(msg=msg, **result)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import traceback
 
-from ansible.module_utils.basic import env_fallback, missing_required_lib
+from ansible.module_utils.basic import env_fallback
 
 from ..oio.exceptions import OioException
 
@@ -36,8 +36,7 @@ ERRORS = (OioException,)
 
 def check_requirements(module):
     """Fail naming the missing package when urllib3 cannot be imported."""
-    if IMPORT_ERROR is not None:
-        module.module.fail_json(msg=missing_required_lib("urllib3"), exception=IMPORT_ERROR)
+    module.require("urllib3", IMPORT_ERROR)
 
 
 def client_from_params(params):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import traceback
 from contextlib import contextmanager
 
-from ansible.module_utils.basic import env_fallback, missing_required_lib
+from ansible.module_utils.basic import env_fallback
 
 from ..rbd import _ffi
 from ..rbd import rbd as librbd
@@ -32,8 +32,7 @@ CONNECTION_SPEC = dict(
 def check_requirements(module):
     """Fail early, naming the package, when cffi cannot be imported."""
     if _ffi.cffi is None:
-        module.fail_json(msg=missing_required_lib("cffi"),
-                         exception="".join(traceback.format_exception(_ffi.CFFI_IMPORT_ERROR)))
+        module.require("cffi", "".join(traceback.format_exception(_ffi.CFFI_IMPORT_ERROR)))
 
 
 def entity_name(client_name):

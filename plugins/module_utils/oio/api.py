@@ -571,7 +571,7 @@ class ObjectStorageApi:
         options = self.chunk_write_options()
         capacity = method.metachunk_size(meta["chunk_size"])
         prepared = _by_metachunk(chunks)
-        hasher, total, uploaded, stored = BackgroundMD5(metachunks=method.ec or self.chunk_checksum_algo is None), 0, [], []
+        hasher, total, uploaded, stored = BackgroundMD5(), 0, [], []
         position, pending = 0, None
 
         def collect(writer):
@@ -714,7 +714,7 @@ class ObjectStorageApi:
             chunk["pos"] = "%d.%s" % (position, sub) if method.ec else str(position)
         writer = MetachunkWriter(method, chunks, chunk_put_headers(account, container, obj, meta, reqid),
                                  self.chunk_write_options())
-        hasher = BackgroundMD5(metachunks=method.ec or self.chunk_checksum_algo is None)
+        hasher = BackgroundMD5()
         try:
             entries = writer.write(Source(data), len(data), hasher)[2]
             self.proxy_request("POST", "content", "update", self._ref(account, container, path=obj, version=meta["version"]), entries,

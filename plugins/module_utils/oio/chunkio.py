@@ -24,6 +24,7 @@ from .utils import CHUNK_META_PREFIX
 WRITE_BUFFER_SIZE = 262144
 READ_BUFFER_SIZE = 262144
 QUEUE_DEPTH = 10
+EC_BATCH_SEGMENTS = 4  # segments encoded before their fragments go to the chunk threads, one piece per chunk
 VERIFIED_READ_LIMIT = 16 * 1048576
 _END = object()
 
@@ -124,7 +125,7 @@ class MetachunkDigests:
         return self._object
 
     def metachunk(self):
-        """MD5 of this metachunk alone (waits for the hasher); None when the hasher skips metachunks."""
+        """MD5 of this metachunk alone (waits for the hasher)."""
         self._done.wait()
         return self._metachunk
 
@@ -134,15 +135,15 @@ class BackgroundMD5(threading.Thread):
 
     ``update`` and ``cut`` only queue: the caller reads and encodes the next
     metachunk while earlier ones are still being hashed. ``hexdigest`` waits
-    until everything queued so far is hashed.
+    until everything queued so far is hashed. A replicated metachunk's MD5 is
+    also the MD5 of each of its chunks: their writers do not hash again.
     """
 
-    def __init__(self, metachunks=True):
+    def __init__(self):
         super().__init__(daemon=True)
         self.queue = queue.Queue(16)
         self.object_md5 = hashlib.md5()
-        self.metachunks = metachunks
-        self.metachunk_md5 = hashlib.md5() if metachunks else None
+        self.metachunk_md5 = hashlib.md5()
         self.start()
 
     def run(self):
@@ -152,13 +153,11 @@ class BackgroundMD5(threading.Thread):
                 self.queue.task_done()
                 return
             if isinstance(data, MetachunkDigests):
-                data.resolve(self.object_md5.hexdigest(), self.metachunk_md5.hexdigest() if self.metachunks else None)
-                if self.metachunks:
-                    self.metachunk_md5 = hashlib.md5()
+                data.resolve(self.object_md5.hexdigest(), self.metachunk_md5.hexdigest())
+                self.metachunk_md5 = hashlib.md5()
             else:
                 self.object_md5.update(data)
-                if self.metachunk_md5 is not None:
-                    self.metachunk_md5.update(data)
+                self.metachunk_md5.update(data)
             self.queue.task_done()
 
     def update(self, data):
@@ -179,15 +178,19 @@ class BackgroundMD5(threading.Thread):
 
 
 class ChunkWriter(threading.Thread):
-    """Streams one chunk to one rawx from a bounded queue, in its own thread."""
+    """Streams one chunk to one rawx from a bounded queue, in its own thread.
 
-    def __init__(self, chunk, headers, options, trailers=()):
+    The chunk's MD5 (checked against the rawx's) is computed here unless
+    ``hash_data`` is false: then ``close`` tells where it comes from.
+    """
+
+    def __init__(self, chunk, headers, options, trailers=(), hash_data=True):
         super().__init__(daemon=True)
         self.chunk = chunk
         self.put = ChunkedPut(chunk["real_url"], headers, options["connection_timeout"], options["write_timeout"], trailers,
                               options.get("connections"))
         self.queue = queue.Queue(QUEUE_DEPTH)
-        self.md5 = hashlib.md5() if options.get("checksum", True) else None
+        self.md5 = hashlib.md5() if hash_data and options.get("checksum", True) else None
         self.chunk_hash = None
         self.size = 0
         self.error = None
@@ -209,18 +212,20 @@ class ChunkWriter(threading.Thread):
             if isinstance(item, tuple) and item[0] is _END:
                 break
             if self.error is None:
+                parts = item if isinstance(item, list) else (item,)
                 try:
-                    self.put.send(item)
-                    if self.md5 is not None:
-                        self.md5.update(item)
-                    self.size += len(item)
+                    self.put.send(parts)
+                    for part in parts:
+                        if self.md5 is not None:
+                            self.md5.update(part)
+                        self.size += len(part)
                 except OioException as exc:
                     self._fail(exc)
         if self.error is None:
-            self._finish(item[1]() if callable(item[1]) else item[1])
+            self._finish(item[1]() if callable(item[1]) else item[1], item[2]() if item[2] is not None else None)
 
-    def _finish(self, trailers):
-        local_hash = self.md5.hexdigest() if self.md5 is not None else None
+    def _finish(self, trailers, known_hash):
+        local_hash = known_hash or (self.md5.hexdigest() if self.md5 is not None else None)
         if self.put.trailers and local_hash:
             trailers = dict(trailers, **{CHUNK_META_PREFIX + "chunk-hash": local_hash})
         try:
@@ -239,23 +244,25 @@ class ChunkWriter(threading.Thread):
         self.chunk_hash = local_hash or remote_hash or None
 
     def feed(self, data):
+        """Queue ``data`` (bytes, or a list of buffers sent as one piece) for this chunk."""
         if not self.failed.is_set():
             self.queue.put(data)
 
-    def close(self, trailers=None):
-        """End the chunk; ``trailers`` is a dict or a callable returning one (called in this writer's thread)."""
+    def close(self, trailers=None, known_hash=None):
+        """End the chunk; ``trailers`` is a dict or a callable returning one, ``known_hash`` a callable returning
+        the MD5 of the chunk's bytes computed elsewhere (both called in this writer's thread)."""
         if not self.closed:
             self.closed = True
-            self.queue.put((_END, trailers or {}))
+            self.queue.put((_END, trailers or {}, known_hash))
 
 
-def _start_writers(chunks, base_headers, options, trailers=()):
+def _start_writers(chunks, base_headers, options, trailers, hash_data):
     writers = []
     for chunk in chunks:
         headers = dict(base_headers)
         headers[CHUNK_META_PREFIX + "chunk-pos"] = chunk["pos"]
         headers[CHUNK_META_PREFIX + "chunk-id"] = chunk["real_url"].rsplit("/", 1)[-1]
-        writers.append(ChunkWriter(chunk, headers, options, trailers))
+        writers.append(ChunkWriter(chunk, headers, options, trailers, hash_data))
     for writer in writers:
         writer.start()
     return writers
@@ -304,7 +311,7 @@ class MetachunkWriter:
         trailers = ()
         if self.method.ec:
             trailers = [CHUNK_META_PREFIX + name for name in ("metachunk-size", "metachunk-hash", "chunk-hash")]
-        self._writers = _start_writers(self.chunks, self.base_headers, self.options, trailers)
+        self._writers = _start_writers(self.chunks, self.base_headers, self.options, trailers, self.method.ec)
         try:
             if self.method.ec:
                 self._feed_ec(source, capacity, hasher)
@@ -336,26 +343,35 @@ class MetachunkWriter:
             _check_quorum(self._writers, self.method.quorum, False)
             for writer in self._writers:
                 writer.feed(data)
-        if hasher.metachunks:
-            self._digests = hasher.cut()
+        digests = self._digests = hasher.cut()
+        known_hash = digests.metachunk if self.options.get("checksum", True) else None
         for writer in self._writers:
-            writer.close()
+            writer.close(known_hash=known_hash)
 
     def _feed_ec(self, source, capacity, hasher):
         method = self.method
+        indexes = [int(writer.chunk["pos"].split(".")[1]) for writer in self._writers]
         while self.size < capacity:
-            segment = source.read(min(method.segment_size, capacity - self.size))
-            if not segment:
+            batches = [[] for _unused in indexes]  # the fragments of up to EC_BATCH_SEGMENTS segments, per chunk
+            for _unused in range(EC_BATCH_SEGMENTS):
+                segment = source.read(min(method.segment_size, capacity - self.size))
+                if not segment:
+                    break
+                hasher.update(segment)
+                self.size += len(segment)
+                try:
+                    fragments = method.driver.encode(segment)
+                except Exception as exc:
+                    raise ECError("EC encode failed: %s" % exc) from None
+                for batch, index in zip(batches, indexes):
+                    batch.append(fragments[index])
+                if self.size >= capacity:
+                    break
+            if not batches[0]:
                 break
-            hasher.update(segment)
-            self.size += len(segment)
-            try:
-                fragments = method.driver.encode(segment)
-            except Exception as exc:
-                raise ECError("EC encode failed: %s" % exc) from None
             _check_quorum(self._writers, method.quorum, False)
-            for writer in self._writers:
-                writer.feed(fragments[int(writer.chunk["pos"].split(".")[1])])
+            for writer, batch in zip(self._writers, batches):
+                writer.feed(batch)
         digests = self._digests = hasher.cut()
         size = self.size
 

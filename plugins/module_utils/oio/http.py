@@ -171,11 +171,13 @@ class ChunkedPut:
             self.conn.close()
             raise _network_error(exc, "PUT %s" % self.url) from None
 
-    def send(self, data):
-        if not data:
+    def send(self, parts):
+        """Send the buffers of ``parts`` as one HTTP chunk."""
+        size = sum(len(part) for part in parts)
+        if not size:
             return
         try:
-            _send_all(self.conn.sock, [b"%x\r\n" % len(data), data, b"\r\n"])
+            _send_all(self.conn.sock, [b"%x\r\n" % size, *parts, b"\r\n"])
         except OSError as exc:
             self.conn.close()
             raise _network_error(exc, "PUT %s" % self.url) from None

@@ -8,7 +8,9 @@ For each policy: our upload and download of one object, then
   plain) PUT again to fresh chunk IDs on the same rawx, one thread per chunk
   of a metachunk, metachunk after metachunk; and GET back the same way (K
   fragments, or one replica, per metachunk).
-The ratio compares our rate with the slower of the limits that apply.
+The ratio compares our rate with the slower of the limits that apply. The
+CPU seconds this process spent (all threads) are printed beside: on a loaded
+machine the rates follow them.
 """
 
 from __future__ import annotations
@@ -41,17 +43,20 @@ def parallel(jobs):
 
 
 def best_of(repeat, func):
+    """The fastest of ``repeat`` runs of ``func`` (which returns ``timed``'s pair)."""
     return min(func() for _unused in range(repeat))
 
 
 def timed(func):
-    start = time.perf_counter()
+    """``(wall seconds, CPU seconds of this process)`` of one call of ``func``."""
+    start, before = time.perf_counter(), os.times()
     func()
-    return time.perf_counter() - start
+    after = os.times()
+    return time.perf_counter() - start, after.user + after.system - before.user - before.system
 
 
 def encode_limit(method, data):
-    """Seconds pyeclib alone needs for every segment of ``data`` (EC metachunk by metachunk)."""
+    """``timed`` pair of pyeclib alone encoding every segment of ``data`` (EC metachunk by metachunk)."""
     def run():
         for offset in range(0, len(data), method.segment_size):
             method.driver.encode(data[offset:offset + method.segment_size])
@@ -59,7 +64,7 @@ def encode_limit(method, data):
 
 
 def urllib3_limits(api, account, container, name, method):
-    """Seconds plain urllib3 needs to PUT and to GET the object's chunks, in parallel per metachunk."""
+    """``timed`` pairs of plain urllib3 PUTting and GETting the object's chunks, in parallel per metachunk."""
     meta, chunks = api.object_locate(account, container, name)
     pool = urllib3.PoolManager(maxsize=16)
     groups = {}
@@ -91,7 +96,7 @@ def urllib3_limits(api, account, container, name, method):
                 jobs.append(lambda c=chunk, u=url: put(c, u))
             parallel(jobs)
 
-    put_seconds = timed(put_all)
+    put_timing = timed(put_all)
     for url in copies:
         pool.request("DELETE", url)
 
@@ -106,7 +111,7 @@ def urllib3_limits(api, account, container, name, method):
             wanted = sorted(groups[pos], key=lambda c: c["pos"])[:method.min_chunks_to_read]
             parallel([lambda u=c["url"]: get(u) for c in wanted])
 
-    return put_seconds, timed(get_all)
+    return put_timing, timed(get_all)
 
 
 def main():
@@ -123,7 +128,8 @@ def main():
     api.container_create(account, container)
     data = os.urandom(size)
     print("object size: %d MiB, namespace %s, chunk_checksum_algo=%s" % (args.size_mib, os.environ["OIO_NS"], api.chunk_checksum_algo))
-    print("%-12s %-10s %10s %10s %10s %10s %7s" % ("policy", "direction", "ours MB/s", "encode", "urllib3", "limit", "ratio"))
+    print("%-12s %-10s %10s %10s %10s %10s %7s %9s %11s" % ("policy", "direction", "ours MB/s", "encode", "urllib3", "limit", "ratio",
+                                                            "ours cpu", "urllib3 cpu"))
     worst = None
     try:
         for policy in args.policies.split(","):
@@ -132,15 +138,16 @@ def main():
             down = best_of(args.repeat, lambda n=name: timed(lambda: sum(len(b) for b in api.object_fetch(account, container, n)[1])))
             method = storage_method(api.object_get_properties(account, container, name)["chunk_method"])
             limits = [urllib3_limits(api, account, container, name, method) for _unused in range(args.repeat)]
-            put_s, get_s = min(x[0] for x in limits), min(x[1] for x in limits)
-            enc = rate(size, best_of(args.repeat, lambda m=method: encode_limit(m, data))) if method.ec else None
-            rows = [("upload", rate(size, up), enc, rate(size, put_s)), ("download", rate(size, down), None, rate(size, get_s))]
+            put, get = min(x[0] for x in limits), min(x[1] for x in limits)
+            enc = rate(size, best_of(args.repeat, lambda m=method: encode_limit(m, data))[0]) if method.ec else None
+            rows = [("upload", up, enc, put), ("download", down, None, get)]
             for direction, ours, encode, http in rows:
-                limit = min(x for x in (encode, http) if x is not None)
-                ratio = ours / limit
+                limit = min(x for x in (encode, rate(size, http[0])) if x is not None)
+                ratio = rate(size, ours[0]) / limit
                 worst = ratio if worst is None else min(worst, ratio)
                 encode_text = "-" if encode is None else f"{encode:.1f}"
-                print("%-12s %-10s %10.1f %10s %10.1f %10.1f %7.2f" % (policy, direction, ours, encode_text, http, limit, ratio))
+                print("%-12s %-10s %10.1f %10s %10.1f %10.1f %7.2f %9.2f %11.2f" % (
+                    policy, direction, rate(size, ours[0]), encode_text, rate(size, http[0]), limit, ratio, ours[1], http[1]))
             api.object_delete(account, container, name)
     finally:
         api.container_flush(account, container)

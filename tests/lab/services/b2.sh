@@ -3,12 +3,6 @@
 # Settings: B2_URL (the API base, in place of https://api.backblazeb2.com), B2_ACCOUNT_ID, B2_APPLICATION_KEY,
 # B2_BUCKET (created at start). Lab-only fault control: POST $B2_URL/emu/fail?status=503&count=N.
 
-b2_python() {
-  local py=$REPO/.venv/bin/python
-  [ -x "$py" ] || py=$(command -v python3)
-  echo "$py"
-}
-
 svc_packages() {
   :
 }
@@ -23,7 +17,7 @@ b2_answers() {
   local url
   url=$(sed -n 's/^B2_URL=//p' "$LAB_STATE/endpoints.env" 2>/dev/null) || return 1
   [ -n "$url" ] || return 1
-  "$(b2_python)" - "$url/b2api/v2/b2_authorize_account" <<'PY' >/dev/null 2>&1
+  "$(lab_python)" - "$url/b2api/v2/b2_authorize_account" <<'PY' >/dev/null 2>&1
 import sys, urllib.request, urllib.error
 try:
     urllib.request.urlopen(sys.argv[1], timeout=2)
@@ -37,37 +31,10 @@ svc_running() {
 }
 
 svc_up() {
-  local pid
-  rm -f "$LAB_STATE/endpoints.env"
-  (
-    cd "$LAB_STATE" || exit 1
-    exec setsid nohup "$(b2_python)" "$LAB_HOME/b2/b2emu.py" --state "$LAB_STATE" \
-      --min-part "${B2_LAB_MIN_PART:-5000000}" >>"$LAB_STATE/b2.log" 2>&1 </dev/null
-  ) &
-  pid=$!
-  echo "$pid" >"$LAB_STATE/b2.pid"
-  for _ in $(seq 1 100); do
-    if [ -s "$LAB_STATE/endpoints.env" ] && b2_answers; then
-      cat "$LAB_STATE/endpoints.env"
-      return 0
-    fi
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  echo "b2: the emulator did not start; last log lines:" >&2
-  tail -20 "$LAB_STATE/b2.log" >&2
-  kill "$pid" 2>/dev/null
-  return 1
+  daemon_start b2 100 b2_answers -- "$(lab_python)" "$LAB_HOME/b2/b2emu.py" --state "$LAB_STATE" \
+    --min-part "${B2_LAB_MIN_PART:-5000000}"
 }
 
 svc_down() {
-  local pid
-  pid=$(b2_pid) || { rm -f "$LAB_STATE/b2.pid"; return 0; }
-  kill "$pid"
-  for _ in $(seq 1 50); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
-  rm -f "$LAB_STATE/b2.pid"
+  daemon_stop b2 "$(b2_pid)"
 }

@@ -5,12 +5,6 @@
 # With the b2 lab service's settings ($LAB_DIR/env/b2.env, written first: services start in alphabetical order)
 # the namespace also offers the BACKBLAZE storage policy on that emulator's account and bucket.
 
-oio_python() {
-  local py=${OIO_LAB_PYTHON:-$REPO/.venv/bin/python}
-  [ -x "$py" ] || py=$(command -v python3)
-  echo "$py"
-}
-
 svc_packages() {
   :
 }
@@ -28,7 +22,7 @@ oio_answers() {
   local url
   url=$(sed -n 's/^OIO_ACCOUNT_URL=//p' "$LAB_STATE/endpoints.env" 2>/dev/null) || return 1
   [ -n "$url" ] || return 1
-  "$(oio_python)" - "$url/status" <<'PY' >/dev/null 2>&1
+  "$(lab_python "${OIO_LAB_PYTHON:-}")" - "$url/status" <<'PY' >/dev/null 2>&1
 import sys, urllib.request
 urllib.request.urlopen(sys.argv[1], timeout=2).read()
 PY
@@ -49,41 +43,14 @@ oio_b2_args() {
 }
 
 svc_up() {
-  local py pid b2_args
-  py=$(oio_python)
+  local b2_args
   read -r -a b2_args <<<"$(oio_b2_args)"
-  rm -f "$LAB_STATE/endpoints.env"
-  (
-    cd "$LAB_STATE" || exit 1
-    PYTHONPATH="$LAB_HOME/oio${PYTHONPATH:+:$PYTHONPATH}" exec setsid nohup "$py" -m oio_devserver serve \
-      --state "$LAB_STATE" --ns "${OIO_LAB_NS:-OPENIO}" --rawx "${OIO_LAB_RAWX:-12}" \
-      --base-port "${OIO_LAB_BASE_PORT:-0}" --max-open-containers "${OIO_LAB_MAX_OPEN:-256}" "${b2_args[@]}" \
-      >>"$LAB_STATE/oio.log" 2>&1 </dev/null
-  ) &
-  pid=$!
-  echo "$pid" >"$LAB_STATE/oio.pid"
-  for _ in $(seq 1 300); do
-    if [ -s "$LAB_STATE/endpoints.env" ] && oio_answers; then
-      cat "$LAB_STATE/endpoints.env"
-      return 0
-    fi
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  echo "oio: the namespace did not start; last log lines:" >&2
-  tail -20 "$LAB_STATE/oio.log" >&2
-  kill "$pid" 2>/dev/null
-  return 1
+  PYTHONPATH="$LAB_HOME/oio${PYTHONPATH:+:$PYTHONPATH}" daemon_start oio 300 oio_answers -- \
+    "$(lab_python "${OIO_LAB_PYTHON:-}")" -m oio_devserver serve \
+    --state "$LAB_STATE" --ns "${OIO_LAB_NS:-OPENIO}" --rawx "${OIO_LAB_RAWX:-12}" \
+    --base-port "${OIO_LAB_BASE_PORT:-0}" --max-open-containers "${OIO_LAB_MAX_OPEN:-256}" "${b2_args[@]}"
 }
 
 svc_down() {
-  local pid
-  pid=$(oio_pid) || { rm -f "$LAB_STATE/oio.pid"; return 0; }
-  kill "$pid"
-  for _ in $(seq 1 50); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
-  rm -f "$LAB_STATE/oio.pid"
+  daemon_stop oio "$(oio_pid)"
 }

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 
 from ansible.module_utils.basic import env_fallback
 
-from ..rbd import _ffi
+from ..rbd import _ffi_tables
 from ..rbd import rbd as librbd
 from ..rbd.errors import Error
 from ..rbd.features import features_to_names
@@ -31,8 +31,8 @@ CONNECTION_SPEC = dict(
 
 def check_requirements(module):
     """Fail early, naming the package, when cffi cannot be imported."""
-    if _ffi.cffi is None:
-        module.require("cffi", "".join(traceback.format_exception(_ffi.CFFI_IMPORT_ERROR)))
+    if _ffi_tables.BACKEND_IMPORT_ERROR is not None:
+        module.require("cffi", "".join(traceback.format_exception(_ffi_tables.BACKEND_IMPORT_ERROR)))
 
 
 def entity_name(client_name):

@@ -4,9 +4,12 @@
 
 from __future__ import annotations
 
+import importlib.util
+import pathlib
+
 import pytest
 
-from ansible_collections.datacenter.storage.plugins.module_utils.rbd import _ffi
+from ansible_collections.datacenter.storage.plugins.module_utils.rbd import _ffi, _ffi_tables, cdefs
 from ansible_collections.datacenter.storage.plugins.module_utils.rbd.errors import FunctionNotSupported, LibraryMissing
 
 cffi = pytest.importorskip("cffi")
@@ -30,10 +33,24 @@ def test_missing_function_fails_clearly():
     assert "rbd_from_the_future" in str(err.value) and "libc.so.6" in str(err.value)
 
 
-def test_declarations_parse():
-    ffi = cffi.FFI()
-    ffi.cdef(_ffi.RADOS_CDEF)
-    ffi.cdef(_ffi.RBD_CDEF)
+@pytest.mark.parametrize("make_ffi", ["parsed", "tables"])
+def test_declarations(make_ffi):
+    if make_ffi == "parsed":
+        ffi = cffi.FFI()
+        ffi.cdef(cdefs.RADOS_CDEF)
+        ffi.cdef(cdefs.RBD_CDEF)
+    else:
+        ffi = _ffi_tables.new_ffi()
     # Layouts that ABI mode must get exactly right (rbd/librbd.h, x86_64/aarch64).
     assert ffi.sizeof("rbd_image_info_t") == 8 * 3 + 4 + 24 + 4 + 8 + 96
     assert ffi.offsetof("rbd_trash_image_info_t", "deletion_time") == 24
+
+
+def test_tables_match_cdefs():
+    """_ffi_tables.py is what scripts/gen_rbd_ffi.py makes of cdefs.py today."""
+    collection = pathlib.Path(__file__).resolve().parents[5]
+    spec = importlib.util.spec_from_file_location("gen_rbd_ffi", collection / "scripts" / "gen_rbd_ffi.py")
+    generator = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generator)
+    with open(_ffi_tables.__file__, encoding="utf-8") as tables:
+        assert tables.read() == generator.render(), "run scripts/gen_rbd_ffi.py after changing cdefs.py"

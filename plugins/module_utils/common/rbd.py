@@ -45,6 +45,10 @@ def rados_from_params(params):
     conf = {
         "rados_osd_op_timeout": str(params["op_timeout"]),
         "rados_mon_op_timeout": str(params["op_timeout"]),
+        # Modules manage images and stream imports: no cache to fill, and librbd may send the
+        # caller's buffers as they are (their completions fire only once librbd lets go of them).
+        "rbd_cache": "false",
+        "rbd_disable_zero_copy_writes": "false",
     }
     if params.get("keyring"):
         conf["keyring"] = params["keyring"]

@@ -2,10 +2,11 @@
 
 import os
 import subprocess
+import threading
 
 import pytest
 
-from ansible_collections.datacenter.storage.plugins.module_utils.rbd import rados, rbd
+from ansible_collections.datacenter.storage.plugins.module_utils.rbd import rados, rbd, transfer
 from ansible_collections.datacenter.storage.plugins.module_utils.rbd.features import features_to_names
 
 MiB = 1 << 20
@@ -359,3 +360,20 @@ def test_rename_and_shared_locks(ioctx, lab, names, rbd_api):
         image.lock_shared("c2", "tag-y")
         assert image.list_lockers()["lockers"][0][1] == "c2"
         image.unlock("c2")
+
+
+def test_import_file_from_a_pipe_reuses_buffers(ioctx, lab, names, rbd_api, tmp_path):
+    """A source that cannot be mapped is read into a few reused buffers; zero chunks still stay holes."""
+    name = names()
+    data = os.urandom(3 * MiB) + bytes(6 * MiB) + os.urandom(MiB + 7)  # the object at 4-8 MiB: zeros only
+    rbd_api.create(ioctx, name, len(data))
+    read_fd, write_fd = os.pipe()
+    writer = threading.Thread(target=lambda: (os.write(write_fd, data), os.close(write_fd)))
+    writer.start()
+    with rbd.Image(ioctx, name) as image, os.fdopen(read_fd, "rb", buffering=0) as pipe:
+        assert transfer.import_file(image, pipe, chunk_size=MiB, in_flight=2) == len(data)
+    writer.join()
+    exported = tmp_path / "export.raw"
+    lab.cli("export", "--no-progress", "%s/%s" % (lab.pool, name), str(exported), fmt=False)
+    assert exported.read_bytes() == data
+    assert not [e for e in lab.cli("diff", "%s/%s" % (lab.pool, name)) if 4 * MiB <= e["offset"] < 8 * MiB]

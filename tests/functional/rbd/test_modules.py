@@ -54,18 +54,32 @@ def test_rbd_image_changes_and_object_map_rebuild(lab, names):
     assert lab.cli("image-meta", "list", spec) == {"b": "2"}
 
 
-def test_rbd_image_src_export_is_byte_identical(lab, names, tmp_path):
+@pytest.mark.parametrize("layout", ["dense", "sparse"])
+def test_rbd_image_src_export_is_byte_identical(lab, names, tmp_path, layout):
+    """A dense file goes in with the object map off, then built once; a sparse one keeps it on all along."""
     name = names()
+    spec = "%s/%s" % (lab.pool, name)
     src = tmp_path / "disk.raw"
-    with open(src, "wb") as out:  # data, a hole of zeros, data, and an unaligned tail
+    with open(src, "wb") as out:  # data, 8 MiB of zeros (written, or a hole), data, and an unaligned tail
         out.write(os.urandom(5 * MiB))
-        out.write(bytes(8 * MiB))
+        if layout == "dense":
+            out.write(bytes(8 * MiB))
+        else:
+            out.seek(8 * MiB + 96 * MiB, os.SEEK_CUR)
         out.write(os.urandom(3 * MiB + 12345))
+    assert (src.stat().st_blocks * 512 >= src.stat().st_size // 2) is (layout == "dense")
     result = run_module(lab, "rbd_image", pool=lab.pool, name=name, src=str(src))
     assert result["changed"] is True and result["image"]["size"] == src.stat().st_size
+    info = lab.cli("info", spec)
+    assert {"object-map", "fast-diff"} <= set(info["features"]) and info["flags"] == []  # valid object map
     exported = tmp_path / "export.raw"
-    lab.cli("export", "--no-progress", "%s/%s" % (lab.pool, name), str(exported), fmt=False)
+    lab.cli("export", "--no-progress", spec, str(exported), fmt=False)
     assert exported.read_bytes() == src.read_bytes()
+    # The 4 MiB objects that hold only zeros were never written.
+    hole = range(8 * MiB, (12 if layout == "dense" else 108) * MiB)
+    extents = lab.cli("diff", spec)
+    assert extents and not [e for e in extents if e["offset"] in hole]
+    assert sum(e["length"] for e in extents) < src.stat().st_size
     assert run_module(lab, "rbd_image", pool=lab.pool, name=name, src=str(src))["changed"] is False
 
 

@@ -99,6 +99,9 @@ options:
       - A raw image file on the target to import into a new image, streamed with several writes in flight;
         zero blocks are skipped.
       - Only read when the image is created; an existing image is not overwritten.
+      - The file is memory-mapped while it is read; do not truncate it during the task.
+      - For a mostly allocated file, the image's C(object-map) and C(fast-diff) are off during the import
+        and rebuilt once at its end (faster than updating them for every object written).
     type: path
   trash:
     description: With O(state=absent), move the image to the trash instead of deleting it.

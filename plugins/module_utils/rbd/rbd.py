@@ -472,7 +472,9 @@ class Image:
         return False
 
     def __del__(self):
-        if not getattr(self, "closed", True):
+        # Not after the cluster's shutdown: rbd_close would wait forever. The garbage collector finalizes the
+        # objects of a reference cycle in any order (a script's globals are one, through its functions).
+        if not getattr(self, "closed", True) and self.ioctx.rados.state != "shutdown":
             self.close()
 
     # -- properties

@@ -8,6 +8,7 @@ import pytest
 
 from ansible_collections.datacenter.storage.plugins.module_utils.rbd import rados, rbd, transfer
 from ansible_collections.datacenter.storage.plugins.module_utils.rbd.features import features_to_names
+from conftest import COLLECTIONS, PYTHON
 
 MiB = 1 << 20
 
@@ -377,3 +378,25 @@ def test_import_file_from_a_pipe_reuses_buffers(ioctx, lab, names, rbd_api, tmp_
     lab.cli("export", "--no-progress", "%s/%s" % (lab.pool, name), str(exported), fmt=False)
     assert exported.read_bytes() == data
     assert not [e for e in lab.cli("diff", "%s/%s" % (lab.pool, name)) if 4 * MiB <= e["offset"] < 8 * MiB]
+
+
+def test_script_that_leaves_handles_open_exits(lab, names, rbd_api, ioctx):
+    """A script's globals form a reference cycle (through its functions): at exit the collector finalizes
+    the cluster, the I/O context and the image in any order, and closing the image after the cluster's
+    shutdown used to wait forever."""
+    name = names()
+    rbd_api.create(ioctx, name, 8 * MiB)
+    script = (
+        "from ansible_collections.datacenter.storage.plugins.module_utils.rbd import rados, rbd\n"
+        "cluster = rados.Rados(conffile=%r, name=%r, conf={'keyring': %r})\n"
+        "cluster.connect()\n"
+        "io = cluster.open_ioctx(%r)\n"
+        "image = rbd.Image(io, %r)\n"
+        "def size():\n"
+        "    return image.size()\n"
+        "assert size() == %d\n"
+    ) % (lab.conf, lab.client, lab.keyring, lab.pool, name, 8 * MiB)
+    env = dict(os.environ, PYTHONPATH=str(COLLECTIONS))
+    for _attempt in range(3):  # the order is up to the collector: give it a few chances to go wrong
+        proc = subprocess.run([PYTHON, "-c", script], env=env, capture_output=True, text=True, timeout=60, check=False)
+        assert proc.returncode == 0, proc.stderr

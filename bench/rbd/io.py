@@ -1,8 +1,9 @@
 """1 GiB of 4 MiB requests through our binding and through Debian's python3-rbd, in one process.
 
 Runs under /usr/bin/python3 (python3-rbd is built for it), with our binding imported from the
-collection and cffi from the venv. Both bindings get the same code (the API is the same), their
-own fresh image, and alternate every slice (64 MiB), so a busy machine slows both alike.
+collection and cffi from the venv. Both bindings get the same code (the API is the same) and
+alternate every slice (64 MiB), so a busy machine slows both alike. Writes go to a fresh image
+per binding; reads switch between two images, so that both bindings read both.
 Prints one JSON line: {"ours": seconds, "upstream": seconds, "bytes": total}.
 """
 
@@ -62,34 +63,45 @@ def main():
     parser.add_argument("--total", type=int, default=1024 * MiB)
     parser.add_argument("--size", type=int, default=4 * MiB)
     parser.add_argument("--slice", type=int, default=64 * MiB)
-    parser.add_argument("--prefix", required=True, help="images <prefix>-ours and <prefix>-upstream must exist")
+    parser.add_argument("--prefix", required=True, help="images <prefix>-a and <prefix>-b must exist")
+    parser.add_argument("--swap", action="store_true", help="ours takes image b, the peer a (the bench alternates)")
     parser.add_argument("--repo", required=True)
     parser.add_argument("--venv-site", required=True)
+    parser.add_argument("--connect-first", choices=["ours", "upstream"], default="upstream",
+                        help="which binding connects first (the order may decide which OSD messenger thread serves"
+                             " each connection: the bench alternates it between rounds)")
     args = parser.parse_args()
     bindings = load_bindings(args.repo, args.venv_site)
     conf = {"keyring": os.environ["CEPH_KEYRING_ANSIBLE"]}
     handles, images = [], {}
-    for impl, (rados, rbd) in bindings.items():
+    for impl in sorted(bindings, key=lambda name: name != args.connect_first):
+        rados, rbd = bindings[impl]
         cluster = rados.Rados(conffile=os.environ["CEPH_CONF"], name=os.environ["CEPH_CLIENT_NAME"], conf=conf)
         cluster.connect()
         ioctx = cluster.open_ioctx(os.environ["CEPH_POOL"])
-        images[impl] = rbd.Image(ioctx, "%s-%s" % (args.prefix, impl))
+        images[impl] = [rbd.Image(ioctx, "%s-%s" % (args.prefix, name)) for name in "ab"]
         handles.append((cluster, ioctx))
     data = os.urandom(args.size)
     seconds = {"ours": 0.0, "upstream": 0.0}
     for index, start in enumerate(range(0, args.total, args.slice)):
         end = min(start + args.slice, args.total)
+        # Where an image's data lies on the OSD changes its speed: each binding writes its own image (two
+        # writers of one image would pass its exclusive lock back and forth), but reads switch images every
+        # two slices, so that both bindings read both.
+        ours_takes_b = args.swap != (args.op == "read" and index // 2 % 2 == 1)
         for impl in ("ours", "upstream") if index % 2 == 0 else ("upstream", "ours"):
+            image = images[impl][(impl == "ours") == ours_takes_b]
             began = time.perf_counter()
             if args.depth == 1:
-                sync_slice(images[impl], args.op, data, start, end)
+                sync_slice(image, args.op, data, start, end)
             else:
-                aio_slice(images[impl], args.op, data, start, end, args.depth)
+                aio_slice(image, args.op, data, start, end, args.depth)
             if args.op == "write" and end == args.total:
-                images[impl].flush()
+                image.flush()
             seconds[impl] += time.perf_counter() - began
-    for image in images.values():
-        image.close()
+    for pair in images.values():
+        for image in pair:
+            image.close()
     for cluster, ioctx in handles:
         ioctx.close()
         cluster.shutdown()

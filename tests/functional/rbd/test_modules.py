@@ -208,9 +208,10 @@ def stopped_osd(lab):
     subprocess.run(["bash", "-c", "while [ -d /proc/%d ] && ! grep -q '^State:.*Z' /proc/%d/status; do sleep 0.1; done"
                     % (pid, pid)], timeout=30, check=True)
     yield
+    # Captured: Ceph's tools leave inherited stdout/stderr non-blocking, and Ansible in later stages would refuse them.
     subprocess.run(["bash", "-c", 'LAB_STATE="$1"; . "$2"; svc_osd_restart', "-", lab.state,
                     os.path.join(os.path.dirname(__file__), "..", "..", "lab", "services", "ceph.sh")],
-                   timeout=180, check=True)
+                   stdin=subprocess.DEVNULL, capture_output=True, timeout=180, check=True)
 
 
 def test_stopped_osd_times_out_instead_of_hanging(lab, names, stopped_osd):

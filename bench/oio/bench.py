@@ -93,7 +93,8 @@ def client_work(method, size, metachunk, upload, chunk_hashes):
     def metachunks(first):
         for start in range(first * metachunk, size, 2 * metachunk):
             whole = hashlib.md5()
-            digests = [hashlib.md5() for _unused in range(method.expected_chunks)] if chunk_hashes else ()
+            hash_fragments = method.ec and upload and chunk_hashes
+            fragment_md5s = [hashlib.md5() for _unused in range(method.expected_chunks)] if hash_fragments else ()
             for offset in range(start, min(start + metachunk, size), step):
                 if not method.ec:
                     whole.update(data[offset:offset + step])
@@ -102,7 +103,7 @@ def client_work(method, size, metachunk, upload, chunk_hashes):
                 else:
                     segment = data[offset:offset + step]
                     whole.update(segment)
-                    for digest, fragment in zip(digests, driver.encode(segment)):
+                    for digest, fragment in zip(fragment_md5s, driver.encode(segment)):
                         digest.update(fragment)
 
     halves = [lambda: metachunks(0), lambda: metachunks(1)]

@@ -25,8 +25,8 @@ class _MappedChunks:
     librbd's reads fail with SIGBUS.)
     """
 
-    def __init__(self, fileobj, chunk_size):
-        mapping = mmap.mmap(fileobj.fileno(), os.fstat(fileobj.fileno()).st_size, prot=mmap.PROT_READ)
+    def __init__(self, fileobj, size, chunk_size):
+        mapping = mmap.mmap(fileobj.fileno(), size, prot=mmap.PROT_READ)
         mapping.madvise(mmap.MADV_SEQUENTIAL)
         self._view = memoryview(mapping)
         self._chunk_size = chunk_size
@@ -110,8 +110,8 @@ def import_file(image, fileobj, chunk_size=CHUNK_SIZE, in_flight=IN_FLIGHT, new_
         deferred = image.features() & (RBD_FEATURE_OBJECT_MAP | RBD_FEATURE_FAST_DIFF)
     if deferred:
         image.update_features(deferred, False)
-    offset = _write_all(image, _MappedChunks(fileobj, chunk_size) if info else _ReadChunks(fileobj, chunk_size),
-                        in_flight, bytes(chunk_size) if new_image else None)
+    chunks = _MappedChunks(fileobj, info.st_size, chunk_size) if info else _ReadChunks(fileobj, chunk_size)
+    offset = _write_all(image, chunks, in_flight, bytes(chunk_size) if new_image else None)
     if deferred:
         image.update_features(deferred, True)
         image.rebuild_object_map()

@@ -1,8 +1,10 @@
 # shellcheck shell=bash
 # Ceph lab service: one mon, one mgr and one bluestore OSD (sparse file, survives restarts) on 127.0.0.1, cephx on, no systemd.
 # State in $LAB_STATE; daemons write their PIDs to $LAB_STATE/run/<name>.pid.
-# Pools: rbd (images) and rbd-data (data_pool tests). Users: client.admin (lab only) and
-# client.ansible with "profile rbd" on both pools, which the tests use.
+# Pools: rbd (images) and rbd-data (data_pool tests); rados and rados-twin (object I/O, application "rados":
+# the rados binding's differential tests run the same calls through python3-rados on the twin). Users:
+# client.admin (lab only: pool create/delete, mon/mgr/osd commands) and client.ansible with "profile rbd" on
+# the rbd pools, which the module tests use.
 # Env: CEPH_STORE_GB (size of the sparse OSD block file, default 8), CEPH_MON_PORT (3300), CEPH_MON_V1_PORT (6789).
 
 svc_packages() {
@@ -22,7 +24,7 @@ _ceph_pid_alive() {
 
 svc_running() {
   _ceph_pid_alive mon.a && _ceph_pid_alive osd.0 && _ceph_pid_alive mgr.x || return 1
-  CEPH_CONF=$(_ceph_conf) timeout 10 ceph health >/dev/null 2>&1 &&
+  CEPH_CONF=$(_ceph_conf) timeout 10 ceph osd pool ls 2>/dev/null | grep -qx rados-twin &&
     CEPH_CONF=$(_ceph_conf) timeout 8 rbd ls rbd >/dev/null 2>&1
 }
 
@@ -83,6 +85,9 @@ osd data = $d/\$name
 osd pool default size = 1
 osd pool default min size = 1
 osd pool default pg autoscale mode = off
+osd pool default pg num = 8
+osd pool default pgp num = 8
+mon max pg per osd = 1000
 osd crush chooseleaf type = 0
 mon allow pool size one = true
 mon allow pool delete = true
@@ -107,6 +112,8 @@ _ceph_settings() {
   echo "CEPH_KEYRING_ANSIBLE=$d/client.ansible.keyring"
   echo "CEPH_KEYRING_NOCAPS=$d/client.nocaps.keyring"
   echo "CEPH_CLIENT_NAME=client.ansible"
+  echo "CEPH_KEYRING_ADMIN=$d/keyring"
+  echo "CEPH_RADOS_POOLS=rados rados-twin"
   echo "CEPH_POOL=rbd"
   echo "CEPH_DATA_POOL=rbd-data"
   echo "CEPH_LAB_STATE=$d"
@@ -118,6 +125,18 @@ _ceph_repair() {
   _ceph_pid_alive mon.a && [ -s "$LAB_STATE/client.ansible.keyring" ] && timeout 10 ceph health >/dev/null 2>&1 || return 1
   _ceph_pid_alive mgr.x || ceph-mgr -i x
   svc_osd_restart
+  _ceph_rados_pools
+}
+
+# The object pools (a lab started before they existed gets them on its next `lab up`).
+_ceph_rados_pools() {
+  local p have
+  have=$(timeout 30 ceph osd pool ls)
+  for p in rados rados-twin; do
+    grep -qx "$p" <<<"$have" && continue
+    timeout 60 ceph osd pool create "$p" 8 8 replicated >/dev/null 2>&1
+    timeout 60 ceph osd pool application enable "$p" rados >/dev/null 2>&1
+  done
 }
 
 svc_up() {
@@ -161,6 +180,7 @@ svc_up() {
     timeout 60 ceph osd pool create "$p" 8 8 replicated >/dev/null 2>&1
     timeout 120 rbd pool init "$p"
   done
+  _ceph_rados_pools
   timeout 60 rbd create rbd/probe --size 1M && timeout 60 rbd rm --no-progress rbd/probe
   _ceph_settings
 }

@@ -1,7 +1,8 @@
 # shellcheck shell=bash
 # tests/lab/services/oio.sh: the OpenIO SDS dev namespace (tests/lab/oio/oio_devserver), one process:
 # proxy, account service, OIO_LAB_RAWX rawx services (default 12) and a lab-only admin port.
-# State (sds.conf, SQLite databases, chunk volumes, chosen ports) lives in $LAB_STATE and survives restarts.
+# State (sds.conf, SQLite databases, chunk volumes, chosen ports) lives in $LAB_STATE and survives restarts;
+# `lab reset oio` (down --purge, up) deletes all of it but the ports: the namespace starts empty, as new.
 # With the b2 lab service's settings ($LAB_DIR/env/b2.env, written first: services start in alphabetical order)
 # the namespace also offers the BACKBLAZE storage policy on that emulator's account and bucket.
 
@@ -53,4 +54,10 @@ svc_up() {
 
 svc_down() {
   daemon_stop oio "$(oio_pid)"
+}
+
+# Everything the namespace stored (containers, references, accounts, chunks, configuration changes, logs);
+# ports.json stays, so a reset namespace answers on the same endpoints.
+svc_purge() {
+  find "$LAB_STATE" -mindepth 1 -maxdepth 1 ! -name ports.json -exec rm -rf {} +
 }

@@ -1,0 +1,32 @@
+"""`tests/lab/lab reset oio` gives an empty namespace on the same endpoints, as a new one would be."""
+
+import os
+import subprocess
+from pathlib import Path
+
+from oiolab import Lab
+
+REPO = Path(__file__).resolve().parents[3]
+LAB_DIR = Path(os.environ.get("LAB_DIR", REPO / ".lab"))
+
+
+def test_reset_empties_the_namespace(lab, names):
+    acct, ct = names
+    lab.create_container(acct, ct, {"properties": {"color": "green"}})
+    _meta, chunks = lab.put_object(acct, ct, "obj", b"data" * 100, policy="TWOCOPIES")
+    lab.px("POST", "reference/create", {"acct": acct, "ref": ct + "-ref"})
+    assert lab.px("POST", "config", body={"meta2.max_versions": "3"}).status == 200
+    env = (LAB_DIR / "env" / "oio.env").read_text()
+    subprocess.run([str(REPO / "tests" / "lab" / "lab"), "reset", "oio"], check=True, capture_output=True)
+    assert (LAB_DIR / "env" / "oio.env").read_text() == env, "same endpoints after a reset"
+    fresh = Lab()
+    for ref in (ct, ct + "-ref"):
+        resp = fresh.px("GET", "reference/show", {"acct": acct, "ref": ref})
+        assert (resp.status, resp.json()) == (404, {"status": 406, "message": "Reference not found"})
+    assert fresh.acct("GET", "/v1.0/account/show", {"id": acct}).status == 404
+    assert fresh.acct("GET", "/v1.0/account/list").json() == []
+    for chunk in chunks:
+        assert fresh.request("GET", chunk["url"]).status == 404
+    assert fresh.px("GET", "config").json()["meta2.max_versions"] == "1"
+    status = fresh.admin("status")
+    assert all(r["running"] for r in status["rawx"]) and len(status["rawx"]) == int(os.environ["OIO_RAWX_COUNT"])

@@ -32,9 +32,9 @@ import uuid
 
 import urllib3
 
-from ansible_collections.datacenter.storage.plugins.module_utils.oio.api import ObjectStorageApi
-from ansible_collections.datacenter.storage.plugins.module_utils.oio.storage_method import storage_method
-from ansible_collections.datacenter.storage.plugins.module_utils.oio.utils import chunk_put_headers, random_chunk_id
+from ansible_collections.datacenter.storage.plugins.module_utils.oio.api.object_storage import ObjectStorageApi
+from ansible_collections.datacenter.storage.plugins.module_utils.oio.common.storage_method import storage_method
+from ansible_collections.datacenter.storage.plugins.module_utils.oio.common.utils import chunk_put_headers, random_chunk_id
 
 MIB = 1048576
 

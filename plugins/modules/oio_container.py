@@ -126,7 +126,7 @@ from ansible_collections.datacenter.storage.plugins.module_utils.common.oio impo
     CONNECTION_SPEC, ERRORS, check_requirements, client_from_params, merged_properties, properties_option,
 )
 from ansible_collections.datacenter.storage.plugins.module_utils.common.units import parse_size  # noqa: E402
-from ansible_collections.datacenter.storage.plugins.module_utils.oio.exceptions import ContainerNotEmpty, NoSuchContainer  # noqa: E402
+from ansible_collections.datacenter.storage.plugins.module_utils.oio.common.exceptions import ContainerNotEmpty, NoSuchContainer  # noqa: E402
 
 SYSTEM_KEYS = {"policy": "sys.m2.policy.storage", "max_versions": "sys.m2.policy.version", "quota": "sys.m2.quota"}
 

@@ -171,7 +171,7 @@ from ansible_collections.datacenter.storage.plugins.module_utils.common.module i
 from ansible_collections.datacenter.storage.plugins.module_utils.common.oio import (  # noqa: E402
     CONNECTION_SPEC, ERRORS, check_requirements, client_from_params, merged_properties, properties_option,
 )
-from ansible_collections.datacenter.storage.plugins.module_utils.oio.exceptions import NoSuchContainer, NoSuchObject  # noqa: E402
+from ansible_collections.datacenter.storage.plugins.module_utils.oio.common.exceptions import NoSuchContainer, NoSuchObject  # noqa: E402
 
 
 def file_md5(path):

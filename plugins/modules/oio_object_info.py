@@ -102,7 +102,7 @@ from ansible_collections.datacenter.storage.plugins.module_utils.common.module i
 from ansible_collections.datacenter.storage.plugins.module_utils.common.oio import (  # noqa: E402
     CONNECTION_SPEC, ERRORS, check_requirements, client_from_params,
 )
-from ansible_collections.datacenter.storage.plugins.module_utils.oio.exceptions import NoSuchContainer, NoSuchObject  # noqa: E402
+from ansible_collections.datacenter.storage.plugins.module_utils.oio.common.exceptions import NoSuchContainer, NoSuchObject  # noqa: E402
 
 LISTED = ("name", "version", "size", "hash", "policy", "chunk_method", "mime_type", "deleted", "is_latest", "ctime", "mtime", "properties")
 INTEGERS = ("version", "size", "length", "ctime", "mtime")

@@ -9,10 +9,10 @@ import traceback
 
 from ansible.module_utils.basic import env_fallback
 
-from ..oio.exceptions import OioException
+from ..oio.common.exceptions import OioException
 
 try:
-    from ..oio.api import ObjectStorageApi
+    from ..oio.api.object_storage import ObjectStorageApi
     IMPORT_ERROR = None
 except ImportError:
     ObjectStorageApi = None

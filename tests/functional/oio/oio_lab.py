@@ -9,7 +9,7 @@ import os
 import urllib.request
 from urllib.parse import urlencode
 
-from ansible_collections.datacenter.storage.plugins.module_utils.oio.api import ObjectStorageApi
+from ansible_collections.datacenter.storage.plugins.module_utils.oio.api.object_storage import ObjectStorageApi
 
 
 def make_api(cls=ObjectStorageApi, **kwargs):

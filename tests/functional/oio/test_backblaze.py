@@ -12,8 +12,8 @@ import uuid
 
 import pytest
 
-from ansible_collections.datacenter.storage.plugins.module_utils.oio.backblaze import Backblaze, BackblazeError
-from ansible_collections.datacenter.storage.plugins.module_utils.oio.exceptions import NotFound
+from ansible_collections.datacenter.storage.plugins.module_utils.oio.api._b2 import Backblaze, BackblazeError
+from ansible_collections.datacenter.storage.plugins.module_utils.oio.common.exceptions import NotFound
 
 if not os.environ.get("B2_URL"):
     pytest.skip("the b2 lab service is not running (tests/lab/lab up b2)", allow_module_level=True)
@@ -89,7 +89,7 @@ def backblaze_api(tmp_path):
     """An ObjectStorageApi on the dev namespace, when it offers the BACKBLAZE policy of the spec's catalogue (§6.2) on this B2 lab."""
     if not os.environ.get("OIO_PROXY_URL"):
         pytest.skip("the oio lab service is not running")
-    from ansible_collections.datacenter.storage.plugins.module_utils.oio.api import ObjectStorageApi
+    from ansible_collections.datacenter.storage.plugins.module_utils.oio.api.object_storage import ObjectStorageApi
     api = ObjectStorageApi(os.environ["OIO_NS"], endpoint=os.environ["OIO_PROXY_URL"], account_url=os.environ["OIO_ACCOUNT_URL"],
                            backblaze_api_url=os.environ["B2_URL"], key_file=str(tmp_path / "b2-appkey.conf"))
     info = api.http.json("GET", os.environ["OIO_PROXY_URL"] + "/v3.0/%s/conscience/info" % os.environ["OIO_NS"])[1]
@@ -121,7 +121,7 @@ def test_objects_with_a_backblaze_policy(backblaze_api):
 
 def test_backblaze_metachunk_above_the_part_size_goes_up_in_parts(backblaze_api):
     """A metachunk above the B2 client's large-file threshold (here 6 MB, parts of 5 MB) goes up as a large file."""
-    from ansible_collections.datacenter.storage.plugins.module_utils.oio.storage_method import storage_method
+    from ansible_collections.datacenter.storage.plugins.module_utils.oio.common.storage_method import storage_method
     api = backblaze_api
     b2_client = api.backblaze(storage_method("backblaze/account_id=%s,bucket_name=%s" % (os.environ["B2_ACCOUNT_ID"], os.environ["B2_BUCKET"])))
     b2_client.large_threshold, b2_client.part_size = 6000000, 5000000

@@ -8,8 +8,8 @@ import os
 
 import pytest
 
-from ansible_collections.datacenter.storage.plugins.module_utils.oio.api import ObjectStorageApi
-from ansible_collections.datacenter.storage.plugins.module_utils.oio.exceptions import (
+from ansible_collections.datacenter.storage.plugins.module_utils.oio.api.object_storage import ObjectStorageApi
+from ansible_collections.datacenter.storage.plugins.module_utils.oio.common.exceptions import (
     ServiceBusy, ServiceUnavailable, UnrecoverableContent,
 )
 

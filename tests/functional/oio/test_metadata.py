@@ -11,7 +11,7 @@ import uuid
 
 import pytest
 
-from ansible_collections.datacenter.storage.plugins.module_utils.oio.exceptions import (
+from ansible_collections.datacenter.storage.plugins.module_utils.oio.common.exceptions import (
     Conflict, ContainerNotEmpty, MissingData, MissingName, NoSuchAccount, NoSuchContainer, NoSuchObject, ServiceBusy,
 )
 

@@ -10,7 +10,7 @@ import os
 
 import pytest
 
-from ansible_collections.datacenter.storage.plugins.module_utils.oio.exceptions import EtagMismatch, UnsatisfiableRange
+from ansible_collections.datacenter.storage.plugins.module_utils.oio.common.exceptions import EtagMismatch, UnsatisfiableRange
 
 SEGMENT = 1048576
 CHUNK = 1048576            # ns.chunk_size of the lab namespace

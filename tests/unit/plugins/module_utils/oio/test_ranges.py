@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.datacenter.storage.plugins.module_utils.oio.exceptions import UnsatisfiableRange
-from ansible_collections.datacenter.storage.plugins.module_utils.oio.ranges import (
-    meta_chunk_range_to_segment_range, obj_range_to_meta_chunk_range, segment_range_to_fragment_range,
+from ansible_collections.datacenter.storage.plugins.module_utils.oio.common.exceptions import UnsatisfiableRange
+from ansible_collections.datacenter.storage.plugins.module_utils.oio.api.ec import (
+    meta_chunk_range_to_segment_range, segment_range_to_fragment_range,
 )
+from ansible_collections.datacenter.storage.plugins.module_utils.oio.common.storage_functions import obj_range_to_meta_chunk_range
 
 S = 1048576
 F = 174844

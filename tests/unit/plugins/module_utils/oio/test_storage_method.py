@@ -7,8 +7,8 @@ import os
 
 import pytest
 
-from ansible_collections.datacenter.storage.plugins.module_utils.oio.exceptions import InvalidStorageMethod
-from ansible_collections.datacenter.storage.plugins.module_utils.oio.storage_method import (
+from ansible_collections.datacenter.storage.plugins.module_utils.oio.common.exceptions import InvalidStorageMethod
+from ansible_collections.datacenter.storage.plugins.module_utils.oio.common.storage_method import (
     parse_chunk_method, storage_method,
 )
 

@@ -8,14 +8,14 @@ import io
 
 import pytest
 
-from ansible_collections.datacenter.storage.plugins.module_utils.oio.backblaze import chunk_file_name, load_application_key
-from ansible_collections.datacenter.storage.plugins.module_utils.oio.chunkio import Source
-from ansible_collections.datacenter.storage.plugins.module_utils.oio.conf import conf_files, load_namespace_conf, proxy_url
-from ansible_collections.datacenter.storage.plugins.module_utils.oio.exceptions import (
+from ansible_collections.datacenter.storage.plugins.module_utils.oio.api._b2 import chunk_file_name, load_application_key
+from ansible_collections.datacenter.storage.plugins.module_utils.oio.api._chunkio import Source
+from ansible_collections.datacenter.storage.plugins.module_utils.oio.common.configuration import conf_files, load_namespace_conf, proxy_url
+from ansible_collections.datacenter.storage.plugins.module_utils.oio.common.exceptions import (
     ClientException, ConfigurationException, NotFound, ServiceBusy, from_response,
 )
-from ansible_collections.datacenter.storage.plugins.module_utils.oio.http import build_url
-from ansible_collections.datacenter.storage.plugins.module_utils.oio.utils import (
+from ansible_collections.datacenter.storage.plugins.module_utils.oio.common.http_urllib3 import build_url
+from ansible_collections.datacenter.storage.plugins.module_utils.oio.common.utils import (
     cid_from_name, content_meta_from_headers, full_path, request_id,
 )
 

@@ -13,13 +13,13 @@ import threading
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 
-from .exceptions import (
+from ..common.exceptions import (
     ClientException, Conflict, CorruptedChunk, ECError, NotFound, OioException, OioNetworkException,
     ServiceBusy, ServiceUnavailable, SourceReadError, UnrecoverableContent,
 )
-from .http import ChunkedPut
-from .ranges import meta_chunk_range_to_segment_range
-from .utils import CHUNK_META_PREFIX
+from ..common.http_urllib3 import ChunkedPut
+from .ec import meta_chunk_range_to_segment_range
+from ..common.utils import CHUNK_META_PREFIX
 
 WRITE_BUFFER_SIZE = 262144
 READ_BUFFER_SIZE = 262144

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from collections import Counter
 
-from .chunkio import ChunkReader, ChunkWriter, RangeSource
-from .exceptions import ChunkException, ClientException, ECError, OioException, UnrecoverableContent
-from .storage_method import storage_method
-from .utils import CHUNK_META_PREFIX, chunk_put_headers, cid_from_name, request_id
+from ._chunkio import ChunkReader, ChunkWriter, RangeSource
+from ..common.exceptions import ChunkException, ClientException, ECError, OioException, UnrecoverableContent
+from ..common.storage_method import storage_method
+from ..common.utils import CHUNK_META_PREFIX, chunk_put_headers, cid_from_name, request_id
 
 REBUILD_TIMEOUT = 60.0
 

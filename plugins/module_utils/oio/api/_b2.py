@@ -12,8 +12,8 @@ import json
 import time
 from urllib.parse import quote
 
-from .exceptions import ClientException, ConfigurationException, NotFound, OioNetworkException
-from .http import HTTPError, HttpClient
+from ..common.exceptions import ClientException, ConfigurationException, NotFound, OioNetworkException
+from ..common.http_urllib3 import HTTPError, HttpClient
 
 B2_API_URL = "https://api.backblazeb2.com"
 B2_API_VERSION = "v2"

@@ -15,18 +15,18 @@ import time
 from contextlib import contextmanager
 from urllib.parse import unquote, urlsplit
 
-from .chunkio import BackgroundMD5, ChunkReader, ECReader, MetachunkWriter, Source, read_ahead, read_in_parallel
-from .conf import load_namespace_conf, proxy_url
-from .exceptions import (
+from ._chunkio import BackgroundMD5, ChunkReader, ECReader, MetachunkWriter, Source, read_ahead, read_in_parallel
+from ..common.configuration import load_namespace_conf, proxy_url
+from ..common.exceptions import (
     ClientException, ConfigurationException, Conflict, ContainerNotEmpty, EtagMismatch, FileNotFound, MissingData, MissingName,
     NoSuchAccount, NoSuchContainer, NoSuchObject, NotFound, OioException, ServiceBusy, UnsatisfiableRange,
 )
-from .http import DEFAULT_READ_TIMEOUT, DEFAULT_WRITE_TIMEOUT, HttpClient, build_url
-from .ranges import obj_range_to_meta_chunk_range
-from .backblaze import B2_API_URL, Backblaze, BackblazeMetachunkWriter, chunk_file_name, load_application_key
-from .rebuild import chunk_bean, rebuild_chunk
-from .storage_method import storage_method
-from .utils import (
+from ..common.http_urllib3 import DEFAULT_READ_TIMEOUT, DEFAULT_WRITE_TIMEOUT, HttpClient, build_url
+from ..common.storage_functions import obj_range_to_meta_chunk_range
+from ._b2 import B2_API_URL, Backblaze, BackblazeMetachunkWriter, chunk_file_name, load_application_key
+from ._rebuild import chunk_bean, rebuild_chunk
+from ..common.storage_method import storage_method
+from ..common.utils import (
     CHUNK_META_PREFIX, CONTENT_META_PREFIX, chunk_put_headers, cid_from_name, container_meta_from_headers,
     content_meta_from_headers, full_path, predictable_chunk_id, quote, request_id,
 )

@@ -23,7 +23,7 @@ def _payload(size):
     return os.urandom(size)
 
 
-@pytest.mark.parametrize("policy", ["SINGLE", "THREECOPIES", "EC"])
+@pytest.mark.parametrize("policy", ["SINGLE", "THREECOPIES", "EC", "ECISAL63D1"])
 @pytest.mark.parametrize("size", SIZES)
 def test_round_trip(api, account, container, policy, size):
     data = _payload(size)
@@ -32,9 +32,9 @@ def test_round_trip(api, account, container, policy, size):
     meta, stream = api.object_fetch(account, container, "obj")
     assert b"".join(stream) == data
     assert meta["policy"] == policy and int(meta["size"]) == size and meta["hash"].upper() == md5.upper()
-    capacity = EC_META if policy == "EC" else CHUNK
+    capacity = EC_META if policy.startswith("EC") else CHUNK
     metachunks = max(1, -(-size // capacity))
-    per_metachunk = {"SINGLE": 1, "THREECOPIES": 3, "EC": 9}[policy]
+    per_metachunk = {"SINGLE": 1, "THREECOPIES": 3, "EC": 9, "ECISAL63D1": 9}[policy]
     assert len(chunks) == metachunks * per_metachunk
     _unused, located = api.object_locate(account, container, "obj")
     assert sorted(c["pos"] for c in located) == sorted(c["pos"] for c in chunks)
@@ -47,7 +47,7 @@ RANGES = [
 ]
 
 
-@pytest.mark.parametrize("policy", ["THREECOPIES", "EC"])
+@pytest.mark.parametrize("policy", ["THREECOPIES", "EC", "ECISAL63D1"])
 def test_range_reads_across_segments_and_metachunks(api, account, container, policy):
     data = _payload(2 * EC_META + 12345)
     api.object_create(account, container, data=data, obj_name="ranged", policy=policy)

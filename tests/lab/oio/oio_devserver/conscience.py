@@ -19,6 +19,8 @@ POLICY_CATALOGUE = {
            ("ec", {"algo": "liberasurecode_rs_vand", "k": 6, "m": 3})),
     "EC21": ("NONE", "EC21", "ec/k=2,m=1,algo=liberasurecode_rs_vand,min_dist=1",
              ("ec", {"algo": "liberasurecode_rs_vand", "k": 2, "m": 1})),
+    "ECISAL63D1": ("NONE", "ECISAL63D1", "ec/k=6,m=3,algo=isa_l_rs_vand,distance=1",
+                   ("ec", {"algo": "isa_l_rs_vand", "k": 6, "m": 3})),
 }
 
 

@@ -11,12 +11,13 @@ from contextlib import contextmanager
 from ansible.module_utils.basic import env_fallback
 
 from ..rbd import _ffi_tables
+from ..rbd import rados as librados
 from ..rbd import rbd as librbd
 from ..rbd.errors import Error
 from ..rbd.features import features_to_names
 from ..rbd.rados import Rados
 
-ERRORS = (Error,)
+ERRORS = (Error, librados.Error)
 
 CONNECTION_SPEC = dict(
     ceph_conf=dict(type="path", fallback=(env_fallback, ["CEPH_CONF"])),
@@ -45,6 +46,7 @@ def rados_from_params(params):
     conf = {
         "rados_osd_op_timeout": str(params["op_timeout"]),
         "rados_mon_op_timeout": str(params["op_timeout"]),
+        "client_mount_timeout": str(params["connect_timeout"]),
         # Modules manage images and stream imports: no cache to fill, and librbd may send the
         # caller's buffers as they are (their completions fire only once librbd lets go of them).
         "rbd_cache": "false",

@@ -1,10 +1,9 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, datacenter.storage contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Exception classes named as in Ceph's ``rados`` and ``rbd`` Python modules, and errno mapping.
+"""Exception classes of the ``rbd`` module, named as in Ceph's, and errno mapping.
 
-One hierarchy serves both modules: ``rados.PermissionError`` and
-``rbd.PermissionError`` are the same class, so either ``except`` works.
+The ``rados`` module's exceptions are its own, as in Ceph's modules (``rados.py``).
 """
 
 from __future__ import annotations
@@ -23,14 +22,6 @@ class LibraryMissing(Error):
 
 class LogicError(Error):
     """The object is used in a state that does not allow the call (closed image, not connected)."""
-
-
-class RadosStateError(LogicError):
-    pass
-
-
-class IoctxStateError(LogicError):
-    pass
 
 
 class InvalidArgumentError(Error):
@@ -64,10 +55,6 @@ class ObjectNotFound(OSError):
 
 
 class ImageNotFound(ObjectNotFound):
-    pass
-
-
-class NoData(OSError):
     pass
 
 
@@ -126,10 +113,6 @@ class TimedOut(OSError):
 Timeout = TimedOut
 
 
-class InterruptedOrTimeoutError(OSError):
-    pass
-
-
 class DiskQuotaExceeded(OSError):
     pass
 
@@ -143,18 +126,6 @@ class OperationCanceled(OSError):
 
 
 class IncompleteWriteError(Error):
-    pass
-
-
-class NotConnected(OSError):
-    pass
-
-
-class InProgress(OSError):
-    pass
-
-
-class IsConnected(OSError):
     pass
 
 
@@ -176,26 +147,6 @@ RBD_ERRORS = {
     _errno.EDQUOT: DiskQuotaExceeded,
     _errno.EOPNOTSUPP: OperationNotSupported,
     _errno.ECANCELED: OperationCanceled,
-}
-
-RADOS_ERRORS = {
-    _errno.EPERM: PermissionError,
-    _errno.EACCES: PermissionDeniedError,
-    _errno.ENOENT: ObjectNotFound,
-    _errno.EIO: IOError,
-    _errno.ENOSPC: NoSpace,
-    _errno.EEXIST: ObjectExists,
-    _errno.EBUSY: ObjectBusy,
-    _errno.ENODATA: NoData,
-    _errno.EINTR: InterruptedOrTimeoutError,
-    _errno.ETIMEDOUT: TimedOut,
-    _errno.ENOTCONN: NotConnected,
-    _errno.EINPROGRESS: InProgress,
-    _errno.EISCONN: IsConnected,
-    _errno.EINVAL: InvalidArgument,
-    _errno.ESHUTDOWN: ConnectionShutdown,
-    _errno.EOPNOTSUPP: OperationNotSupported,
-    _errno.ENOSYS: FunctionNotSupported,
 }
 
 # Reworded so that a cephx refusal always reads "permission denied".

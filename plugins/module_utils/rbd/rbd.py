@@ -435,7 +435,7 @@ class Image:
         self.name = name if name is not None else image_id
         self.closed = True
         handle = self._ffi.new("rbd_image_t *")
-        snap = cstr(snapshot, "snapshot", allow_none=True) or self._ffi.NULL
+        snap = cstr(snapshot, "snapshot", opt=True) or self._ffi.NULL
         if image_id is not None:
             opener = self._lib.rbd_open_by_id_read_only if read_only else self._lib.rbd_open_by_id
             ref = cstr(image_id, "image_id")
@@ -613,7 +613,7 @@ class Image:
             return 0
 
         callback = self._ffi.callback("int(uint64_t, size_t, int, void *)", _cb)
-        ret = self._lib.rbd_diff_iterate2(self.image, cstr(from_snapshot, "from_snapshot", allow_none=True) or
+        ret = self._lib.rbd_diff_iterate2(self.image, cstr(from_snapshot, "from_snapshot", opt=True) or
                                           self._ffi.NULL, offset, length, 1 if include_parent else 0,
                                           1 if whole_object else 0, callback, self._ffi.NULL)
         if failure:
@@ -657,7 +657,7 @@ class Image:
 
     def set_snap(self, name):
         """Read from snapshot ``name`` from now on (None: the image head)."""
-        self._call(self._lib.rbd_snap_set, "set snapshot %s" % name, cstr(name, "name", allow_none=True)
+        self._call(self._lib.rbd_snap_set, "set snapshot %s" % name, cstr(name, "name", opt=True)
                    or self._ffi.NULL)
 
     def get_snap_timestamp(self, snap_id):

@@ -9,7 +9,7 @@ import errno
 import pytest
 
 from ansible_collections.datacenter.storage.plugins.module_utils.rbd import errors
-from ansible_collections.datacenter.storage.plugins.module_utils.rbd.errors import RADOS_ERRORS, RBD_ERRORS, make_error
+from ansible_collections.datacenter.storage.plugins.module_utils.rbd.errors import RBD_ERRORS, make_error
 
 
 @pytest.mark.parametrize("code, cls", [
@@ -33,14 +33,6 @@ def test_rbd_mapping(code, cls):
     assert str(exc).startswith("[errno %d] do it: " % code)
 
 
-def test_rados_mapping_differs_for_enoent():
-    rados_exc = make_error(-errno.ENOENT, "x", RADOS_ERRORS)
-    assert isinstance(rados_exc, errors.ObjectNotFound) and not isinstance(rados_exc, errors.ImageNotFound)
-    assert isinstance(make_error(-errno.ENOENT, "x", RBD_ERRORS), errors.ImageNotFound)
-    # Code catching the rados class still catches the rbd one.
-    assert issubclass(errors.ImageNotFound, errors.ObjectNotFound)
-
-
 def test_unknown_errno_is_a_plain_oserror_with_strerror():
     exc = make_error(-errno.EXDEV, "link")
     assert exc.__class__ is errors.OSError
@@ -54,6 +46,6 @@ def test_permission_messages_say_permission_denied():
 
 def test_timeout_alias_and_hierarchy():
     assert errors.Timeout is errors.TimedOut
-    for cls in set(RBD_ERRORS.values()) | set(RADOS_ERRORS.values()):
+    for cls in set(RBD_ERRORS.values()):
         assert issubclass(cls, errors.OSError)
         assert issubclass(cls, errors.Error)

@@ -17,7 +17,7 @@ from ..rbd.errors import Error
 from ..rbd.features import features_to_names
 from ..rbd.rados import Rados
 
-ERRORS = (Error, librados.Error)
+ERRORS = (Error, librados.Error, librbd.Error)
 
 CONNECTION_SPEC = dict(
     ceph_conf=dict(type="path", fallback=(env_fallback, ["CEPH_CONF"])),

@@ -263,6 +263,67 @@ typedef struct {
 } rbd_trash_image_info_t;
 typedef struct { char *addr; int64_t id; uint64_t cookie; } rbd_image_watcher_t;
 struct timespec { time_t tv_sec; long tv_nsec; };
+typedef void *rbd_pool_stats_t;
+typedef void *rbd_encryption_options_t;
+typedef enum { RBD_MIRROR_MODE_DISABLED, RBD_MIRROR_MODE_IMAGE, RBD_MIRROR_MODE_POOL } rbd_mirror_mode_t;
+typedef enum {
+  RBD_MIRROR_PEER_DIRECTION_RX = 0, RBD_MIRROR_PEER_DIRECTION_TX = 1, RBD_MIRROR_PEER_DIRECTION_RX_TX = 2
+} rbd_mirror_peer_direction_t;
+typedef struct {
+  char *uuid; rbd_mirror_peer_direction_t direction; char *site_name; char *mirror_uuid; char *client_name;
+  time_t last_seen;
+} rbd_mirror_peer_site_t;
+typedef enum { RBD_MIRROR_IMAGE_MODE_JOURNAL = 0, RBD_MIRROR_IMAGE_MODE_SNAPSHOT = 1 } rbd_mirror_image_mode_t;
+typedef enum {
+  RBD_MIRROR_IMAGE_DISABLING = 0, RBD_MIRROR_IMAGE_ENABLED = 1, RBD_MIRROR_IMAGE_DISABLED = 2
+} rbd_mirror_image_state_t;
+typedef struct { char *global_id; rbd_mirror_image_state_t state; bool primary; } rbd_mirror_image_info_t;
+typedef enum {
+  MIRROR_IMAGE_STATUS_STATE_UNKNOWN = 0, MIRROR_IMAGE_STATUS_STATE_ERROR = 1, MIRROR_IMAGE_STATUS_STATE_SYNCING = 2,
+  MIRROR_IMAGE_STATUS_STATE_STARTING_REPLAY = 3, MIRROR_IMAGE_STATUS_STATE_REPLAYING = 4,
+  MIRROR_IMAGE_STATUS_STATE_STOPPING_REPLAY = 5, MIRROR_IMAGE_STATUS_STATE_STOPPED = 6,
+} rbd_mirror_image_status_state_t;
+typedef struct {
+  char *mirror_uuid; rbd_mirror_image_status_state_t state; char *description; time_t last_update; bool up;
+} rbd_mirror_image_site_status_t;
+typedef struct {
+  char *name; rbd_mirror_image_info_t info; uint32_t site_statuses_count; rbd_mirror_image_site_status_t *site_statuses;
+} rbd_mirror_image_global_status_t;
+typedef enum { RBD_GROUP_IMAGE_STATE_ATTACHED, RBD_GROUP_IMAGE_STATE_INCOMPLETE } rbd_group_image_state_t;
+typedef struct { char *name; int64_t pool; rbd_group_image_state_t state; } rbd_group_image_info_t;
+typedef struct { char *name; int64_t pool; } rbd_group_info_t;
+typedef enum { RBD_GROUP_SNAP_STATE_INCOMPLETE, RBD_GROUP_SNAP_STATE_COMPLETE } rbd_group_snap_state_t;
+typedef struct { char *name; rbd_group_snap_state_t state; } rbd_group_snap_info_t;
+typedef struct { int64_t group_pool; char *group_name; char *group_snap_name; } rbd_snap_group_namespace_t;
+typedef enum {
+  RBD_SNAP_MIRROR_STATE_PRIMARY, RBD_SNAP_MIRROR_STATE_PRIMARY_DEMOTED, RBD_SNAP_MIRROR_STATE_NON_PRIMARY,
+  RBD_SNAP_MIRROR_STATE_NON_PRIMARY_DEMOTED
+} rbd_snap_mirror_state_t;
+typedef struct {
+  rbd_snap_mirror_state_t state; size_t mirror_peer_uuids_count; char *mirror_peer_uuids; bool complete;
+  char *primary_mirror_uuid; uint64_t primary_snap_id; uint64_t last_copied_object_number;
+} rbd_snap_mirror_namespace_t;
+typedef enum { RBD_LOCK_MODE_EXCLUSIVE = 0, RBD_LOCK_MODE_SHARED = 1 } rbd_lock_mode_t;
+typedef enum {
+  RBD_IMAGE_MIGRATION_STATE_UNKNOWN = -1, RBD_IMAGE_MIGRATION_STATE_ERROR = 0, RBD_IMAGE_MIGRATION_STATE_PREPARING = 1,
+  RBD_IMAGE_MIGRATION_STATE_PREPARED = 2, RBD_IMAGE_MIGRATION_STATE_EXECUTING = 3,
+  RBD_IMAGE_MIGRATION_STATE_EXECUTED = 4, RBD_IMAGE_MIGRATION_STATE_ABORTING = 5,
+} rbd_image_migration_state_t;
+typedef struct {
+  int64_t source_pool_id; char *source_pool_namespace; char *source_image_name; char *source_image_id;
+  int64_t dest_pool_id; char *dest_pool_namespace; char *dest_image_name; char *dest_image_id;
+  rbd_image_migration_state_t state; char *state_description;
+} rbd_image_migration_status_t;
+typedef enum { RBD_CONFIG_SOURCE_CONFIG = 0, RBD_CONFIG_SOURCE_POOL = 1, RBD_CONFIG_SOURCE_IMAGE = 2 } rbd_config_source_t;
+typedef struct { char *name; char *value; rbd_config_source_t source; } rbd_config_option_t;
+typedef enum { RBD_ENCRYPTION_FORMAT_LUKS1 = 0, RBD_ENCRYPTION_FORMAT_LUKS2 = 1 } rbd_encryption_format_t;
+typedef enum { RBD_ENCRYPTION_ALGORITHM_AES128 = 0, RBD_ENCRYPTION_ALGORITHM_AES256 = 1 } rbd_encryption_algorithm_t;
+typedef struct {
+  rbd_encryption_algorithm_t alg; const char *passphrase; size_t passphrase_size;
+} rbd_encryption_luks1_format_options_t;
+typedef struct {
+  rbd_encryption_algorithm_t alg; const char *passphrase; size_t passphrase_size;
+} rbd_encryption_luks2_format_options_t;
 
 void rbd_version(int *major, int *minor, int *extra);
 void rbd_image_options_create(rbd_image_options_t* opts);
@@ -271,6 +332,7 @@ int rbd_image_options_set_uint64(rbd_image_options_t opts, int optname, uint64_t
 int rbd_image_options_set_string(rbd_image_options_t opts, int optname, const char* optval);
 int rbd_list2(rados_ioctx_t io, rbd_image_spec_t* images, size_t *max_images);
 void rbd_image_spec_list_cleanup(rbd_image_spec_t *images, size_t num_images);
+int rbd_create(rados_ioctx_t io, const char *name, uint64_t size, int *order);
 int rbd_create4(rados_ioctx_t io, const char *name, uint64_t size, rbd_image_options_t opts);
 int rbd_clone3(rados_ioctx_t p_ioctx, const char *p_name, const char *p_snapname, rados_ioctx_t c_ioctx,
                const char *c_name, rbd_image_options_t c_opts);
@@ -321,6 +383,7 @@ void rbd_aio_release(rbd_completion_t c);
 int rbd_aio_read2(rbd_image_t image, uint64_t off, size_t len, char *buf, rbd_completion_t c, int op_flags);
 int rbd_aio_write2(rbd_image_t image, uint64_t off, size_t len, const char *buf, rbd_completion_t c, int op_flags);
 int rbd_snap_create2(rbd_image_t image, const char *snap_name, uint32_t flags, librbd_progress_fn_t cb, void *cbdata);
+int rbd_snap_remove(rbd_image_t image, const char *snapname);
 int rbd_snap_remove2(rbd_image_t image, const char *snap_name, uint32_t flags, librbd_progress_fn_t cb, void *cbdata);
 int rbd_snap_rename(rbd_image_t image, const char *snapname, const char* dstsnapsname);
 int rbd_snap_protect(rbd_image_t image, const char *snap_name);
@@ -362,4 +425,143 @@ int rbd_get_id(rbd_image_t image, char *id, size_t id_len);
 int rbd_get_block_name_prefix(rbd_image_t image, char *prefix, size_t prefix_len);
 int rbd_get_create_timestamp(rbd_image_t image, struct timespec *timestamp);
 int rbd_get_name(rbd_image_t image, char *name, size_t *name_len);
+int rbd_remove_with_progress(rados_ioctx_t io, const char *name, librbd_progress_fn_t cb, void *cbdata);
+int rbd_trash_purge(rados_ioctx_t io, time_t expire_ts, float threshold);
+int rbd_trash_remove_with_progress(rados_ioctx_t io, const char *id, bool force, librbd_progress_fn_t cb,
+    void *cbdata);
+int rbd_migration_prepare(rados_ioctx_t ioctx, const char *image_name, rados_ioctx_t dest_ioctx,
+    const char *dest_image_name, rbd_image_options_t opts);
+int rbd_migration_prepare_import(const char *source_spec, rados_ioctx_t dest_ioctx, const char *dest_image_name,
+    rbd_image_options_t opts);
+int rbd_migration_execute_with_progress(rados_ioctx_t ioctx, const char *image_name, librbd_progress_fn_t cb,
+    void *cbdata);
+int rbd_migration_commit_with_progress(rados_ioctx_t ioctx, const char *image_name, librbd_progress_fn_t cb,
+    void *cbdata);
+int rbd_migration_abort_with_progress(rados_ioctx_t ioctx, const char *image_name, librbd_progress_fn_t cb,
+    void *cbdata);
+int rbd_migration_status(rados_ioctx_t ioctx, const char *image_name, rbd_image_migration_status_t *status,
+    size_t status_size);
+void rbd_migration_status_cleanup(rbd_image_migration_status_t *status);
+int rbd_mirror_site_name_get(rados_t cluster, char *name, size_t *max_len);
+int rbd_mirror_site_name_set(rados_t cluster, const char *name);
+int rbd_mirror_mode_get(rados_ioctx_t io_ctx, rbd_mirror_mode_t *mirror_mode);
+int rbd_mirror_mode_set(rados_ioctx_t io_ctx, rbd_mirror_mode_t mirror_mode);
+int rbd_mirror_uuid_get(rados_ioctx_t io_ctx, char *uuid, size_t *max_len);
+int rbd_mirror_peer_bootstrap_create(rados_ioctx_t io_ctx, char *token, size_t *max_len);
+int rbd_mirror_peer_bootstrap_import(rados_ioctx_t io_ctx, rbd_mirror_peer_direction_t direction, const char *token);
+int rbd_mirror_peer_site_add(rados_ioctx_t io_ctx, char *uuid, size_t uuid_max_length,
+    rbd_mirror_peer_direction_t direction, const char *site_name, const char *client_name);
+int rbd_mirror_peer_site_remove(rados_ioctx_t io_ctx, const char *uuid);
+int rbd_mirror_peer_site_list(rados_ioctx_t io_ctx, rbd_mirror_peer_site_t *peers, int *max_peers);
+void rbd_mirror_peer_site_list_cleanup(rbd_mirror_peer_site_t *peers, int max_peers);
+int rbd_mirror_peer_site_set_client_name(rados_ioctx_t io_ctx, const char *uuid, const char *client_name);
+int rbd_mirror_peer_site_set_name(rados_ioctx_t io_ctx, const char *uuid, const char *site_name);
+int rbd_mirror_peer_site_get_attributes(rados_ioctx_t p, const char *uuid, char *keys, size_t *max_key_len,
+    char *values, size_t *max_value_len, size_t *key_value_count);
+int rbd_mirror_peer_site_set_attributes(rados_ioctx_t p, const char *uuid, const char *keys, const char *values,
+    size_t key_value_count);
+int rbd_mirror_image_global_status_list(rados_ioctx_t io_ctx, const char *start_id, size_t max, char **image_ids,
+    rbd_mirror_image_global_status_t *images, size_t *len);
+void rbd_mirror_image_global_status_list_cleanup(char **image_ids, rbd_mirror_image_global_status_t *images,
+    size_t len);
+int rbd_mirror_image_status_summary(rados_ioctx_t io_ctx, rbd_mirror_image_status_state_t *states, int *counts,
+    size_t *maxlen);
+int rbd_mirror_image_instance_id_list(rados_ioctx_t io_ctx, const char *start_id, size_t max, char **image_ids,
+    char **instance_ids, size_t *len);
+void rbd_mirror_image_instance_id_list_cleanup(char **image_ids, char **instance_ids, size_t len);
+int rbd_mirror_image_info_list(rados_ioctx_t io_ctx, rbd_mirror_image_mode_t *mode_filter, const char *start_id,
+    size_t max, char **image_ids, rbd_mirror_image_mode_t *mode_entries, rbd_mirror_image_info_t *info_entries,
+    size_t *num_entries);
+void rbd_mirror_image_info_list_cleanup(char **image_ids, rbd_mirror_image_info_t *info_entries, size_t num_entries);
+int rbd_config_pool_list(rados_ioctx_t io_ctx, rbd_config_option_t *options, int *max_options);
+void rbd_config_pool_list_cleanup(rbd_config_option_t *options, int max_options);
+int rbd_config_image_list(rbd_image_t image, rbd_config_option_t *options, int *max_options);
+void rbd_config_image_list_cleanup(rbd_config_option_t *options, int max_options);
+int rbd_group_create(rados_ioctx_t p, const char *name);
+int rbd_group_remove(rados_ioctx_t p, const char *name);
+int rbd_group_list(rados_ioctx_t p, char *names, size_t *size);
+int rbd_group_rename(rados_ioctx_t p, const char *src_name, const char *dest_name);
+int rbd_group_image_add(rados_ioctx_t group_p, const char *group_name, rados_ioctx_t image_p, const char *image_name);
+int rbd_group_image_remove(rados_ioctx_t group_p, const char *group_name, rados_ioctx_t image_p,
+    const char *image_name);
+int rbd_group_image_list(rados_ioctx_t group_p, const char *group_name, rbd_group_image_info_t *images,
+    size_t group_image_info_size, size_t *num_entries);
+int rbd_group_image_list_cleanup(rbd_group_image_info_t *images, size_t group_image_info_size, size_t num_entries);
+int rbd_group_snap_create2(rados_ioctx_t group_p, const char *group_name, const char *snap_name, uint32_t flags);
+int rbd_group_snap_remove(rados_ioctx_t group_p, const char *group_name, const char *snap_name);
+int rbd_group_snap_rename(rados_ioctx_t group_p, const char *group_name, const char *old_snap_name,
+    const char *new_snap_name);
+int rbd_group_snap_list(rados_ioctx_t group_p, const char *group_name, rbd_group_snap_info_t *snaps,
+    size_t group_snap_info_size, size_t *num_entries);
+int rbd_group_snap_list_cleanup(rbd_group_snap_info_t *snaps, size_t group_snap_info_size, size_t num_entries);
+int rbd_group_snap_rollback(rados_ioctx_t group_p, const char *group_name, const char *snap_name);
+int rbd_pool_init(rados_ioctx_t io, bool force);
+void rbd_pool_stats_create(rbd_pool_stats_t *stats);
+void rbd_pool_stats_destroy(rbd_pool_stats_t stats);
+int rbd_pool_stats_option_add_uint64(rbd_pool_stats_t stats, int stat_option, uint64_t* stat_val);
+int rbd_pool_stats_get(rados_ioctx_t io, rbd_pool_stats_t stats);
+int rbd_features_to_string(uint64_t features, char *str_features, size_t *size);
+int rbd_features_from_string(const char *str_features, uint64_t *features);
+int rbd_aio_open(rados_ioctx_t io, const char *name, rbd_image_t *image, const char *snap_name, rbd_completion_t c);
+int rbd_aio_open_read_only(rados_ioctx_t io, const char *name, rbd_image_t *image, const char *snap_name,
+    rbd_completion_t c);
+int rbd_aio_open_by_id(rados_ioctx_t io, const char *id, rbd_image_t *image, const char *snap_name,
+    rbd_completion_t c);
+int rbd_aio_open_by_id_read_only(rados_ioctx_t io, const char *id, rbd_image_t *image, const char *snap_name,
+    rbd_completion_t c);
+int rbd_aio_close(rbd_image_t image, rbd_completion_t c);
+int rbd_get_migration_source_spec(rbd_image_t image, char* source_spec, size_t* max_len);
+int rbd_get_group(rbd_image_t image, rbd_group_info_t *group_info, size_t group_info_size);
+int rbd_group_info_cleanup(rbd_group_info_t *group_info, size_t group_info_size);
+int rbd_is_exclusive_lock_owner(rbd_image_t image, int *is_owner);
+int rbd_snap_remove_by_id(rbd_image_t image, uint64_t snap_id);
+int rbd_snap_get_limit(rbd_image_t image, uint64_t *limit);
+int rbd_snap_set_limit(rbd_image_t image, uint64_t limit);
+int rbd_snap_set_by_id(rbd_image_t image, uint64_t snap_id);
+int rbd_snap_get_name(rbd_image_t image, uint64_t snap_id, char *snapname, size_t *name_len);
+int rbd_snap_get_id(rbd_image_t image, const char *snapname, uint64_t *snap_id);
+ssize_t rbd_write_zeroes(rbd_image_t image, uint64_t ofs, size_t len, int zero_flags, int op_flags);
+int rbd_invalidate_cache(rbd_image_t image);
+int rbd_get_access_timestamp(rbd_image_t image, struct timespec *timestamp);
+int rbd_get_modify_timestamp(rbd_image_t image, struct timespec *timestamp);
+int rbd_flatten_with_progress(rbd_image_t image, librbd_progress_fn_t cb, void *cbdata);
+int rbd_sparsify(rbd_image_t image, size_t sparse_size);
+int rbd_list_descendants(rbd_image_t image, rbd_linked_image_spec_t *images, size_t *max_images);
+int rbd_lock_acquire(rbd_image_t image, rbd_lock_mode_t lock_mode);
+int rbd_lock_release(rbd_image_t image);
+int rbd_lock_get_owners(rbd_image_t image, rbd_lock_mode_t *lock_mode, char **lock_owners, size_t *max_lock_owners);
+void rbd_lock_get_owners_cleanup(char **lock_owners, size_t lock_owner_count);
+int rbd_lock_break(rbd_image_t image, rbd_lock_mode_t lock_mode, const char *lock_owner);
+int rbd_mirror_image_enable2(rbd_image_t image, rbd_mirror_image_mode_t mode);
+int rbd_mirror_image_disable(rbd_image_t image, bool force);
+int rbd_mirror_image_promote(rbd_image_t image, bool force);
+int rbd_mirror_image_demote(rbd_image_t image);
+int rbd_mirror_image_resync(rbd_image_t image);
+int rbd_mirror_image_create_snapshot2(rbd_image_t image, uint32_t flags, uint64_t *snap_id);
+int rbd_aio_mirror_image_create_snapshot(rbd_image_t image, uint32_t flags, uint64_t *snap_id, rbd_completion_t c);
+int rbd_mirror_image_get_info(rbd_image_t image, rbd_mirror_image_info_t *mirror_image_info, size_t info_size);
+void rbd_mirror_image_get_info_cleanup(rbd_mirror_image_info_t *mirror_image_info);
+int rbd_aio_mirror_image_get_info(rbd_image_t image, rbd_mirror_image_info_t *mirror_image_info, size_t info_size,
+    rbd_completion_t c);
+int rbd_mirror_image_get_mode(rbd_image_t image, rbd_mirror_image_mode_t *mode);
+int rbd_aio_mirror_image_get_mode(rbd_image_t image, rbd_mirror_image_mode_t *mode, rbd_completion_t c);
+int rbd_mirror_image_get_global_status(rbd_image_t image, rbd_mirror_image_global_status_t *mirror_image_global_status,
+    size_t status_size);
+void rbd_mirror_image_global_status_cleanup(rbd_mirror_image_global_status_t *mirror_image_global_status);
+int rbd_mirror_image_get_instance_id(rbd_image_t image, char *instance_id, size_t *id_max_length);
+int rbd_aio_discard(rbd_image_t image, uint64_t off, uint64_t len, rbd_completion_t c);
+int rbd_aio_write_zeroes(rbd_image_t image, uint64_t off, size_t len, rbd_completion_t c, int zero_flags,
+    int op_flags);
+int rbd_aio_flush(rbd_image_t image, rbd_completion_t c);
+int rbd_snap_get_group_namespace(rbd_image_t image, uint64_t snap_id, rbd_snap_group_namespace_t *group_snap,
+    size_t group_snap_size);
+int rbd_snap_group_namespace_cleanup(rbd_snap_group_namespace_t *group_snap, size_t group_snap_size);
+int rbd_snap_get_trash_namespace(rbd_image_t image, uint64_t snap_id, char* original_name, size_t max_length);
+int rbd_snap_get_mirror_namespace(rbd_image_t image, uint64_t snap_id, rbd_snap_mirror_namespace_t *mirror_snap,
+    size_t mirror_snap_size);
+int rbd_snap_mirror_namespace_cleanup(rbd_snap_mirror_namespace_t *mirror_snap, size_t mirror_snap_size);
+int rbd_encryption_format(rbd_image_t image, rbd_encryption_format_t format, rbd_encryption_options_t opts,
+    size_t opts_size);
+int rbd_encryption_load(rbd_image_t image, rbd_encryption_format_t format, rbd_encryption_options_t opts,
+    size_t opts_size);
 """

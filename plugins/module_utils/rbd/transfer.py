@@ -10,8 +10,8 @@ import os
 import stat
 from collections import deque
 
-from .errors import make_error
 from .features import RBD_FEATURE_FAST_DIFF, RBD_FEATURE_OBJECT_MAP
+from .rbd import make_ex
 
 CHUNK_SIZE = 4 << 20
 IN_FLIGHT = 16
@@ -92,7 +92,7 @@ def _finish(write, chunks):
     length = len(data)
     chunks.give_back(data)
     if ret < 0:
-        raise make_error(ret, "write %d bytes at %d (image %s)" % (length, offset, comp.image.name))
+        raise make_ex(ret, "write %d bytes at %d (image %s)" % (length, offset, comp.image.name))
 
 
 def import_file(image, fileobj, chunk_size=CHUNK_SIZE, in_flight=IN_FLIGHT, new_image=True):

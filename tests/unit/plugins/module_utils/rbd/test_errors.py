@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""errno -> exception classes named as in Ceph's rados/rbd modules."""
+"""errno -> rbd exception classes named as in Ceph's module, worded for operators."""
 
 from __future__ import annotations
 
@@ -8,44 +8,27 @@ import errno
 
 import pytest
 
-from ansible_collections.datacenter.storage.plugins.module_utils.rbd import errors
-from ansible_collections.datacenter.storage.plugins.module_utils.rbd.errors import RBD_ERRORS, make_error
+from ansible_collections.datacenter.storage.plugins.module_utils.rbd import errors, rados, rbd
 
 
-@pytest.mark.parametrize("code, cls", [
-    (errno.ENOENT, errors.ImageNotFound),
-    (errno.EEXIST, errors.ImageExists),
-    (errno.EBUSY, errors.ImageBusy),
-    (errno.ENOTEMPTY, errors.ImageHasSnapshots),
-    (errno.EPERM, errors.PermissionError),
-    (errno.EACCES, errors.PermissionError),
-    (errno.EINVAL, errors.InvalidArgument),
-    (errno.ETIMEDOUT, errors.TimedOut),
-    (errno.EROFS, errors.ReadOnlyImage),
-    (errno.ENOSYS, errors.FunctionNotSupported),
-    (errno.EDOM, errors.ArgumentOutOfRange),
-    (errno.EDQUOT, errors.DiskQuotaExceeded),
-])
-def test_rbd_mapping(code, cls):
-    exc = make_error(-code, "do it")
-    assert isinstance(exc, cls)
-    assert exc.errno == code
-    assert str(exc).startswith("[errno %d] do it: " % code)
+def test_rados_and_rbd_hierarchies_are_apart():
+    rbd_exc = rbd.make_ex(-errno.ENOENT, "x")
+    assert isinstance(rbd_exc, rbd.ImageNotFound) and not isinstance(rbd_exc, (rados.Error, errors.Error))
+    assert not issubclass(rados.ObjectNotFound, rbd.Error)
 
 
-def test_unknown_errno_is_a_plain_oserror_with_strerror():
-    exc = make_error(-errno.EXDEV, "link")
-    assert exc.__class__ is errors.OSError
+def test_unknown_errno_is_plain_oserror_with_errno():
+    exc = rbd.make_ex(-errno.EXDEV, "link")
+    assert exc.__class__ is rbd.OSError and exc.errno == errno.EXDEV and str(exc).startswith("[errno 18] ")
     assert "Invalid cross-device link" in str(exc)
 
 
-def test_permission_messages_say_permission_denied():
-    for code in (errno.EPERM, errno.EACCES):
-        assert "permission denied" in str(make_error(-code, "open pool rbd"))
+@pytest.mark.parametrize("code", [errno.EPERM, errno.EACCES])
+def test_cephx_refusals_read_permission_denied(code):
+    assert "permission denied" in str(rbd.make_ex(-code, "open image x"))
+    assert errors.reason(code).startswith("permission denied")
 
 
-def test_timeout_alias_and_hierarchy():
-    assert errors.Timeout is errors.TimedOut
-    for cls in set(RBD_ERRORS.values()):
-        assert issubclass(cls, errors.OSError)
-        assert issubclass(cls, errors.Error)
+def test_group_calls_use_object_classes():
+    assert isinstance(rbd.make_ex(-errno.ENOENT, "x", rbd._GROUP_ERRNO_TO_EXCEPTION), rbd.ObjectNotFound)
+    assert isinstance(rbd.make_ex(-errno.EEXIST, "x", rbd._GROUP_ERRNO_TO_EXCEPTION), rbd.ObjectExists)

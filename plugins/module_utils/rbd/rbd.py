@@ -1862,9 +1862,9 @@ class Image:
     def aio_read(self, offset, length, oncomplete, fadvise_flags=0):
         """Start reading; ``oncomplete(completion, data)`` runs when done (``data`` None on error)."""
         data = _fresh_buffer(length)
-        return self._aio(self._lib.rbd_aio_read2, "error reading", oncomplete, offset, length,
-                         self._ffi.from_buffer("char[]", data), fadvise_flags, keep=data,
-                         results=lambda ret: (_as_bytes(data, ret) if ret >= 0 else None,))
+        comp = Completion(self, oncomplete, data, lambda ret: (_as_bytes(data, ret) if ret >= 0 else None,))
+        return comp._submitted(self._lib.rbd_aio_read2(self.image, offset, length, self._ffi.from_buffer("char[]", data),
+                                                       comp.rbd_comp, fadvise_flags), "error reading %s" % self.name)
 
     def aio_write(self, data, offset, oncomplete, fadvise_flags=0):
         """Start writing ``data`` (kept alive until done); ``oncomplete(completion)`` may be None."""

@@ -107,6 +107,28 @@ options:
     description: With O(state=absent), move the image to the trash instead of deleting it.
     type: bool
     default: false
+  config:
+    description:
+      - Configuration overrides of this image (librbd options, as C(rbd config image set) sets them), for example
+        V(rbd_qos_iops_limit), V(rbd_qos_bps_limit), V(rbd_cache). Values are compared as strings.
+    type: dict
+  purge_config:
+    description: Remove the image's configuration overrides not listed in O(config).
+    type: bool
+    default: false
+  mirror:
+    description:
+      - Mirroring of the image. V(journal) (needs the V(journaling) feature) or V(snapshot) enable it in that mode,
+        V(disabled) disables it. Not set, mirroring is left as it is.
+      - Enabling needs the pool's mirror mode to be V(image) (O(datacenter.storage.rbd_pool#module:mirror_mode)).
+    type: str
+    choices: [disabled, journal, snapshot]
+  group:
+    description:
+      - The RBD group (in the same pool and namespace) the image belongs to; created if missing. An empty string
+        takes the image out of its group. Not set, membership is left as it is.
+      - An image removed with O(state=absent) leaves its group first.
+    type: str
   images:
     description:
       - Many images in one task. Each item takes the options above (O(images[].name) is required);
@@ -184,6 +206,19 @@ options:
       trash:
         description: See O(trash).
         type: bool
+      config:
+        description: See O(config).
+        type: dict
+      purge_config:
+        description: See O(purge_config).
+        type: bool
+      mirror:
+        description: See O(mirror).
+        type: str
+        choices: [disabled, journal, snapshot]
+      group:
+        description: See O(group).
+        type: str
 extends_documentation_fragment:
   - datacenter.storage.rbd
   - datacenter.storage.attributes
@@ -211,6 +246,14 @@ EXAMPLES = r"""
     name: vm-disk-2
     clone_from: {image: golden, snapshot: v1}
     flatten: true
+
+- name: Limit an image's IOPS, mirror it by snapshots and put it in a consistency group
+  datacenter.storage.rbd_image:
+    name: db-data
+    config:
+      rbd_qos_iops_limit: 500
+    mirror: snapshot
+    group: db
 
 - name: Import a raw file
   datacenter.storage.rbd_image:
@@ -262,10 +305,20 @@ image:
       description: The parent (C(pool), C(namespace), C(image), C(snapshot)) of a clone, or null.
       type: dict
     metadata:
-      description: Image metadata.
+      description: Image metadata (configuration overrides apart).
       type: dict
+    config:
+      description: The image's configuration overrides.
+      type: dict
+    mirror:
+      description: C(disabled), C(journal) or C(snapshot).
+      type: str
+    group:
+      description: The image's group, or null.
+      type: str
   sample: {"size": 10737418240, "features": ["exclusive-lock", "layering"], "object_size": 4194304,
-           "stripe_unit": 4194304, "stripe_count": 1, "data_pool": null, "parent": null, "metadata": {}}
+           "stripe_unit": 4194304, "stripe_count": 1, "data_pool": null, "parent": null, "metadata": {},
+           "config": {"rbd_qos_iops_limit": "500"}, "mirror": "disabled", "group": null}
 images:
   description: One entry per item of O(images), in order.
   returned: when O(images) is used
@@ -293,7 +346,8 @@ import os  # noqa: E402
 
 from ansible_collections.datacenter.storage.plugins.module_utils.common.module import StorageModule  # noqa: E402
 from ansible_collections.datacenter.storage.plugins.module_utils.common.rbd import (  # noqa: E402
-    CONNECTION_SPEC, ERRORS, Pools, check_requirements, client_from_params, image_facts, image_spec,
+    CONFIG_PREFIX, CONNECTION_SPEC, ERRORS, MIRROR_MODES, POOL_MIRROR_MODES, Pools, check_requirements,
+    client_from_params, image_facts, image_spec,
 )
 from ansible_collections.datacenter.storage.plugins.module_utils.common.units import parse_size  # noqa: E402
 from ansible_collections.datacenter.storage.plugins.module_utils.rbd import rbd as librbd  # noqa: E402
@@ -328,6 +382,10 @@ IMAGE_OPTIONS = dict(
     purge_metadata=(dict(type="bool"), False),
     src=(dict(type="path"), None),
     trash=(dict(type="bool"), False),
+    config=(dict(type="dict"), None),
+    purge_config=(dict(type="bool"), False),
+    mirror=(dict(type="str", choices=["disabled", "journal", "snapshot"]), None),
+    group=(dict(type="str"), None),
 )
 CHANGEABLE_FEATURES = RBD_FEATURES_MUTABLE | RBD_FEATURE_DEEP_FLATTEN
 
@@ -340,7 +398,8 @@ def _state(facts):
     """The comparable part of an image's facts."""
     if facts is None:
         return {}
-    keys = ("size", "object_size", "stripe_unit", "stripe_count", "data_pool", "parent", "metadata")
+    keys = ("size", "object_size", "stripe_unit", "stripe_count", "data_pool", "parent", "metadata", "config", "mirror",
+            "group")
     state = {key: facts[key] for key in keys}
     state["features"] = [name for name in facts["features"]
                          if not FEATURE_NAMES.get(name, 0) & RBD_FEATURES_IMPLICIT]
@@ -412,10 +471,15 @@ class ImagePlan:
             self.fail("state", "absent", "the image has snapshots (%s): remove them first (rbd_snapshot state=absent),"
                       " after flattening or removing their clones" % ", ".join(s["name"] for s in facts["snapshots"]))
         self.after = {}
-        if self.item["trash"]:
-            self.remove = lambda: librbd.RBD().trash_move(self.pools.get(self.pool, self.namespace), self.name)
-        else:
-            self.remove = lambda: librbd.RBD().remove(self.pools.get(self.pool, self.namespace), self.name)
+        drop = librbd.RBD().trash_move if self.item["trash"] else librbd.RBD().remove
+
+        def remove():
+            ioctx = self.pools.get(self.pool, self.namespace)
+            if facts["group"]:  # librbd refuses to remove a group's member
+                librbd.Group(ioctx, facts["group"]).remove_image(ioctx, self.name)
+            drop(ioctx, self.name)
+
+        self.remove = remove
 
     def _parent(self):
         clone = self.item["clone_from"]
@@ -463,7 +527,7 @@ class ImagePlan:
             if self.features is not None else None,
             "object_size": 1 << order if order else None, "stripe_unit": stripe_unit,
             "stripe_count": item["stripe_count"], "data_pool": item["data_pool"],
-            "parent": None if item["flatten"] else parent, "metadata": dict(item["metadata"] or {}),
+            "parent": None if item["flatten"] else parent,
         }
         if parent:
             self.create = lambda ioctx: librbd.RBD().clone(
@@ -476,8 +540,9 @@ class ImagePlan:
             self.create = lambda ioctx: librbd.RBD().create(ioctx, self.name, size, **options)
             if item["src"]:
                 self.steps.append(("import %s" % item["src"], self._import))
-        for key, value in (item["metadata"] or {}).items():
-            self.steps.append(("set metadata %s" % key, lambda image, k=key, v=str(value): image.metadata_set(k, v)))
+        self.after.update(config={}, mirror="disabled", group=None)
+        self._plan_metadata()
+        self._plan_extras()
 
     def _import(self, image):
         try:
@@ -525,6 +590,7 @@ class ImagePlan:
             after["parent"] = None
             self.steps.append(("flatten", lambda image: image.flatten()))
         self._plan_metadata()
+        self._plan_extras()
 
     def _plan_features(self, facts):
         have = features_from_names(facts["features"]) & ~RBD_FEATURES_IMPLICIT
@@ -548,17 +614,71 @@ class ImagePlan:
             image.rebuild_object_map()
 
     def _plan_metadata(self):
-        wanted = {key: str(value) for key, value in (self.item["metadata"] or {}).items()}
-        current = self.before["metadata"]
+        for key in self.item["metadata"] or {}:
+            if key.startswith(CONFIG_PREFIX):
+                self.fail("metadata", self.item["metadata"], "%s: keys %s... are configuration overrides: set them "
+                          "with the config option" % (key, CONFIG_PREFIX))
+        self._plan_keys("metadata", lambda image, k, v: image.metadata_set(k, v),
+                        lambda image, k: image.metadata_remove(k))
+
+    def _plan_extras(self):
+        """Per-image configuration overrides, mirroring and group membership."""
+        for key in self.item["config"] or {}:
+            if not key.startswith("rbd_"):
+                self.fail("config", self.item["config"], "%s is not an RBD option (rbd_qos_iops_limit, "
+                          "rbd_cache, ...)" % key)
+        self._plan_keys("config", lambda image, k, v: image.config_set(k, v), lambda image, k: image.config_remove(k))
+        self._plan_mirror()
+        self._plan_group()
+
+    def _plan_keys(self, option, set_key, remove_key):
+        """Keys and values of ``option`` (metadata, config) to set; with ``purge_<option>``, the others to remove."""
+        wanted = {key: str(value) for key, value in (self.item[option] or {}).items()}
+        current = self.before.get(option, {})
         for key, value in sorted(wanted.items()):
             if current.get(key) != value:
-                self.steps.append(("set metadata %s" % key, lambda image, k=key, v=value: image.metadata_set(k, v)))
-        if self.item["purge_metadata"]:
+                self.steps.append(("set %s %s" % (option, key), lambda image, k=key, v=value: set_key(image, k, v)))
+        if self.item["purge_" + option]:
             for key in sorted(set(current) - set(wanted)):
-                self.steps.append(("remove metadata %s" % key, lambda image, k=key: image.metadata_remove(k)))
-            self.after["metadata"] = wanted
+                self.steps.append(("remove %s %s" % (option, key), lambda image, k=key: remove_key(image, k)))
+            self.after[option] = wanted
         else:
-            self.after["metadata"] = dict(current, **wanted)
+            self.after[option] = dict(current, **wanted)
+
+    def _plan_mirror(self):
+        wanted, current = self.item["mirror"], self.before.get("mirror", "disabled")
+        if wanted is None or wanted == current:
+            return
+        if wanted != "disabled":
+            pool_mode = librbd.RBD().mirror_mode_get(self.pools.get(self.pool, self.namespace))
+            if pool_mode != librbd.RBD_MIRROR_MODE_IMAGE:
+                self.fail("mirror", wanted, "pool %s has mirror mode %s: per-image mirroring needs mirror mode "
+                          "image (rbd_pool mirror_mode=image)" % (self.pool, POOL_MIRROR_MODES[pool_mode]))
+            if wanted == "journal" and "journaling" not in (self.after["features"] or []):
+                self.fail("mirror", wanted, "journal mirroring needs the journaling feature")
+        if current != "disabled":
+            self.steps.append(("disable mirroring", lambda image: image.mirror_image_disable(False)))
+        if wanted != "disabled":
+            mode = {name: mode for mode, name in MIRROR_MODES.items()}[wanted]
+            self.steps.append(("enable %s mirroring" % wanted, lambda image: image.mirror_image_enable(mode)))
+        self.after["mirror"] = wanted
+
+    def _plan_group(self):
+        wanted, current = self.item["group"], self.before.get("group")
+        if wanted is None or (wanted or None) == current:
+            return
+        api = librbd.RBD()
+        if current:
+            self.steps.append(("leave group %s" % current, lambda image: librbd.Group(
+                image.ioctx, current).remove_image(image.ioctx, self.name)))
+        if wanted:
+            def join(image):
+                if wanted not in api.group_list(image.ioctx):
+                    api.group_create(image.ioctx, wanted)
+                librbd.Group(image.ioctx, wanted).add_image(image.ioctx, self.name)
+
+            self.steps.append(("join group %s" % wanted, join))
+        self.after["group"] = wanted or None
 
     @property
     def changed(self):

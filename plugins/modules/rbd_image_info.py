@@ -83,8 +83,17 @@ images:
       description: For a clone, C(pool), C(namespace), C(image) and C(snapshot) of its parent; else null.
       type: dict
     metadata:
-      description: Image metadata.
+      description: Image metadata (configuration overrides apart).
       type: dict
+    config:
+      description: Configuration overrides of the image (C(rbd_qos_iops_limit)...), as strings.
+      type: dict
+    mirror:
+      description: Mirroring of the image, C(disabled), C(journal) or C(snapshot).
+      type: str
+    group:
+      description: The image's RBD group, or null.
+      type: str
     snapshots:
       description: User snapshots with C(name), C(id), C(size), C(protected) and C(timestamp) (UTC, ISO 8601).
       type: list
@@ -107,6 +116,9 @@ images:
       data_pool: null
       parent: null
       metadata: {owner: team-a}
+      config: {rbd_qos_iops_limit: "500"}
+      mirror: disabled
+      group: null
       snapshots: [{name: v1, id: 4, size: 10737418240, protected: true, timestamp: "2026-01-01T10:00:00Z"}]
       block_name_prefix: rbd_data.10a6b8b4567
       create_timestamp: "2026-01-01T09:00:00Z"

@@ -135,6 +135,26 @@ def parent_facts(image):
             "snapshot": spec["snap_name"]}
 
 
+# librbd keeps an image's configuration overrides as metadata keys with this prefix.
+CONFIG_PREFIX = "conf_"
+MIRROR_MODES = {librbd.RBD_MIRROR_IMAGE_MODE_JOURNAL: "journal", librbd.RBD_MIRROR_IMAGE_MODE_SNAPSHOT: "snapshot"}
+POOL_MIRROR_MODES = {librbd.RBD_MIRROR_MODE_DISABLED: "disabled", librbd.RBD_MIRROR_MODE_IMAGE: "image",
+                     librbd.RBD_MIRROR_MODE_POOL: "pool"}
+
+
+def config_facts(image):
+    """The image-level configuration overrides (``rbd_qos_iops_limit``...), as strings."""
+    return {option["name"]: option["value"] for option in image.config_list()
+            if option["source"] == librbd.RBD_CONFIG_SOURCE_IMAGE}
+
+
+def mirror_facts(image):
+    """``disabled``, or the mirroring mode of the image (``journal`` or ``snapshot``)."""
+    if image.mirror_image_get_info()["state"] != librbd.RBD_MIRROR_IMAGE_ENABLED:
+        return "disabled"
+    return MIRROR_MODES[image.mirror_image_get_mode()]
+
+
 def image_facts(cluster, image):
     """What an image is, normalised for comparisons and results."""
     stat = image.stat()
@@ -150,7 +170,10 @@ def image_facts(cluster, image):
         "stripe_count": image.stripe_count(),
         "data_pool": cluster.pool_reverse_lookup(data_pool_id) if data_pool_id not in (-1, own_pool) else None,
         "parent": parent_facts(image),
-        "metadata": dict(image.metadata_list()),
+        "metadata": {key: value for key, value in image.metadata_list() if not key.startswith(CONFIG_PREFIX)},
+        "config": config_facts(image),
+        "mirror": mirror_facts(image),
+        "group": image.group()["name"] or None,
         "snapshots": snapshot_facts(image),
         "block_name_prefix": image.block_name_prefix(),
         "create_timestamp": image.create_timestamp().isoformat() + "Z",

@@ -441,8 +441,8 @@ class RBD:
     def trash_remove(self, ioctx, image_id, force=False, on_progress=None):
         image_id = cstr(image_id, "image_id")
         callback, _keep = _progress(on_progress)
-        _check(self._lib.rbd_trash_remove_with_progress(_ioctx(ioctx), image_id, bool(force), callback,
-                                                         self._ffi.NULL), "error deleting image from trash")
+        ret = self._lib.rbd_trash_remove_with_progress(_ioctx(ioctx), image_id, bool(force), callback, self._ffi.NULL)
+        _check(ret, "error deleting image from trash")
 
     def trash_get(self, ioctx, image_id):
         """The trash entry ``image_id``: ``{"id", "name", "source", "deletion_time", "deferment_end_time"}``."""
@@ -1585,9 +1585,10 @@ class Image:
     @requires_not_closed
     def snap_get_trash_namespace(self, snap_id):
         """``{"original_name"}`` of a snapshot in the trash namespace."""
-        name = _fixed_string_out(lambda buf, size: self._lib.rbd_snap_get_trash_namespace(self.image, snap_id, buf,
-                                                                                           size),
-                                 "error getting snapshot trash namespace image: %s" % self.name, 512)
+        def call(buf, size):
+            return self._lib.rbd_snap_get_trash_namespace(self.image, snap_id, buf, size)
+
+        name = _fixed_string_out(call, "error getting snapshot trash namespace image: %s" % self.name, 512)
         return {"original_name": name}
 
     @requires_not_closed

@@ -515,9 +515,9 @@ def test_iterators_and_pages(sides, lab):
                         "ConfigImageIterator"):
                 side.outcomes.append((cls, side.normalise(list(getattr(side.rbd, cls)(img)))))
         for cls in ("ImageIterator", "TrashIterator", "MirrorPeerIterator", "ConfigPoolIterator"):
-            side.outcomes.append((cls, sorted(side.normalise(x, "id") for x in getattr(side.rbd, cls)(io)
-                                             if side.mine(str(x.get("name", "")))), type(getattr(side.rbd, cls)(io))
-                                  .__name__))
+            listing = getattr(side.rbd, cls)(io)
+            mine = [side.normalise(x) for x in listing if side.mine(str(x.get("name", "")))]
+            side.outcomes.append((cls, type(listing).__name__, sorted(mine, key=repr)))
         for cls in ("PoolMetadataIterator", "MirrorImageStatusIterator", "MirrorImageInstanceIdIterator"):
             it = getattr(side.rbd, cls)(io)
             side.call(it, "get_next_chunk")

@@ -39,8 +39,8 @@ def _load_upstream(name):
 _load_upstream("rados")
 UPSTREAM = _load_upstream("rbd")
 PUBLIC = sorted(name for name in dir(UPSTREAM) if not name.startswith("_"))
-EXCEPTIONS = [n for n in PUBLIC if isinstance(getattr(UPSTREAM, n), type) and issubclass(getattr(UPSTREAM, n),
-                                                                                           BaseException)]
+EXCEPTIONS = [n for n in PUBLIC
+              if isinstance(getattr(UPSTREAM, n), type) and issubclass(getattr(UPSTREAM, n), BaseException)]
 CLASSES = [n for n in PUBLIC if isinstance(getattr(UPSTREAM, n), type) and n not in EXCEPTIONS
            and getattr(UPSTREAM, n).__module__ == "rbd"]
 CONSTANTS = [n for n in PUBLIC if isinstance(getattr(UPSTREAM, n), (int, str))]

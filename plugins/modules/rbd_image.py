@@ -347,7 +347,7 @@ import os  # noqa: E402
 from ansible_collections.datacenter.storage.plugins.module_utils.common.module import StorageModule  # noqa: E402
 from ansible_collections.datacenter.storage.plugins.module_utils.common.rbd import (  # noqa: E402
     CONFIG_PREFIX, CONNECTION_SPEC, ERRORS, MIRROR_MODES, POOL_MIRROR_MODES, Pools, check_requirements,
-    client_from_params, image_facts, image_spec,
+    client_from_params, image_facts, image_spec, plan_keys,
 )
 from ansible_collections.datacenter.storage.plugins.module_utils.common.units import parse_size  # noqa: E402
 from ansible_collections.datacenter.storage.plugins.module_utils.rbd import rbd as librbd  # noqa: E402
@@ -633,17 +633,9 @@ class ImagePlan:
 
     def _plan_keys(self, option, set_key, remove_key):
         """Keys and values of ``option`` (metadata, config) to set; with ``purge_<option>``, the others to remove."""
-        wanted = {key: str(value) for key, value in (self.item[option] or {}).items()}
-        current = self.before.get(option, {})
-        for key, value in sorted(wanted.items()):
-            if current.get(key) != value:
-                self.steps.append(("set %s %s" % (option, key), lambda image, k=key, v=value: set_key(image, k, v)))
-        if self.item["purge_" + option]:
-            for key in sorted(set(current) - set(wanted)):
-                self.steps.append(("remove %s %s" % (option, key), lambda image, k=key: remove_key(image, k)))
-            self.after[option] = wanted
-        else:
-            self.after[option] = dict(current, **wanted)
+        steps, self.after[option] = plan_keys(self.item[option] or {}, self.before.get(option, {}),
+                                              self.item["purge_" + option], set_key, remove_key)
+        self.steps.extend(("%s %s" % (option, description), step) for description, step in steps)
 
     def _plan_mirror(self):
         wanted, current = self.item["mirror"], self.before.get("mirror", "disabled")

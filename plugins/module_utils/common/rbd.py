@@ -178,3 +178,19 @@ def image_facts(cluster, image):
         "block_name_prefix": image.block_name_prefix(),
         "create_timestamp": image.create_timestamp().isoformat() + "Z",
     }
+
+
+def plan_keys(wanted, current, purge, set_key, remove_key):
+    """Steps making the keys of ``current`` match ``wanted`` (values compared as strings), and the keys after them.
+
+    ``set_key(target, key, value)`` and ``remove_key(target, key)`` make one change; keys not in ``wanted``
+    are removed only with ``purge``. Returns (list of (description, step taking the target), keys after).
+    """
+    wanted = {key: str(value) for key, value in wanted.items()}
+    steps = [("set %s" % key, lambda target, k=key, v=value: set_key(target, k, v))
+             for key, value in sorted(wanted.items()) if current.get(key) != value]
+    if not purge:
+        return steps, dict(current, **wanted)
+    steps += [("remove %s" % key, lambda target, k=key: remove_key(target, k))
+              for key in sorted(set(current) - set(wanted))]
+    return steps, wanted

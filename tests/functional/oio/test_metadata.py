@@ -185,7 +185,10 @@ def test_container_snapshot(api, account, container):
         api.object_delete(account, container, "s1")
         assert b"".join(api.object_fetch(account, dst, "s1")[1]) == data
         api.object_create(account, container, data=b"new", obj_name="s3")
+        # as upstream's: the source is re-enabled, the snapshot keeps the frozen status it was copied with
+        assert api.container_get_properties(account, dst)["system"]["sys.status"] == "4294967295"
     finally:
+        api.proxy_request("POST", "admin", "enable", {"acct": account, "ref": dst, "type": "meta2"})
         api.container_flush(account, dst)
         api.container_delete(account, dst)
 

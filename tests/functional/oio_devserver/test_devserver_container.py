@@ -158,6 +158,9 @@ def test_reference_routes(lab, names):
     assert linked.status == 200 and linked.json()[0]["type"] == "rawx"
     assert lab.px("POST", "reference/unlink", q(names) | {"type": "rawx"}).status == 204
     assert lab.px("POST", "container/destroy", q(names)).status == 204
+    # the container's meta2 is unlinked, its reference stays until reference/destroy
+    assert lab.px("GET", "reference/show", q(names)).json()["srv"] == []
+    assert lab.px("POST", "reference/destroy", q(names)).status == 204
     missing = lab.px("GET", "reference/show", q(names))
     assert missing.status == 404 and missing.json()["status"] == 406
     assert lab.px("GET", "reference/has", q(names)).status == 404
@@ -171,7 +174,7 @@ def test_snapshot(lab, names):
     listing = lab.list(acct, ct + "-snap").json()
     assert [o["name"] for o in listing["objects"]] == ["o"]
     assert listing["system"]["sys.user.name"] == ct + "-snap" and listing["system"]["sys.m2.objects"] == "1"
-    assert lab.px("POST", "container/snapshot", q(names), body).status == 409
+    assert lab.px("POST", "container/snapshot", q(names), body).status == 400
     assert lab.px("POST", "container/snapshot", q(names), {"account": acct, "container": ct}).status == 400
     show = lab.acct("GET", "/v1.0/account/show", {"id": acct}).json()
     assert show["containers"] == 2

@@ -48,7 +48,9 @@ def test_older_version_rejected_unless_versioning(lab, names):
 
 
 def test_versioning_limited_purges(lab, names):
-    lab.create_container(*names, {"system": {"sys.m2.policy.version": "2"}})
+    """Exceeding versions go at put time only with sys.m2.policy.version.delete_exceeding set."""
+    lab.create_container(*names, {"system": {"sys.m2.policy.version": "2",
+                                             "sys.m2.policy.version.delete_exceeding": "1"}})
     for i in range(4):
         lab.put_object(*names, "o", str(i).encode(), policy="SINGLE", version=100 + i)
     assert [v[1] for v in versions(lab, names)] == [103, 102]

@@ -81,6 +81,11 @@ class _Stream(RangeSource):
         self.resp = resp
 
 
+def _spare_chunk(chunk):
+    """A chunk as content/spare takes it: url, pos, size, hash."""
+    return {"url": chunk["url"], "pos": chunk["pos"], "size": int(chunk["size"]), "hash": chunk["hash"]}
+
+
 def rebuild_chunk(api, account, container, obj, chunk_url, version=None):
     """Rebuild the chunk ``chunk_url`` of an object on a spare rawx and register it in meta2.
 
@@ -99,7 +104,7 @@ def rebuild_chunk(api, account, container, obj, chunk_url, version=None):
     cid = cid_from_name(account, container)
     dummy, spare = api.proxy_request("POST", "content", "spare",
                                      {"cid": cid, "path": obj, "version": meta["version"], "stgpol": meta["policy"], "position": broken["pos"]},
-                                     {"notin": [chunk_bean(c, meta["id"]) for c in others], "broken": [chunk_bean(broken, meta["id"])]}, reqid=reqid)
+                                     {"notin": [_spare_chunk(c) for c in others], "broken": [_spare_chunk(broken)]}, reqid=reqid)
     new = {"url": spare["chunks"][0]["id"], "pos": broken["pos"], "size": broken["size"], "hash": broken["hash"]}
     new["real_url"] = api.resolve_url(new["url"])
     size = int(broken["size"])

@@ -43,14 +43,23 @@ DEFAULT_CONFIG = {
 }
 
 
+# "none", "plain" and "" (any case) name a built-in plain policy, NONE on the pool rawx, known without the
+# namespace's configuration.
+BUILTIN_NONE = ("rawx", "NONE", "plain/nb_copy=1", ("plain", {"nb_copy": 1}))
+
+
 class Policy:
     """A storage policy and what it implies for placement and metachunk sizes."""
 
     def __init__(self, name):
-        if name not in POLICY_CATALOGUE:
+        if str(name).lower() in ("none", "plain", ""):
+            name, entry = "NONE", BUILTIN_NONE
+        elif name in POLICY_CATALOGUE:
+            entry = POLICY_CATALOGUE[name]
+        else:
             raise OioError(480, f"Invalid storage policy: {name}")
         self.name = name
-        self.pool, self.security_name, self.security, (self.kind, self.params) = POLICY_CATALOGUE[name]
+        self.pool, self.security_name, self.security, (self.kind, self.params) = entry
         if self.kind == "ec":
             self.k, self.m = self.params["k"], self.params["m"]
             self.nb_chunks = self.k + self.m
@@ -135,7 +144,8 @@ class Conscience:
         return int(self.config["ns.chunk_size"])
 
     def policy(self, name=None):
-        return Policy(name or self.config["ns.storage_policy"])
+        """The policy called name; None: the namespace's default."""
+        return Policy(self.config["ns.storage_policy"] if name is None else name)
 
     def info(self):
         return {

@@ -105,6 +105,8 @@ class Handler(BaseHTTPRequestHandler):
     timeout = 300  # idle keep-alive connections are closed after this many seconds
     # Headers and body leave in separate sends: with Nagle on, the body waits for the client's delayed ACK.
     disable_nagle_algorithm = True
+    # How undecodable bytes of the query string are decoded: "surrogateescape" lets a subclass tell them apart.
+    query_errors = "replace"
 
     def version_string(self):
         return self.server_version
@@ -125,7 +127,8 @@ class Handler(BaseHTTPRequestHandler):
         while path.startswith("//"):
             path = path[1:]
         self.url_path = path
-        self.query = {k: v[-1] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
+        query = parse_qs(parts.query, keep_blank_values=True, errors=self.query_errors)
+        self.query = {k: v[-1] for k, v in query.items()}
         self.body = Body(self.rfile, self.headers)
 
     def dispatch(self):

@@ -171,6 +171,13 @@ class Container:
         except ValueError:
             return 1
 
+    def delete_exceeding(self):
+        """Whether a new version purges those beyond max_versions (container key, else namespace setting)."""
+        value = self.admin_get("sys.m2.policy.version.delete_exceeding")
+        if value in (None, ""):
+            value = self.meta2.conscience.get("meta2.delete_exceeding_versions", "false")
+        return str(value).strip().lower() in ("1", "true", "yes", "on", "enable", "enabled")
+
     def versioning_enabled(self):
         maxv = self.max_versions()
         return maxv < 0 or maxv > 1
@@ -319,6 +326,7 @@ class _Transaction:
     def __init__(self, container, versioning=None):
         self.c = container
         self.versioning = versioning
+        self.admin = {}  # admin keys written first, in the same transaction
 
     def __enter__(self):
         self.c.lock.acquire()
@@ -326,6 +334,8 @@ class _Transaction:
         self.c.changed = False
         self.c.versioning_override = self.versioning
         self.c.db.execute("BEGIN IMMEDIATE")
+        for key, value in self.admin.items():
+            self.c.admin_set(key, value)
         return self.c
 
     def __exit__(self, exc_type, exc, tb):
@@ -434,10 +444,14 @@ class Meta2:
     def destroy(self, cid, force=False):
         container = self.get(cid)
         with container.transaction() as c:
-            if c.db.execute("SELECT 1 FROM aliases LIMIT 1").fetchone() and not force:
-                raise OioError(438, "Container not empty")
-            c._gc.extend(r["id"] for r in c.db.execute("SELECT id FROM chunks"))
-            admin = c.admin()
+            not_empty = not force and c.db.execute("SELECT 1 FROM aliases LIMIT 1").fetchone() is not None
+            if not_empty:  # the base was frozen first, and is re-enabled when the destroy is refused
+                c.admin_set("sys.status", "0")
+            else:
+                c._gc.extend(r["id"] for r in c.db.execute("SELECT id FROM chunks"))
+                admin = c.admin()
+        if not_empty:
+            raise OioError(438, "Container not empty")
         with container.lock, self.lock:
             self.open_containers.pop(cid, None)
             container.close()
@@ -447,8 +461,9 @@ class Meta2:
         for url in container._gc:
             self.gc(url)
         ref = self.directory.get(cid)
-        if ref is not None:
-            self.directory.destroy(cid, force=True)
+        if ref is not None:  # the meta2 service is unlinked from the reference, which stays
+            ref["services"].pop("meta2", None)
+            self.directory.save(ref)
         self.accounts.container_update(admin["sys.account"], admin["sys.user.name"], mtime=time.time() - 1,
                                        dtime=time.time())
 
@@ -456,9 +471,9 @@ class Meta2:
         src = self.get(cid)
         dst_cid = container_id(account, name)
         if dst_cid == cid:
-            raise bad_request("Snapshot must differ from the source")
+            raise bad_request("The snapshot must either have a different name or be placed in another account")
         if self.exists(dst_cid):
-            raise OioError(433, "Container already exists")
+            raise bad_request("Container already exists")
         path = self.db_path(dst_cid)
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with src.lock:
@@ -473,8 +488,7 @@ class Meta2:
         with dst.transaction() as c:
             c.admin_set("sys.account", account)
             c.admin_set("sys.user.name", name)
-            c.admin_set("sys.name", f"{dst_cid}.1")
-            c.admin_set("sys.status", "0")
+            c.admin_set("sys.name", f"{dst_cid}.1")  # sys.status is copied: a frozen source gives a frozen copy
             c.recount()
 
     def sync_account(self, container):

@@ -29,11 +29,21 @@ def _live_version(c, name, version):
     return alias, header
 
 
-def create(container, name, meta, chunks, props, append=False, change_policy=False, force=False, versioning=None):
+def _versioned(container, forced, simulate):
+    """The transaction of a write: x-oio-simulate-versioning acts as unlimited versioning for this request;
+    x-oio-force-versioning is stored in the container (sys.m2.policy.version) within the transaction."""
+    transaction = container.transaction(-1 if simulate else None)
+    if forced is not None:
+        transaction.admin = {"sys.m2.policy.version": str(forced)}
+    return transaction
+
+
+def create(container, name, meta, chunks, props, append=False, change_policy=False, force=False, forced=None,
+           simulate=False):
     """content/create. meta: id, size, version, policy, chunk_method, hash, mime_type."""
     now = int(time.time())
     props = {k: v for k, v in (props or {}).items() if not str(k).startswith(CHUNK_HINT)}
-    with container.transaction(versioning) as c:
+    with _versioned(container, forced, simulate) as c:
         c.check_status()
         versions = c.versions(name)
         latest = versions[0] if versions else None
@@ -63,7 +73,7 @@ def create(container, name, meta, chunks, props, append=False, change_policy=Fal
         if not enabled:
             if latest is not None and not same:
                 c.remove_version(latest)
-        else:
+        elif c.delete_exceeding():
             c.purge_alias(name, c.max_versions())
         c.add_missing(missing)
         c.recount()
@@ -93,9 +103,13 @@ def _append(c, latest, meta, chunks, now):
 
 
 def _change_policy(c, versions, meta, chunks, now):
+    if meta["version"] <= 0:
+        raise bad_request("Invalid alias version")
     target = next((v for v in versions if v["version"] == meta["version"]), None)
-    if target is None or target["deleted"]:
+    if target is None:
         raise content_not_found()
+    if target["deleted"]:
+        raise bad_request("The specified object version is a delete marker")
     header = c.header(target["content"])
     _check_not_drained(header)
     if header["size"] != meta["size"] or (meta["hash"] and header["hash"] and meta["hash"] != header["hash"]):
@@ -169,36 +183,43 @@ def drain(container, name, version):
         c.recount()
 
 
-def delete(container, name, version=None, delete_marker=False, versioning=None):
+def delete(container, name, version=None, delete_marker=False, forced=None, simulate=False):
+    """content/delete: a real delete, or a delete marker at the addressed version + 1.
+
+    Versioning disabled or suspended (0 or 1), a version given, or the addressed alias a delete marker: the
+    flag delete_marker asks for a marker (refused when versioning is not enabled or on a marker), else the
+    alias is really deleted. Versioning enabled, no version, a live alias: a marker. Never purges versions.
+    """
     now = int(time.time())
-    with container.transaction(versioning) as c:
+    with _versioned(container, forced, simulate) as c:
         c.check_status()
+        max_versions = c.max_versions()
+        if max_versions == 0 and version:
+            raise bad_request("Versioning not supported and version specified")
         versions = c.versions(name)
-        if not versions:
+        target = versions[0] if versions and version is None else \
+            next((v for v in versions if v["version"] == version), None)
+        if target is None:
             raise content_not_found(name)
         enabled = c.versioning_enabled()
-        if version is not None:
-            if c.max_versions() == 0:
-                raise bad_request("Versioning disabled: no version may be given")
-            target = next((v for v in versions if v["version"] == version), None)
-            if target is None:
-                raise content_not_found(name)
+        if not enabled or version is not None or target["deleted"]:
             if delete_marker:
                 if not enabled:
-                    raise bad_request("Delete markers need versioning")
-                if any(v["version"] == version + 1 for v in versions):
-                    raise OioError(421, "Content already exists")
-                _insert_alias(c, _alias_dict(name, version + 1, DELETED_CONTENT, True, now))
+                    raise bad_request("Versioning not enabled and delete marker specified")
+                if target["deleted"]:
+                    raise bad_request("Alias is a delete marker and delete marker specified")
+                _add_marker(c, versions, target, now)
             else:
                 c.remove_version(target)
         else:
-            latest = versions[0]
-            if enabled and not latest["deleted"]:
-                _insert_alias(c, _alias_dict(name, latest["version"] + 1, DELETED_CONTENT, True, now))
-                c.purge_alias(name, c.max_versions())
-            else:
-                c.remove_version(latest)
+            _add_marker(c, versions, target, now)
         c.recount()
+
+
+def _add_marker(c, versions, target, now):
+    if any(v["version"] == target["version"] + 1 for v in versions):
+        raise OioError(421, "Delete marker error: Alias already present")
+    _insert_alias(c, _alias_dict(target["alias"], target["version"] + 1, DELETED_CONTENT, True, now))
 
 
 def purge(container, name, maxvers):
@@ -243,11 +264,22 @@ def content_meta(c, alias, header=None):
     return meta
 
 
-def locate(container, name, version=None, deleted=False):
-    """(metadata, chunks, properties) of a version; 426 on a delete marker unless deleted."""
+def locate(container, name, version=None, deleted=False, content_id=None):
+    """(metadata, chunks, properties) of a version, addressed by name (+version) or else by content id (its
+    newest alias); 426 on a delete marker unless deleted."""
     with container.lock:
         container.check_status(write=False)
-        alias = container.target(name, version, allow_deleted=deleted)
+        if name is None and content_id is None:
+            raise bad_request("Missing path and content")
+        if name is None:
+            alias = container.db.execute("SELECT * FROM aliases WHERE content=? ORDER BY version DESC LIMIT 1",
+                                         (content_id.upper(),)).fetchone()
+            if alias is None:
+                raise content_not_found()
+            if alias["deleted"] and not deleted:
+                raise OioError(426, f"Content deleted ({alias['alias']})")
+        else:
+            alias = container.target(name, version, allow_deleted=deleted)
         header = container.header(alias["content"])
         _check_not_drained(header)
         chunks = [] if header is None else container.chunks(header["id"])

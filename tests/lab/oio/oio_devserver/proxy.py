@@ -5,13 +5,14 @@ import json
 import math
 import re
 import secrets
-from urllib.parse import quote
+import time
+from urllib.parse import quote, urlsplit
 
 from . import objects
 from .conscience import Policy
 from .errors import OioError, bad_request
 from .httpbase import Handler
-from .meta2 import DEFAULT_MIME, check_hash, new_content_id, now_us
+from .meta2 import CHUNK_HINT, DEFAULT_MIME, check_hash, new_content_id, now_us
 from .rawx import container_id
 
 TRUE = {"yes", "true", "on", "enable", "enabled", "1", "yeah"}
@@ -24,7 +25,9 @@ NON_ALNUM = re.compile(r"[^A-Za-z0-9]")
 SPECIAL_CONTAINER_HEADERS = {"sys.container_name": "name", "sys.container_size": "size", "sys.m2vers": "seq",
                              "sys.namespace": "ns"}
 STATUS_VALUES = {"freeze": "4294967295", "disable": "4294967294", "enable": "0"}
-MAX_BULK = 100
+JSON_TYPES = {"string": (str,), "int": (int,), "boolean": (bool,), "array": (list,), "object": (dict,)}
+INTEGER = re.compile(r"^\s*[+-]?\d+$")
+HEX_ANY = re.compile(r"^(?:[0-9A-Fa-f]{2})*$")
 
 
 def parse_bool(value, default=False):
@@ -60,6 +63,95 @@ def split_admin(admin):
     return user, system
 
 
+def extract_json(obj, fields):
+    """Typed fields of a JSON object, as the proxy's JSON mapping checks them: {name: value or None}.
+
+    fields: [(name, type name, mandatory)]; a null value counts as absent; booleans are not integers.
+    """
+    if not isinstance(obj, dict):
+        raise bad_request("Not an object")
+    out = {}
+    for name, kind, mandatory in fields:
+        value = obj.get(name)
+        if value is None:
+            if mandatory:
+                raise bad_request(f"Missing field [{name}]")
+            out[name] = None
+            continue
+        if not isinstance(value, JSON_TYPES[kind]) or (kind == "int" and isinstance(value, bool)):
+            raise bad_request(f"Invalid type for field [{name}]")
+        out[name] = value
+    return out
+
+
+def json_string(value):
+    """The text json-c gives for a scalar (json_object_get_string)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+def check_chunk_hash(text):
+    """A chunk or content hash: hex of MD5, SHA1, SHA256 or SHA512 length."""
+    if not HEX_ANY.match(text):
+        raise bad_request(f"JSON: invalid hash: not hexa: '{text}'")
+    if len(text) not in (32, 40, 64, 128):
+        raise bad_request("JSON: invalid hash: invalid length")
+
+
+def simplified_chunks(items):
+    """The chunks of a spare request (url, pos, size, hash), checked from the last to the first."""
+    if not isinstance(items, list):
+        raise bad_request("JSON: Not an array")
+    for item in reversed(items):
+        chunk = extract_json(item, [("url", "string", True), ("pos", "string", True), ("size", "int", True),
+                                    ("hash", "string", True)])
+        check_chunk_hash(chunk["hash"])
+    return items
+
+
+BEAN_FIELDS = {
+    "alias": [("name", "string", True), ("version", "int", True), ("ctime", "int", False), ("mtime", "int", False),
+              ("deleted", "boolean", False), ("header", "string", True)],
+    "header": [("id", "string", True), ("hash", "string", False), ("size", "int", False), ("ctime", "int", False),
+               ("mtime", "int", False), ("policy", "string", False), ("chunk-method", "string", True),
+               ("mime-type", "string", True)],
+    "chunk": [("id", "string", True), ("hash", "string", True), ("size", "int", True), ("ctime", "int", False),
+              ("content", "string", True), ("pos", "string", True)],
+}
+
+
+def typed_beans(body):
+    """An array of typed beans (raw_insert, raw_delete, raw_update), checked as meta2's JSON loader does."""
+    if not isinstance(body, list):
+        raise bad_request("Invalid JSON, exepecting array of beans")
+    for bean in body:
+        if not isinstance(bean, dict):
+            raise bad_request("Invalid object type")
+        if "type" not in bean:
+            raise bad_request("Missing 'type' field")
+        if not isinstance(bean["type"], str):
+            raise bad_request("Invalid 'type' field")
+        kind = bean["type"].lower()
+        if kind not in BEAN_FIELDS:
+            raise bad_request("Unexpected 'type' field")
+        fields = extract_json(bean, BEAN_FIELDS[kind])
+        if kind == "alias" and not HEX_ANY.match(fields["header"]):
+            raise bad_request("Invalid alias, not hexadecimal header_id")
+        if kind == "header":
+            if not HEX_ANY.match(fields["id"]):
+                raise bad_request("Invalid header, not hexa id")
+            if fields["hash"] is not None and not (HEX_ANY.match(fields["hash"]) and len(fields["hash"]) == 32):
+                raise bad_request("Invalid header, not hexa16 hash")
+        if kind == "chunk":
+            if not HEX_ANY.match(fields["content"]):
+                raise bad_request("Invalid header, not hexa id")
+            if not HEX_ANY.match(fields["hash"]):
+                raise bad_request("Invalid chunk, not hexa header id")
+        bean["type"] = kind
+    return body
+
+
 def m1url(srvtype, host):
     return {"seq": 1, "type": srvtype, "host": host, "args": ""}
 
@@ -69,8 +161,15 @@ def m1_hosts(m1):
     return [h for h in str((m1 or {}).get("host", "")).split(",") if h]
 
 
+def not_utf8(value):
+    """True if a query value held bytes that are not UTF-8 (decoded with surrogateescape)."""
+    return value is not None and any("\udc80" <= ch <= "\udcff" for ch in value)
+
+
 class ProxyHandler(Handler):
     """Routes of the proxy. Handlers raise OioError; replies are JSON."""
+
+    query_errors = "surrogateescape"
 
     def send_error_reply(self, code, message):
         self.send_json(code, {"status": code, "message": message})
@@ -97,7 +196,7 @@ class ProxyHandler(Handler):
         try:
             return json.loads(raw)
         except ValueError:
-            raise bad_request("Invalid JSON body") from None
+            raise bad_request("Invalid JSON") from None
 
     def int_param(self, name, default=None):
         value = self.query.get(name)
@@ -134,17 +233,24 @@ class ProxyHandler(Handler):
     def version_param(self):
         return self.int_param("version")
 
-    def versioning_override(self):
-        """x-oio-force-versioning: <int>, or x-oio-simulate-versioning (unlimited); else None."""
+    def versioning(self):
+        """{"forced": n, "simulate": bool} from x-oio-force-versioning (stored in the container by meta2,
+        in the same transaction) and x-oio-simulate-versioning (this request only, as if unlimited)."""
         forced = self.headers.get("x-oio-force-versioning")
         if forced not in (None, ""):
             try:
-                return int(forced)
+                forced = int(forced)
             except ValueError:
                 raise bad_request(f"Invalid x-oio-force-versioning: {forced}") from None
-        if parse_bool(self.headers.get("x-oio-simulate-versioning")):
-            return -1
-        return None
+        else:
+            forced = None
+        return {"forced": forced, "simulate": parse_bool(self.headers.get("x-oio-simulate-versioning"))}
+
+    def bulk_limit(self, key):
+        try:
+            return int(self.server.conscience.get(f"proxy.bulk.max.{key}", "100"))
+        except ValueError:
+            return 100
 
     # dispatch -------------------------------------------------------------------------------
     def route(self):
@@ -169,6 +275,10 @@ class ProxyHandler(Handler):
         handler = self.ROUTES.get(key)
         if handler is None:  # like oio-proxy, a route is a method and a path
             raise OioError(404, "No handler found")
+        # Strict UTF-8 (core.sds.strict_utf8, on by default): checked on every request's URL.
+        for param, field in (("ref", "user"), ("path", "path")):
+            if not_utf8(self.query.get(param)):
+                raise bad_request(f"Invalid parameter '{field}', not UTF-8")
         handler(self)
 
     # config / status -------------------------------------------------------------------------
@@ -415,34 +525,44 @@ class ProxyHandler(Handler):
         created = self._create_container(acct, name, self.json_body({}))
         self.send_text(201 if created else 204)
 
-    def _bulk(self, body, key, each):
-        """create_many / delete_many: 1…100 items, one {name, status, message} result per item."""
+    @staticmethod
+    def _bulk_items(body, key, name_error, too_large):
+        """The items of create_many / delete_many, all checked before any is acted upon."""
         items = body.get(key) if isinstance(body, dict) else None
-        if not isinstance(items, list) or not items:
-            raise bad_request(f"Missing {key}")
-        if len(items) > MAX_BULK:
-            raise OioError(413, f"Too many {key}", http=413)
-        results = []
+        if not isinstance(items, list):
+            raise bad_request(f"Invalid array of {key}")
+        if key == "contents" and not items:
+            raise bad_request("At least one element is needed")
+        if too_large:
+            raise OioError(413, too_large)
         for item in items:
-            name = item.get("name") if isinstance(item, dict) else None
-            try:
-                if not name:
-                    raise bad_request("Missing name")
-                status, message = each(name, item)
-            except OioError as exc:
-                status, message = exc.status, exc.message
-            results.append({"name": name, "status": status, "message": message})
-        self.send_json(200, {key: results})
+            if not isinstance(item, dict):
+                raise bad_request("Invalid content description")
+            if not isinstance(item.get("name"), str):
+                raise bad_request(name_error)
+        return items
 
     def r_ct_create_many(self):
-        acct = self.required_param("acct")
-
-        def create(name, item):
-            if self._create_container(acct, name, item):
-                return 201, "ok"
-            return 433, "Container already exists"
-
-        self._bulk(self.json_body(), "containers", create)
+        body = self.json_body()
+        acct = self.query.get("acct")
+        if not acct:
+            raise bad_request("Missing account or namespace")
+        limit = self.bulk_limit("create_many")
+        items = body.get("containers") if isinstance(body, dict) else None
+        too_large = f"More than {limit} requested" if isinstance(items, list) and len(items) > limit else None
+        items = self._bulk_items(body, "containers", "Invalid payload", too_large)
+        results = []
+        for index, item in enumerate(items):
+            props, system = item.get("properties") or {}, item.get("system") or {}
+            if not isinstance(props, dict) or not isinstance(system, dict):
+                raise bad_request(f"Malformed properties at {index}: (400) properties and system must be objects")
+            try:
+                created = self.server.meta2.create(acct, item["name"], props, system)
+                status, message = (201, "ok") if created else (433, "Container already exists")
+            except OioError as exc:
+                status, message = exc.status, exc.message
+            results.append({"name": item["name"], "status": status, "message": message})
+        self.send_json(200, {"containers": results})
 
     def r_ct_destroy(self):
         self.server.meta2.destroy(self.cid(), force=self.flag("force"))
@@ -527,33 +647,44 @@ class ProxyHandler(Handler):
         self.send_text(204)
 
     def r_ct_snapshot(self):
-        body = self.json_body()
-        if not isinstance(body, dict) or not body.get("account") or not body.get("container"):
-            raise bad_request("Missing account/container")
-        self.server.meta2.snapshot(self.cid(), body["account"], body["container"])
+        body = extract_json(self.json_body(), [("account", "string", True), ("container", "string", True),
+                                               ("seq_num", "int", False)])
+        cid = self.cid()
+        if not body["account"] or not body["container"]:
+            raise bad_request("Missing destination account name or container name")
+        self.server.meta2.snapshot(cid, body["account"], body["container"])
         self.send_text(204)
 
     def _beans(self):
-        body = self.json_body()
-        if not isinstance(body, list):
-            raise bad_request("JSON array of beans expected")
-        return body
+        """The typed beans of the body, checked before the container is looked up."""
+        beans = typed_beans(self.json_body())
+        if not beans:
+            raise bad_request("Empty beans list")
+        return beans
 
     def r_ct_raw_insert(self):
-        objects.raw_apply(self.container(), insert=self._beans(), frozen=self.flag("frozen", presence=True))
+        beans = self._beans()
+        objects.raw_apply(self.container(), insert=beans, frozen=self.flag("frozen", presence=True))
         self.send_text(204)
 
     def r_ct_raw_delete(self):
-        objects.raw_apply(self.container(), delete=self._beans())
+        beans = self._beans()
+        objects.raw_apply(self.container(), delete=beans)
         self.send_text(204)
 
     def r_ct_raw_update(self):
         body = self.json_body()
-        if not isinstance(body, dict) or not isinstance(body.get("old"), list) or not isinstance(body.get("new"), list) \
-                or len(body["old"]) != len(body["new"]):
-            raise bad_request("old and new must be arrays of the same length")
-        objects.raw_apply(self.container(), insert=body["new"], delete=body["old"],
-                          frozen=self.flag("frozen", presence=True))
+        if not isinstance(body, dict):
+            raise bad_request("JSON object expected")
+        for key in ("old", "new"):
+            if key not in body:
+                raise bad_request(f"No '{key}' set of beans")
+        old, new = typed_beans(body["old"]), typed_beans(body["new"])
+        if not old:
+            raise bad_request("No bean to update")
+        if len(old) != len(new):
+            raise bad_request("Length mismatch for bean sets")
+        objects.raw_apply(self.container(), insert=new, delete=old, frozen=self.flag("frozen", presence=True))
         self.send_text(204)
 
     def _set_status(self, action):
@@ -598,24 +729,34 @@ class ProxyHandler(Handler):
             headers[CONTENT_META + HEADER_UNSAFE.sub("-", key)] = quote(str(value), safe="")
         return headers
 
+    def stgpol(self, name):
+        """A storage policy named by a request; an unknown one is 480 "Unexpected storage policy"."""
+        try:
+            return self.server.conscience.policy(name)
+        except OioError as exc:
+            raise OioError(exc.status, "Unexpected storage policy") from None
+
     def _prepare(self):
         body = self.json_body()
-        if not isinstance(body, dict) or body.get("size") is None:
-            raise bad_request("Missing size")
-        try:
-            size = int(body["size"])
-            position = int(body.get("position") or 0)
-        except (TypeError, ValueError):
-            raise bad_request("Invalid size or position") from None
+        body = body if isinstance(body, dict) else {}
+        if body.get("size") is None:
+            raise bad_request("Missing size estimation")
+        size, position = json_string(body["size"]), json_string(body.get("position", "0"))
+        if not INTEGER.match(size):
+            raise bad_request("Invalid size format")
+        if not INTEGER.match(position):
+            raise bad_request("Invalid position format (integer expected)")
+        size, position = int(size), int(position)
         path = self.path_param()
         cid = self.cid()
-        policy = self.server.conscience.policy(body.get("policy") or None)
+        policy = self.stgpol(None if body.get("policy") is None else json_string(body["policy"]))
         version = self.version_param() or 0
         version = version if version > 0 else now_us()
         content_id = (self.query.get("content") or new_content_id()).upper()
         chunk_size = self.server.conscience.chunk_size
         metachunk = policy.metachunk_size(chunk_size)
-        random_ids = parse_bool(self.server.conscience.get("core.lb.generate_random_chunk_ids"), True)
+        random_ids = parse_bool(self.server.conscience.get("core.lb.generate_random_chunk_ids"), True) \
+            or body.get("append") is True
         chunks = []
         for meta_pos in range(position, position + max(1, math.ceil(max(size, 1) / metachunk))):
             if policy.is_backblaze:
@@ -631,7 +772,9 @@ class ProxyHandler(Handler):
                 chunks.append({"url": url, "real_url": url, "pos": pos, "size": chunk_size,
                                "hash": "0" * 32, "score": svc["score"]})
         now = str(int(now_us() / 1000000))
-        meta = {"size": str(size), "length": str(size), "policy": policy.name, "hash-method": "md5", "mime-type": DEFAULT_MIME,
+        # The generated content header has an allocated but empty hash: the header is sent, empty.
+        meta = {"size": str(size), "length": str(size), "policy": policy.name, "hash": "", "hash-method": "md5",
+                "mime-type": DEFAULT_MIME,
                 "chunk-method": policy.chunk_method, "id": content_id, "name": path, "version": str(version),
                 "deleted": "False", "ctime": now, "mtime": now}
         headers = self.content_headers(meta)
@@ -703,8 +846,7 @@ class ProxyHandler(Handler):
         props = {**self._legacy_props(), **props}
         container = self._container_for_write(ct_props)
         objects.create(container, path, meta, chunks, props, append=self.flag("append"),
-                       change_policy=self.flag("change_policy"), force=self.flag("force"),
-                       versioning=self.versioning_override())
+                       change_policy=self.flag("change_policy"), force=self.flag("force"), **self.versioning())
         self.send_text(204)
 
     def r_content_update(self):
@@ -717,10 +859,12 @@ class ProxyHandler(Handler):
         self.send_text(204)
 
     def r_content_locate(self):
-        path = self.path_param()
+        """By path (and version), or by content id alone (the newest alias of that content; version ignored)."""
+        path, content = self.query.get("path") or None, self.query.get("content") or None
+        version = self.version_param() if path else None
         container = self.container()
-        meta, chunks, props = objects.locate(container, path, self.version_param(),
-                                             deleted=parse_bool(self.query.get("deleted")))
+        meta, chunks, props = objects.locate(container, path, version, deleted=parse_bool(self.query.get("deleted")),
+                                             content_id=content)
         scores = {s["addr"]: s["score"] for s in self.server.conscience.services("rawx")}
         body = []
         for chunk in chunks:
@@ -759,20 +903,36 @@ class ProxyHandler(Handler):
     def r_content_delete(self):
         path = self.path_param()
         objects.delete(self.container(), path, self.version_param(), delete_marker=self.flag("delete_marker"),
-                       versioning=self.versioning_override())
+                       **self.versioning())
         self.send_text(204)
 
     def r_content_delete_many(self):
+        """Checked whole first (container named, 1…max items, each with a string name), then one delete per item."""
         body = self.json_body()
-        container = self.container()
-
-        def delete(name, item):
-            version = item.get("version")
-            objects.delete(container, name, int(version) if version not in (None, "") else None,
-                           delete_marker=self.flag("delete_marker"), versioning=self.versioning_override())
-            return 204, "ok"
-
-        self._bulk(body, "contents", delete)
+        try:
+            self.cid()
+        except OioError:
+            raise bad_request("Missing url argument") from None
+        items = body.get("contents") if isinstance(body, dict) else None
+        too_large = isinstance(items, list) and len(items) > self.bulk_limit("delete_many")
+        items = self._bulk_items(body, "contents", "Invalid content name", "Payload Too Large" if too_large else None)
+        versioning, marker = self.versioning(), self.flag("delete_marker")
+        results = []
+        for item in items:
+            version = "" if item.get("version") is None else json_string(item["version"])
+            result = {"name": item["name"]}
+            if version:
+                result["version"] = version
+            try:
+                if version and not INTEGER.match(version):
+                    raise bad_request(f"Invalid version: {version}")
+                objects.delete(self.container(), item["name"], int(version) if version else None,
+                               delete_marker=marker, **versioning)
+                result.update(status=204, message="ok")
+            except OioError as exc:
+                result.update(status=exc.status, message=exc.message)
+            results.append(result)
+        self.send_json(200, {"contents": results})
 
     def r_content_touch(self):
         objects.touch(self.container(), self.path_param(), self.version_param())
@@ -795,19 +955,40 @@ class ProxyHandler(Handler):
         self.send_text(204)
 
     def r_content_spare(self):
-        self.container()
-        body = self.json_body({}) or {}
+        """Spare rawx locations: a load-balancer action that never opens the container."""
+        body = self.json_body()
+        stgpol = self.query.get("stgpol")
+        if stgpol is None:
+            raise bad_request("'stgpol' field not a string")
         if not isinstance(body, dict):
-            raise bad_request("JSON object expected")
-        notin, broken = body.get("notin") or [], body.get("broken") or []
-        avoid = {str(ch.get("url", ch.get("id", ""))).split("/")[2] for ch in notin + broken
-                 if isinstance(ch, dict) and str(ch.get("url", ch.get("id", ""))).count("/") >= 3}
-        position = self.query.get("position", "0")
-        self.server.conscience.policy(self.query.get("stgpol") or None)
-        chosen = self.server.conscience.choose("rawx", max(1, len(broken)), avoid=avoid)
-        chunks = [{"id": f"http://{svc['addr']}/{secrets.token_hex(32).upper()}", "pos": position,
-                   "hash": "0" * 32, "size": self.server.conscience.chunk_size} for svc in chosen]
-        self.send_json(200, {"aliases": [], "headers": [], "chunks": chunks, "properties": []})
+            raise bad_request("Body is not a valid JSON object")
+        for key in ("notin", "broken"):
+            if key not in body:
+                raise bad_request(f"'{key}' field missing")
+        empty = {"aliases": [], "headers": [], "chunks": [], "properties": []}
+        if any(key in body and not isinstance(body[key], bool) for key in ("force_fair_constraints", "adjacent_mode")):
+            return self.send_json(200, empty)  # upstream leaves without an error nor a bean
+        notin = [] if body["notin"] is None else simplified_chunks(body["notin"])
+        broken = [] if body["broken"] is None else simplified_chunks(body["broken"])
+        policy = self.stgpol(stgpol)
+        targets = policy.nb_chunks
+        if notin and len(notin) >= targets:
+            raise bad_request(f"too many locations already known ({len(notin)}), "
+                              f"maximum {targets} locations for this storage policy")
+        avoid = {urlsplit(chunk["url"]).netloc for chunk in notin + broken}
+        chosen = self.server.conscience.choose("rawx", targets - len(notin), avoid=avoid)
+        position = self.query.get("position")
+        path, version = self.query.get("path") or "", self.int_param("version", 0)
+        quality = json.dumps({"expected_dist": 1, "final_dist": 1, "warn_dist": 0,
+                              "expected_slot": policy.pool, "final_slot": "rawx"}, separators=(",", ":"))
+        for svc in chosen:
+            url = f"http://{svc['addr']}/{secrets.token_hex(32).upper()}"
+            empty["chunks"].append({"id": url, "hash": "0" * 32, "size": self.server.conscience.chunk_size,
+                                    "ctime": int(time.time()),
+                                    "pos": position, "content": ""})
+            empty["properties"].append({"alias": path, "version": version, "key": CHUNK_HINT + url,
+                                        "value": quality})
+        self.send_json(200, empty)
 
     ROUTES = {
         ("config", "GET"): r_config_get,

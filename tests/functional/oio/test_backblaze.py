@@ -86,7 +86,7 @@ def test_bad_credentials_and_bucket():
 
 @pytest.fixture
 def backblaze_api(tmp_path):
-    """An ObjectStorageApi on the dev namespace, when it offers the BACKBLAZE policy of the spec's catalogue (§6.2) on this B2 lab."""
+    """An ObjectStorageApi on the dev namespace, when it offers the BACKBLAZE policy of the reference catalogue on this B2 lab."""
     if not os.environ.get("OIO_PROXY_URL"):
         pytest.skip("the oio lab service is not running")
     from ansible_collections.datacenter.storage.plugins.module_utils.oio.api.object_storage import ObjectStorageApi
@@ -107,7 +107,7 @@ def test_objects_with_a_backblaze_policy(backblaze_api):
     chunks, size, md5 = api.object_create(account, container, data=data, obj_name="o", policy="BACKBLAZE")
     assert size == len(data) and all(c["url"].startswith("b2/") for c in chunks)
     assert chunks[-1]["hash"] == md5
-    # §15: each chunk records the running MD5 of the object up to its end
+    # Each chunk records the running MD5 of the object up to its end
     ends = [sum(c["size"] for c in chunks[:i + 1]) for i in range(len(chunks))]
     assert [c["hash"].lower() for c in chunks] == [hashlib.md5(data[:end]).hexdigest() for end in ends]
     assert b"".join(api.object_fetch(account, container, "o")[1]) == data

@@ -1,6 +1,6 @@
 """Conformance tests of the OpenIO dev namespace (tests/lab/oio), in raw HTTP with urllib3.
 
-Written from the protocol spec; settings come from the lab (`tests/lab/lab up oio`).
+Written from the protocol notes of docs/oio-devserver.md; settings come from the lab (`tests/lab/lab up oio`).
 """
 
 import uuid

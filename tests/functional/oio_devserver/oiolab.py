@@ -1,6 +1,6 @@
 """Raw-HTTP helpers for the conformance tests of the OpenIO dev namespace (tests/lab/oio).
 
-Written from the protocol spec (/work/shared/specs/oio-protocol.md); settings come from the lab
+Written from the protocol notes of docs/oio-devserver.md; settings come from the lab
 (`tests/lab/lab up oio`): OIO_NS, OIO_PROXY_URL, OIO_ACCOUNT_URL, OIO_ADMIN_URL.
 """
 

@@ -1,4 +1,4 @@
-"""Account service (spec §12): plain-text errors, JSON bodies as text/json."""
+"""Account service: plain-text errors, JSON bodies as text/json."""
 
 
 def test_account_lifecycle(lab, names):

@@ -1,4 +1,4 @@
-"""Service discovery, load balancing and central configuration (spec §4, §6.2)."""
+"""Service discovery, load balancing and central configuration."""
 
 
 def test_conscience_list_rawx(lab):

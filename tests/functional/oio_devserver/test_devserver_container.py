@@ -1,4 +1,4 @@
-"""Container routes (spec §5.2), directory routes (§5.1) and account synchronisation (§12, §13)."""
+"""Container routes and directory routes, and account synchronisation (docs/oio-devserver.md)."""
 
 from oiolab import cid_of
 

@@ -1,4 +1,4 @@
-"""Content routes beyond upload: versioning, delete, properties, append, truncate, drain… (spec §5.4)."""
+"""Content routes beyond upload: versioning, delete, properties, append, truncate, drain…."""
 
 import hashlib
 import os

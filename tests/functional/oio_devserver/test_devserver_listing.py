@@ -1,4 +1,4 @@
-"""container/list (spec §5.3), including its worked example."""
+"""container/list, including a worked example."""
 
 from urllib.parse import unquote
 

@@ -1,4 +1,4 @@
-"""Object upload, read-back and metadata (spec §5.4, §7)."""
+"""Object upload, read-back and metadata (docs/oio-devserver.md, "Content routes")."""
 
 import hashlib
 import os
@@ -128,7 +128,7 @@ def test_predictable_chunk_ids(lab, names):
 
 
 def test_backblaze_policy(lab, names):
-    """§6.2/§6.5: BACKBLAZE, on the b2 lab service's account and bucket: pseudo-URLs b2/<CHUNKID>, one per metachunk."""
+    """BACKBLAZE, on the b2 lab service's account and bucket: pseudo-URLs b2/<CHUNKID>, one per metachunk."""
     account_id, bucket = os.environ.get("B2_ACCOUNT_ID"), os.environ.get("B2_BUCKET")
     if not account_id or not bucket:
         pytest.skip("the b2 lab service is not running (tests/lab/lab up b2, then restart oio)")
@@ -142,7 +142,7 @@ def test_backblaze_policy(lab, names):
     chunks = prep.json()["chunks"]
     assert [c["pos"] for c in chunks] == ["0", "1", "2"]
     assert all(re.fullmatch(r"b2/[0-9A-F]{64}", c["url"]) for c in chunks), chunks
-    # The client stores the data in B2; meta2 records the chunks (hash = running MD5 of the object, §15).
+    # The client stores the data in B2; meta2 records the chunks (hash = running MD5 of the object).
     data = os.urandom(2 * 1048576 + 1)
     uploaded = [{"url": c["url"], "pos": c["pos"], "size": min(1048576, len(data) - i * 1048576),
                  "hash": hashlib.md5(data[:(i + 1) * 1048576]).hexdigest().upper()} for i, c in enumerate(chunks)]

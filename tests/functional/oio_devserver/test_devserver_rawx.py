@@ -1,4 +1,4 @@
-"""rawx chunk protocol (spec §8): PUT with chunked bodies and trailers, GET ranges, HEAD, DELETE, COPY."""
+"""rawx chunk protocol: PUT with chunked bodies and trailers, GET ranges, HEAD, DELETE, COPY."""
 
 import hashlib
 import json

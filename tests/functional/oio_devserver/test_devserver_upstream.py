@@ -312,3 +312,38 @@ def test_other_routes_check_like_upstream(lab, names):
     assert lab.px("POST", "admin/freeze", q(names)).status == 200
     error(lab.px("POST", "container/destroy", q(names)), 409, 438, "Container not empty")
     assert system(lab, names)["sys.status"] == "0"
+
+
+def test_content_routes_check_the_request_before_meta2(lab, names):
+    """Body, headers and parameters are checked before the container is looked up (none exists here)."""
+    chunk = {"url": "http://127.0.0.1:1/" + "AB" * 32, "pos": "0", "size": 1, "hash": "00" * 16}
+    headers = {"x-oio-content-meta-id": "AB" * 16, "x-oio-content-meta-size": "1",
+               "x-oio-content-meta-version": "1", "x-oio-content-meta-policy": "SINGLE"}
+
+    def create(body, **changed):
+        return lab.px("POST", "content/create", q(names, path="o"), body, {**headers, **changed})
+
+    error(create(None), 400, 400, "Invalid JSON body")
+    error(create({"properties": {}}), 400, 400, "No [chunks] field")
+    error(create({"chunks": {}}), 400, 400, "JSON: Not an array")
+    error(create({"chunks": []}), 400, 400, "JSON: Empty array")
+    error(create([{k: v for k, v in chunk.items() if k != "hash"}]), 400, 400, "Missing field [hash]")
+    error(create([dict(chunk, hash="XYZ")]), 400, 400, "JSON: invalid hash: not hexa: 'XYZ'")
+    error(create([chunk], **{"x-oio-content-meta-id": "nothex"}), 400, 400, "Invalid content ID (not hexa)")
+    error(create([chunk], **{"x-oio-content-meta-size": "big"}), 400, 400, "Header: bad content size")
+    error(create([chunk], **{"x-oio-content-meta-version": "v1"}), 400, 400, "Header: negative content version")
+    error(lab.px("POST", "content/create", q(names), [chunk], headers), 400, 400, "Missing path in query string")
+    missing = create([chunk])
+    assert (missing.status, missing.json()["status"]) == (404, 406)
+    error(lab.px("POST", "content/truncate", q(names, path="o", size="x")), 400, 400,
+          "Missing/invalid size parameter: x")
+    error(lab.px("POST", "content/purge", q(names, path="o", maxvers="x")), 400, 400, "Invalid maxvers parameter: x")
+    error(lab.px("POST", "container/purge", q(names, maxvers="x")), 400, 400, "Invalid maxvers parameter: x")
+    error(lab.px("GET", "container/list", q(names, max="x")), 400, 400, "Invalid max number of items")
+    error(lab.px("POST", "content/touch", q(names)), 400, 400, "missing content path or ID")
+    error(lab.px("POST", "content/touch", {"path": "o"}), 400, 400, "container unspecified")
+    error(lab.px("POST", "content/del_properties", q(names, path="o"), b'"x"'), 400, 400,
+          "Array or object argument expected")
+    lab.put_object(*names, "o", b"x", policy="SINGLE", properties={"a": "1", "b": "2"})
+    assert lab.px("POST", "content/del_properties", q(names, path="o"), {"properties": ["a"]}).status == 204
+    assert lab.px("POST", "content/get_properties", q(names, path="o")).json() == {"properties": {"b": "2"}}

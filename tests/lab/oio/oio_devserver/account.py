@@ -1,4 +1,4 @@
-"""Account service: accounts, their containers and statistics (spec §12), kept in SQLite.
+"""Account service: accounts, their containers and statistics (docs/oio-devserver.md, "Account service"), kept in SQLite.
 
 meta2 updates it synchronously (the real namespace does it through events).
 """

@@ -25,7 +25,7 @@ POLICY_CATALOGUE = {
 
 
 def add_backblaze_policy(account_id, bucket_name):
-    """Offer the catalogue's BACKBLAZE policy (§6.2), its data kept in this B2 account and bucket."""
+    """Offer the catalogue's BACKBLAZE policy, its data kept in this B2 account and bucket."""
     method = f"backblaze/account_id={account_id},bucket_name={bucket_name}"
     POLICY_CATALOGUE["BACKBLAZE"] = ("NONE", "BACKBLAZE", method + ",min_dist=0,nb_copy=1",
                                      ("backblaze", {"account_id": account_id, "bucket_name": bucket_name}))
@@ -79,7 +79,7 @@ class Policy:
 
     @property
     def is_backblaze(self):
-        """Data goes to B2, not to rawx: chunk URLs are the pseudo-URLs b2/<CHUNKID> (§6.5)."""
+        """Data goes to B2, not to rawx: chunk URLs are the pseudo-URLs b2/<CHUNKID>."""
         return self.kind == "backblaze"
 
     def metachunk_size(self, chunk_size):

@@ -1,4 +1,4 @@
-"""The OpenIO error model: internal status codes and their HTTP statuses (spec §3)."""
+"""The OpenIO error model: internal status codes and their HTTP statuses (docs/oio-devserver.md, "Errors")."""
 
 NOT_FOUND_FAMILY = {404, 406, 409, 420, 426, 431, 454, 418, 453}
 BUSY_FAMILY = set(range(0, 10)) | {305, 503, 504, 509, 511, 436}

@@ -1,4 +1,4 @@
-"""meta2: one SQLite database per container (spec §5), and the directory of references."""
+"""meta2: one SQLite database per container (docs/oio-devserver.md, "Container routes"), and the directory of references."""
 
 import json
 import os

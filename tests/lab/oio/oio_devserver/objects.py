@@ -1,4 +1,4 @@
-"""Object (content) operations and the listing of one container (spec §5.3, §5.4)."""
+"""Object (content) operations and the listing of one container (docs/oio-devserver.md, "Listing", "Content routes", "Versioning")."""
 
 import time
 
@@ -318,7 +318,7 @@ def touch(container, name, version):
 
 def listing(container, max_items=1000, marker="", end_marker="", prefix="", delimiter="", all_versions=False,
             deleted=False, properties=False):
-    """The §5.3 listing: (objects, prefixes, truncated, next_marker or None)."""
+    """The listing ("Listing" in the doc): (objects, prefixes, truncated, next_marker or None)."""
     sql = ("SELECT a.alias, a.version, a.content, a.deleted, a.ctime, a.mtime, c.hash, c.size, c.mime_type, "
            "c.chunk_method, c.policy FROM aliases a LEFT JOIN contents c ON a.content = c.id WHERE 1")
     args = []
@@ -384,7 +384,7 @@ def _list_entry(container, row, properties):
 
 
 def raw_apply(container, insert=(), delete=(), frozen=False):
-    """raw_insert / raw_delete / raw_update with typed beans (§5.5)."""
+    """raw_insert / raw_delete / raw_update with typed beans ("Typed beans" in the doc)."""
     with container.transaction() as c:
         if not frozen:
             c.check_status()

@@ -1,4 +1,4 @@
-"""oio-proxy personality: /v3.0/{NS}/{conscience,lb,reference,container,content,admin}/… (spec §2–§6)."""
+"""oio-proxy personality: /v3.0/{NS}/{conscience,lb,reference,container,content,admin}/… (docs/oio-devserver.md, "Protocol notes")."""
 
 import hashlib
 import json
@@ -639,7 +639,8 @@ class ProxyHandler(Handler):
         self.send_text(204, headers={"x-oio-truncated": "true" if truncated else "false"})
 
     def r_ct_purge(self):
-        objects.purge(self.container(), None, self.int_param("maxvers"))
+        maxvers = self.maxvers()
+        objects.purge(self.container(), None, maxvers)
         self.send_text(204)
 
     def r_ct_dedup(self):
@@ -703,10 +704,12 @@ class ProxyHandler(Handler):
         self._set_status("disable")
 
     def r_ct_list(self):
-        container = self.container()
         q = self.query
-        max_items = self.int_param("max", 1000)
+        if q.get("max") is not None and not INTEGER.match(q["max"]):
+            raise bad_request("Invalid max number of items")
+        max_items = int(q.get("max") or 0)
         max_items = 1000 if max_items <= 0 else min(max_items, 10000)
+        container = self.container()
         listed, prefixes, truncated, next_marker = objects.listing(
             container, max_items=max_items, marker=q.get("marker", ""),
             end_marker=q.get("end_marker") or q.get("marker_end") or "", prefix=q.get("prefix", ""),
@@ -792,23 +795,52 @@ class ProxyHandler(Handler):
     def _meta_header(self, key):
         return self.headers.get(CONTENT_META + key)
 
-    def _create_meta(self):
+    def _content_body(self):
+        """(chunks, properties, container properties) of content/create and content/update, checked as the
+        proxy does before meta2 is asked: chunks are {url, pos, size, hash}."""
+        body = self.json_body()
+        if body is None:
+            raise bad_request("Invalid JSON body")
+        props, ct_props = {}, None
+        if isinstance(body, dict):
+            props, ct_props = body.get("properties") or {}, body.get("container_properties")
+            if not isinstance(props, dict):
+                raise bad_request("properties error: properties must be an object")
+            if "chunks" not in body:
+                raise bad_request("No [chunks] field")
+            body = body["chunks"]
+        if not isinstance(body, list):
+            raise bad_request("JSON: Not an array")
+        if not body:
+            raise bad_request("JSON: Empty array")
+        return simplified_chunks(body), props, ct_props
+
+    def _create_meta(self, require_id=True):
+        """The content header and alias fields from the x-oio-content-meta-* headers and the path."""
         content_id = self._meta_header("id")
-        if not content_id:
+        if content_id is not None and not HEX_ANY.match(content_id):
+            raise bad_request("Invalid content ID (not hexa)")
+        content_hash = self._meta_header("hash")
+        if content_hash is not None:
+            check_chunk_hash(content_hash)
+        raw_size = self._meta_header("size")
+        raw_size = self._meta_header("length") if raw_size is None else raw_size
+        if raw_size is None:
+            raise bad_request("Header: missing content size")
+        if not INTEGER.match(raw_size):
+            raise bad_request("Header: bad content size")
+        path = self.query.get("path")
+        if not path:
+            raise bad_request("Missing path in query string")
+        raw_version = self._meta_header("version")
+        if raw_version is not None and not INTEGER.match(raw_version):
+            raise bad_request("Header: negative content version")
+        if not content_id and require_id:
             raise bad_request("Missing content id")
-        raw_size = self._meta_header("size") or self._meta_header("length")
-        try:
-            size = int(raw_size)
-            version = int(self._meta_header("version") or self.query.get("version") or now_us())
-        except (TypeError, ValueError):
-            raise bad_request("Missing or invalid size/version") from None
-        if size < 0:
-            raise bad_request("Invalid size")
-        policy = self.server.conscience.policy(self._meta_header("policy") or None)
-        return {"id": content_id.upper(), "size": size, "version": version, "policy": policy.name,
-                "chunk_method": self._meta_header("chunk-method") or policy.chunk_method,
-                "hash": check_hash(self._meta_header("hash")),
-                "mime_type": self._meta_header("mime-type") or DEFAULT_MIME}
+        version = int(raw_version or self.query.get("version") or now_us())
+        return path, {"id": (content_id or "").upper(), "size": int(raw_size), "version": version,
+                      "policy": self._meta_header("policy") or None, "chunk_method": self._meta_header("chunk-method"),
+                      "hash": check_hash(content_hash), "mime_type": self._meta_header("mime-type") or DEFAULT_MIME}
 
     def _legacy_props(self):
         props = {}
@@ -831,31 +863,26 @@ class ProxyHandler(Handler):
         return self.container()
 
     def r_content_create(self):
-        path = self.path_param()
+        chunks, props, ct_props = self._content_body()
+        path, meta = self._create_meta()
         self.cid()
-        meta = self._create_meta()
-        body = self.json_body()
-        if isinstance(body, list):
-            chunks, props, ct_props = body, {}, None
-        elif isinstance(body, dict):
-            chunks, props, ct_props = body.get("chunks"), body.get("properties") or {}, body.get("container_properties")
-        else:
-            raise bad_request("Missing chunks")
-        if not isinstance(props, dict):
-            raise bad_request("properties must be an object")
         props = {**self._legacy_props(), **props}
         container = self._container_for_write(ct_props)
+        policy = self.server.conscience.policy(meta["policy"])
+        meta.update(policy=policy.name, chunk_method=meta["chunk_method"] or policy.chunk_method)
         objects.create(container, path, meta, chunks, props, append=self.flag("append"),
                        change_policy=self.flag("change_policy"), force=self.flag("force"), **self.versioning())
         self.send_text(204)
 
     def r_content_update(self):
-        path = self.path_param()
         body = self.json_body()
-        container = self.container()
-        if isinstance(body, dict):
-            body = body.get("chunks")
-        objects.update(container, path, self.version_param(), self._meta_header("id"), body)
+        if not isinstance(body, list):
+            raise bad_request("JSON: Not an array")
+        if not body:
+            raise bad_request("JSON: Empty array")
+        simplified_chunks(body)
+        path, meta = self._create_meta(require_id=False)
+        objects.update(self.container(), path, self.version_param(), meta["id"], body)
         self.send_text(204)
 
     def r_content_locate(self):
@@ -893,11 +920,15 @@ class ProxyHandler(Handler):
         self.send_text(204)
 
     def r_content_del_properties(self):
-        path = self.path_param()
         body = self.json_body()
-        if not isinstance(body, list):
-            raise bad_request("JSON array of keys expected")
-        objects.del_properties(self.container(), path, self.version_param(), [str(k) for k in body])
+        if isinstance(body, dict):
+            body = body.get("properties")
+        elif not isinstance(body, list):
+            raise bad_request("Array or object argument expected")
+        if not isinstance(body, list) or not all(isinstance(k, str) for k in body):
+            raise bad_request("Invalid array of strings")
+        path = self.path_param()
+        objects.del_properties(self.container(), path, self.version_param(), body)
         self.send_text(204)
 
     def r_content_delete(self):
@@ -935,7 +966,13 @@ class ProxyHandler(Handler):
         self.send_json(200, {"contents": results})
 
     def r_content_touch(self):
-        objects.touch(self.container(), self.path_param(), self.version_param())
+        try:
+            self.cid()
+        except OioError:
+            raise bad_request("container unspecified") from None
+        if not self.query.get("path"):
+            raise bad_request("missing content path or ID")
+        objects.touch(self.container(), self.query["path"], self.version_param())
         self.send_text(204)
 
     def r_content_drain(self):
@@ -943,15 +980,22 @@ class ProxyHandler(Handler):
         self.send_text(204)
 
     def r_content_truncate(self):
+        size = self.query.get("size")
+        if size is None or not INTEGER.match(size):
+            raise bad_request(f"Missing/invalid size parameter: {size}")
         path = self.path_param()
-        size = self.int_param("size")
-        if size is None:
-            raise bad_request("Missing size")
-        objects.truncate(self.container(), path, self.version_param(), size)
+        objects.truncate(self.container(), path, self.version_param(), int(size))
         self.send_text(204)
 
+    def maxvers(self):
+        value = self.query.get("maxvers")
+        if value is not None and not INTEGER.match(value):
+            raise bad_request(f"Invalid maxvers parameter: {value}")
+        return None if value is None else int(value)
+
     def r_content_purge(self):
-        objects.purge(self.container(), self.path_param(), self.int_param("maxvers"))
+        maxvers = self.maxvers()
+        objects.purge(self.container(), self.path_param(), maxvers)
         self.send_text(204)
 
     def r_content_spare(self):

@@ -1,4 +1,4 @@
-"""rawx: chunk storage on a volume directory, one service per port (spec §8).
+"""rawx: chunk storage on a volume directory, one service per port (docs/oio-devserver.md, "rawx").
 
 Layout as the reference rawx: <volume>/<first 3 chars of CHUNKID>/<CHUNKID>, metadata in extended
 attributes user.grid.* and user.oio.content.fullpath:<CHUNKID>.

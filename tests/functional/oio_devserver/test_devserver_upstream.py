@@ -347,3 +347,13 @@ def test_content_routes_check_the_request_before_meta2(lab, names):
     lab.put_object(*names, "o", b"x", policy="SINGLE", properties={"a": "1", "b": "2"})
     assert lab.px("POST", "content/del_properties", q(names, path="o"), {"properties": ["a"]}).status == 204
     assert lab.px("POST", "content/get_properties", q(names, path="o")).json() == {"properties": {"b": "2"}}
+
+
+def test_directory_routes_check_like_upstream(lab, names):
+    assert lab.px("POST", "reference/create", q(names)).status == 201
+    for route in ("reference/link", "reference/renew", "reference/unlink", "reference/force", "reference/relink"):
+        error(lab.px("POST", route, q(names), {}), 400, 400, "No service type provided")
+    error(lab.px("POST", "reference/relink", q(names, type="rawx"), {}), 400, 400, "Missing [kept] and [replaced]")
+    error(lab.px("POST", "reference/get_properties", q(names), {}), 400, 400, "Invalid/Unexpected JSON")
+    error(lab.px("POST", "reference/del_properties", q(names), ["a", 1]), 400, 400, "Invalid string at [1]")
+    assert lab.px("POST", "reference/get_properties", q(names)).json()["properties"] == {}

@@ -409,12 +409,22 @@ class ProxyHandler(Handler):
         self.send_text(204)
 
     def _keys_body(self):
-        body = self.json_body([])
+        """A JSON array of strings, or null for none."""
+        body = self.json_body()
         if body is None:
-            body = []
+            return []
         if not isinstance(body, list):
-            raise bad_request("JSON array of keys expected")
-        return [str(k) for k in body]
+            raise bad_request("Invalid/Unexpected JSON")
+        for index, key in enumerate(reversed(body)):
+            if not isinstance(key, str):
+                raise bad_request(f"Invalid string at [{index + 1}]")
+        return body
+
+    def ref_srvtype(self):
+        """The service type of a reference route."""
+        if not self.query.get("type"):
+            raise bad_request("No service type provided")
+        return self.query["type"]
 
     def r_ref_get_properties(self):
         ref = self.reference()
@@ -453,7 +463,7 @@ class ProxyHandler(Handler):
         return ref
 
     def r_ref_link(self):
-        srvtype = self.srvtype()
+        srvtype = self.ref_srvtype()
         ref = self._link(self.reference_or_autocreate(), srvtype)
         if not self.flag("dryrun"):
             self.server.directory.save(ref)
@@ -466,18 +476,18 @@ class ProxyHandler(Handler):
         return acct, ref
 
     def r_ref_renew(self):
-        srvtype = self.srvtype()
+        srvtype = self.ref_srvtype()
         ref = self._link(self.reference(), srvtype, renew=True)
         self.server.directory.save(ref)
         self.send_json(200, self._ref_services(ref, srvtype))
 
     def r_ref_relink(self):
         """Replace the `replaced` service of a reference by another one, keeping `kept`."""
-        srvtype = self.srvtype()
+        srvtype = self.ref_srvtype()
         ref = self.reference()
-        body = self.json_body()
-        if not isinstance(body, dict) or "kept" not in body:
-            raise bad_request("Missing kept/replaced")
+        body = extract_json(self.json_body(), [("kept", "object", False), ("replaced", "object", False)])
+        if body["kept"] is None and body["replaced"] is None:
+            raise bad_request("Missing [kept] and [replaced]")
         kept, replaced = m1_hosts(body.get("kept")), m1_hosts(body.get("replaced"))
         current = [h for h in ref["services"].get(srvtype, []) if h not in replaced]
         if replaced and srvtype != "meta2":
@@ -491,14 +501,14 @@ class ProxyHandler(Handler):
         self.send_json(200, self._ref_services(ref, srvtype))
 
     def r_ref_unlink(self):
-        srvtype = self.srvtype()
+        srvtype = self.ref_srvtype()
         ref = self.reference()
         ref["services"].pop(srvtype, None)
         self.server.directory.save(ref)
         self.send_text(204)
 
     def r_ref_force(self):
-        srvtype = self.srvtype()
+        srvtype = self.ref_srvtype()
         ref = self.reference_or_autocreate()
         body = self.json_body()
         if not isinstance(body, dict) or not body.get("host"):

@@ -26,7 +26,8 @@ def test_show_and_system_headers(lab, names):
     assert h["x-oio-container-meta-sys-m2-policy-version"] == "3"
     assert h["x-oio-container-meta-sys-name"] == f"{cid_of(acct, ct)}.1"
     assert int(h["x-oio-container-meta-sys-m2-ctime"]) > 10 ** 15
-    assert h["x-oio-container-meta-user-color"] == "red"
+    assert "x-oio-container-meta-user-color" not in h, "user properties are in the body only"
+    assert lab.list(acct, ct).headers["x-oio-container-meta-user-color"] == "red"
     by_cid = lab.px("GET", "container/show", {"cid": cid_of(acct, ct)})
     assert by_cid.status == 200 and by_cid.json() == {"properties": {"color": "red"}}
 

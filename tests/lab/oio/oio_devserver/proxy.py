@@ -582,8 +582,9 @@ class ProxyHandler(Handler):
         container = self.container()
         with container.lock:
             admin = container.admin()
-        user, _system = split_admin(admin)
-        self.send_json(200, {"properties": user}, headers=container_headers(admin))
+        user, system = split_admin(admin)
+        # the headers carry the keys outside the user. domain only (container/list sends them all)
+        self.send_json(200, {"properties": user}, headers=container_headers(system))
 
     def r_ct_get_properties(self):
         container = self.container()

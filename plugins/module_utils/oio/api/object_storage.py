@@ -9,14 +9,22 @@ Method names and arguments follow ``oio.api.object_storage.ObjectStorageApi``
 
 from __future__ import annotations
 
+import logging
 import os
 import random
 import time
+import warnings
 from contextlib import contextmanager
 from urllib.parse import unquote, urlsplit
 
+from ..account.client import AccountClient
+from ..blob.client import BlobClient
+from ..common.client import ProxyClient
+from ..common.constants import TIMEOUT_KEYS
+from ..container.client import ContainerClient
+from ..directory.client import DirectoryClient
+from .base import api_call, check_deadline, current_options, record_perfdata, request_headers
 from ._chunkio import BackgroundMD5, ChunkReader, ECReader, MetachunkWriter, Source, read_ahead, read_in_parallel
-from ..common.configuration import load_namespace_conf, proxy_url
 from ..common.exceptions import (
     ClientException, ConfigurationException, Conflict, ContainerNotEmpty, EtagMismatch, FileNotFound, MissingData, MissingName,
     NoSuchAccount, NoSuchContainer, NoSuchObject, NotFound, OioException, ServiceBusy, UnsatisfiableRange,
@@ -31,7 +39,6 @@ from ..common.utils import (
     content_meta_from_headers, full_path, predictable_chunk_id, quote, request_id,
 )
 
-ACCOUNT_REFRESH = 3600.0
 RESOLVE_CACHE = 60.0
 RAWX_CONNECTION_TIMEOUT = 10.0
 RAWX_READ_TIMEOUT = 60.0
@@ -46,7 +53,7 @@ def _account_errors(account):
     except NoSuchAccount:
         raise
     except NotFound as exc:
-        raise NoSuchAccount(exc.http_status, exc.status, "Account %s: %s" % (account, exc.message)) from None
+        raise NoSuchAccount("Account %s: %s" % (account, exc.message)) from exc
 
 
 @contextmanager
@@ -56,7 +63,7 @@ def _container_errors(account, container):
     except (NoSuchContainer, NoSuchObject):
         raise
     except NotFound as exc:
-        raise NoSuchContainer(exc.http_status, exc.status, "Container %s/%s: %s" % (account, container, exc.message)) from None
+        raise NoSuchContainer("Container %s/%s: %s" % (account, container, exc.message)) from exc
 
 
 @contextmanager
@@ -69,8 +76,8 @@ def _object_errors(account, container, obj):
         if not isinstance(exc, NotFound) and exc.status not in CONTENT_MISSING:
             raise
         if exc.status in (406, 431):
-            raise NoSuchContainer(exc.http_status, exc.status, "Container %s/%s: %s" % (account, container, exc.message)) from None
-        raise NoSuchObject(exc.http_status, exc.status, "Object %s/%s/%s: %s" % (account, container, obj, exc.message)) from None
+            raise NoSuchContainer("Container %s/%s: %s" % (account, container, exc.message)) from exc
+        raise NoSuchObject("Object %s/%s/%s: %s" % (account, container, obj, exc.message)) from exc
 
 
 def _by_metachunk(chunks, first=0):
@@ -100,95 +107,93 @@ def _listing_entry(item, latest):
 class ObjectStorageApi:
     """Client of one namespace: the proxy for metadata, the account service, the rawx for data.
 
-    ``endpoint`` (proxy URL) overrides the ``proxy=`` of the namespace
-    configuration; ``sds_conf`` names configuration files to read instead of
-    the standard ones. Keyword options: ``connection_timeout``,
-    ``read_timeout``, ``write_timeout``, ``deadline`` (a ``time.monotonic()``
-    value), ``perfdata`` (a dict that collects timings), ``headers`` (extra
-    request headers), ``autocreate`` (default True), ``account_url``,
-    ``busy_retries`` (retries on the proxy's 503, default 2), ``key_file``
-    (Backblaze application keys, default ``/etc/oio/sds/b2-appkey.conf``),
-    ``backblaze_application_key`` (used instead of the key file) and
-    ``backblaze_api_url``, ``chunk_checksum_algo`` (``md5``, or None to trust
-    the hash each rawx computes instead of computing it here as well).
+    As upstream's: ``ObjectStorageApi(namespace, logger=None, perfdata=None, **kwargs)`` with the keyword
+    arguments ``endpoint`` (proxy URL, else the ``proxy=`` of the namespace configuration),
+    ``connection_timeout``, ``read_timeout``, ``write_timeout``, ``pool_manager``, ``chunk_checksum_algo``
+    (``md5``, or None to trust the hash each rawx computes), ``autocreate``; and, as extensions,
+    ``sds_conf`` (configuration files to read), ``account_url``, ``deadline``, ``headers``,
+    ``busy_retries`` (retries on the proxy's 503, default 2), ``key_file`` (Backblaze application keys),
+    ``backblaze_application_key`` and ``backblaze_api_url``.
+
+    Every public method takes upstream's per-call keyword arguments: ``headers``, ``reqid``,
+    ``autocreate``, ``connection_timeout``, ``read_timeout``, ``write_timeout``, ``deadline`` (a
+    ``time.monotonic()`` value; ``DeadlineReached`` once passed) and ``perfdata`` (a dict filled with timings).
     """
 
-    def __init__(self, namespace, endpoint=None, sds_conf=None, account_url=None, autocreate=True,
-                 connection_timeout=2.0, read_timeout=DEFAULT_READ_TIMEOUT, write_timeout=DEFAULT_WRITE_TIMEOUT,
-                 deadline=None, perfdata=None, headers=None, busy_retries=2, key_file=None, backblaze_api_url=B2_API_URL,
-                 backblaze_application_key=None, chunk_checksum_algo="md5", **_kwargs):
+    EXTRA_KEYWORDS = ("chunk_checksum_algo", "autocreate", "chunk_buffer_min", "chunk_buffer_max", "cache", "tls")
+    TIMEOUT_KEYS = TIMEOUT_KEYS
+
+    def __init__(self, namespace, logger=None, perfdata=None, **kwargs):
         self.namespace = namespace
+        self.logger = logger or logging.getLogger("oio.api.object_storage")
+        self.perfdata = perfdata
+        self._global_kwargs = {k: float(v) for k, v in kwargs.items() if k in TIMEOUT_KEYS and v is not None}
+        self._global_kwargs["autocreate"] = True
+        if perfdata is not None:
+            self._global_kwargs["perfdata"] = perfdata
+        for key in self.EXTRA_KEYWORDS + ("deadline", "headers"):
+            if kwargs.get(key) is not None:
+                self._global_kwargs[key] = kwargs[key]
+        chunk_checksum_algo = kwargs.get("chunk_checksum_algo", "md5")
         if chunk_checksum_algo not in ("md5", None):
             raise ConfigurationException("chunk_checksum_algo=%r: only 'md5' or None" % (chunk_checksum_algo,))
         self.chunk_checksum_algo = chunk_checksum_algo
-        self.key_file = key_file
-        self.backblaze_application_key = backblaze_application_key
-        self.backblaze_api_url = backblaze_api_url
+        self.key_file = kwargs.get("key_file")
+        self.backblaze_application_key = kwargs.get("backblaze_application_key")
+        self.backblaze_api_url = kwargs.get("backblaze_api_url") or B2_API_URL
         self._backblaze_clients = {}
-        if endpoint:
-            self.endpoint = endpoint if "://" in endpoint else "http://" + endpoint
-            self.conf = {}
-        else:
-            self.conf = load_namespace_conf(namespace, [sds_conf] if isinstance(sds_conf, str) else sds_conf)
-            self.endpoint = proxy_url(self.conf, namespace)
-        self.endpoint = self.endpoint.rstrip("/")
-        self.read_timeout = float(read_timeout)
-        self.write_timeout = float(write_timeout)
-        self.connection_timeout = float(connection_timeout)
-        self.deadline = deadline
-        self.perfdata = perfdata
-        self.extra_headers = dict(headers or {})
-        self.autocreate = autocreate
-        self.http = HttpClient(connection_timeout=connection_timeout, read_timeout=read_timeout, busy_retries=busy_retries)
-        if account_url:
-            account_url = account_url if "://" in account_url else "http://" + account_url
-            account_url = account_url.rstrip("/")
-            if not account_url.endswith("/v1.0"):
-                account_url += "/v1.0"
-        self._account_url = account_url or None
-        self._account_url_fixed = bool(account_url)
-        self._account_url_time = 0.0
+        self.read_timeout = float(kwargs.get("read_timeout") or DEFAULT_READ_TIMEOUT)
+        self.write_timeout = float(kwargs.get("write_timeout") or DEFAULT_WRITE_TIMEOUT)
+        self.connection_timeout = float(kwargs.get("connection_timeout") or 2.0)
+        self.pool_manager = kwargs.get("pool_manager")
+        self.http = HttpClient(connection_timeout=self.connection_timeout, read_timeout=self.read_timeout,
+                               busy_retries=kwargs.get("busy_retries", 2))
+        conf = {"namespace": namespace}
+        common = dict(logger=self.logger, http=self.http, sds_conf=kwargs.get("sds_conf"))
+        self.container = ContainerClient(conf, endpoint=kwargs.get("endpoint"), **common)
+        self.endpoint = self.container.endpoint.rsplit("/v3.0/", 1)[0]
+        self.directory = DirectoryClient(conf, endpoint=self.endpoint, **common)
+        self._proxy_client = ProxyClient(conf, endpoint=self.endpoint, **common)
+        self.account = AccountClient(conf, endpoint=kwargs.get("account_url"), proxy_endpoint=self.endpoint, **common)
+        self._blob_client = None
         self._resolved = {}
+
+    @property
+    def blob_client(self):
+        """The :class:`BlobClient` of chunk requests."""
+        if self._blob_client is None:
+            self._blob_client = BlobClient({"namespace": self.namespace}, logger=self.logger, http=self.http,
+                                           resolve_url=self.resolve_url)
+        return self._blob_client
+
+    @property
+    def proxy_client(self):
+        """The :class:`ProxyClient` of the namespace."""
+        return self._proxy_client
 
     # ------------------------------------------------------------------ plumbing
 
+    def _options(self):
+        return current_options() or self._global_kwargs
+
     def _headers(self, reqid=None, headers=None, autocreate=None):
-        result = dict(self.extra_headers)
-        result["x-oio-req-id"] = reqid or request_id()
-        budget = self.read_timeout
-        if self.deadline is not None:
-            budget = min(budget, max(self.deadline - time.monotonic(), 0.001) * 0.99)
-        result["x-oio-timeout"] = str(int(budget * 1000000))
-        if self.autocreate if autocreate is None else autocreate:
-            result["x-oio-action-mode"] = "autocreate"
-        if self.perfdata is not None:
-            result["x-oio-perfdata"] = "enabled"
-        result.update(headers or {})
-        return result
+        return request_headers(self._options(), reqid, headers, autocreate)
 
     def proxy_request(self, method, service, action, params=None, json_body=None, headers=None, reqid=None, autocreate=None, **kwargs):
-        """One proxy request; returns ``(response, decoded body)``."""
+        """One proxy request under the current call's options; returns ``(response, decoded body)``."""
+        options = self._options()
+        check_deadline(options)
         url = build_url(self.endpoint, "/v3.0/%s/%s/%s" % (self.namespace, service, action), params)
+        kwargs.setdefault("read_timeout", options.get("read_timeout"))
         resp, body = self.http.json(method, url, json_body=json_body, retry_busy=True,
-                                    headers=self._headers(reqid, headers, autocreate), **kwargs)
-        if self.perfdata is not None and resp.headers.get("x-oio-perfdata"):
-            for item in resp.headers["x-oio-perfdata"].split(","):
-                key, dummy, value = item.partition("=")
-                self.perfdata.setdefault("proxy", {})[key.strip()] = value.strip()
+                                    headers=self._headers(reqid, headers, autocreate),
+                                    connection_timeout=options.get("connection_timeout"), **kwargs)
+        record_perfdata(options, resp)
         return resp, body
 
     def _account(self, method, action, params=None, json_body=None):
-        if not self._account_url or (not self._account_url_fixed and time.monotonic() - self._account_url_time > ACCOUNT_REFRESH):
-            dummy, services = self.proxy_request("GET", "lb", "choose", {"type": "account", "size": 1})
-            self._account_url = "http://%s/v1.0" % services[0]["addr"]
-            self._account_url_time = time.monotonic()
-        url = build_url(self._account_url, "/account/" + action, params)
-        try:
-            return self.http.json(method, url, json_body=json_body, headers=self._headers(autocreate=False))
-        except OioException:
-            if not self._account_url_fixed:
-                self._account_url = None
-            raise
+        params = dict(params or {})
+        return self.account.account_request(params.pop("id", None), method, action, params=params, json=json_body)
 
     def _ref(self, account, container, **params):
         params.update(acct=account, ref=container)
@@ -208,40 +213,50 @@ class ObjectStorageApi:
 
     # ------------------------------------------------------------------ accounts
 
+    @api_call
     def account_create(self, account, **kwargs):
         resp, dummy = self._account("PUT", "create", {"id": account})
         return resp.status == 201
 
+    @api_call
     def account_delete(self, account, **kwargs):
         with _account_errors(account):
             self._account("POST", "delete", {"id": account})
 
+    @api_call
     def account_list(self, **kwargs):
         return self._account("GET", "list")[1]
 
+    @api_call
     def account_show(self, account, **kwargs):
         with _account_errors(account):
             return self._account("GET", "show", {"id": account})[1]
 
+    @api_call
     def account_get_properties(self, account, **kwargs):
         info = self.account_show(account)
         info["properties"] = info.pop("metadata", None) or {}
         return info
 
+    @api_call
     def account_update(self, account, metadata, to_delete=None, **kwargs):
         with _account_errors(account):
             self._account("PUT", "update", {"id": account}, {"metadata": metadata, "to_delete": to_delete})
 
+    @api_call
     def account_set_properties(self, account, properties, **kwargs):
         self.account_update(account, properties, None)
 
+    @api_call
     def account_del_properties(self, account, properties, **kwargs):
         self.account_update(account, None, list(properties))
 
+    @api_call
     def account_flush(self, account, **kwargs):
         with _account_errors(account):
             self._account("POST", "flush", {"id": account})
 
+    @api_call
     def account_refresh(self, account=None, **kwargs):
         accounts = [account] if account else self.account_list()
         for name in accounts:
@@ -252,6 +267,7 @@ class ObjectStorageApi:
 
     # ------------------------------------------------------------------ containers
 
+    @api_call
     def container_create(self, account, container, properties=None, system=None, **kwargs):
         """Create a container; True if created, False if it already existed."""
         with _container_errors(account, container):
@@ -259,6 +275,7 @@ class ObjectStorageApi:
                                              {"properties": properties or {}, "system": system or {}})
         return resp.status == 201
 
+    @api_call
     def container_create_many(self, account, containers, properties=None, **kwargs):
         """Create several containers; returns ``[(name, created)]``."""
         results = []
@@ -274,13 +291,15 @@ class ObjectStorageApi:
             results.extend((item["name"], item["status"] == 201) for item in answer["containers"])
         return results
 
+    @api_call
     def container_delete(self, account, container, force=False, **kwargs):
         with _container_errors(account, container):
             try:
                 self.proxy_request("POST", "container", "destroy", self._ref(account, container, force=1 if force else None))
             except Conflict as exc:
-                raise ContainerNotEmpty(exc.http_status, exc.status, "Container %s/%s: %s" % (account, container, exc.message)) from None
+                raise ContainerNotEmpty("Container %s/%s: %s" % (account, container, exc.message)) from exc
 
+    @api_call
     def container_list(self, account, limit=None, marker=None, end_marker=None, prefix=None, delimiter=None, **kwargs):
         """One page of ``[name, objects, bytes, is_prefix, mtime]`` entries of an account."""
         with _account_errors(account):
@@ -297,6 +316,7 @@ class ObjectStorageApi:
             yield from page
             marker = page[-1][0]
 
+    @api_call
     def container_show(self, account, container, **kwargs):
         """Container properties (``properties``) and system metadata (``system``, from headers)."""
         with _container_errors(account, container):
@@ -305,35 +325,40 @@ class ObjectStorageApi:
         body.setdefault("system", container_meta_from_headers(resp.headers))
         return body
 
+    @api_call
     def container_get_properties(self, account, container, properties=None, **kwargs):
         with _container_errors(account, container):
             dummy, body = self.proxy_request("POST", "container", "get_properties", self._ref(account, container), properties or [])
         return body
 
+    @api_call
     def container_set_properties(self, account, container, properties=None, clear=False, system=None, **kwargs):
         with _container_errors(account, container):
-            self.proxy_request("POST", "container", "set_properties", self._ref(account, container, flush=1 if clear else None),
-                               {"properties": properties or {}, "system": system or {}})
+            return self.proxy_request("POST", "container", "set_properties", self._ref(account, container, flush=1 if clear else None),
+                                      {"properties": properties or {}, "system": system or {}})[1]
 
+    @api_call
     def container_del_properties(self, account, container, properties, **kwargs):
-        if not properties:
-            return
         with _container_errors(account, container):
-            self.proxy_request("POST", "container", "del_properties", self._ref(account, container), list(properties))
+            return self.proxy_request("POST", "container", "del_properties", self._ref(account, container), list(properties or ()))[1]
 
-    def container_touch(self, account, container, **kwargs):
+    @api_call
+    def container_touch(self, account, container, recompute=False, **kwargs):
+        """Send the container's statistics to the account service again; ``recompute`` recounts them first."""
         with _container_errors(account, container):
             try:
-                self.proxy_request("POST", "container", "touch", self._ref(account, container))
+                self.proxy_request("POST", "container", "touch", self._ref(account, container, recompute=True if recompute else None))
             except ClientException as exc:
                 if exc.http_status == 403:
                     raise NotFound(404, exc.status, exc.message) from None
                 raise
 
+    @api_call
     def container_refresh(self, account, container, **kwargs):
         self._account("POST", "container/reset", {"id": account}, {"name": container, "mtime": time.time()})
         self.container_touch(account, container)
 
+    @api_call
     def container_flush(self, account, container, fast=False, **kwargs):
         """Delete every object (all versions) of a container."""
         if fast:
@@ -349,6 +374,7 @@ class ObjectStorageApi:
             for entry in listing["objects"]:
                 self.object_delete(account, container, entry["name"], version=entry["version"])
 
+    @api_call
     def container_purge(self, account, container, maxvers=None, **kwargs):
         """Delete the versions beyond ``maxvers`` (default: the container's versioning policy)."""
         if maxvers is None:
@@ -362,12 +388,15 @@ class ObjectStorageApi:
         maxvers = max(maxvers, 1)
         seen = {}
         for entry in self.object_list_all(account, container, versions=True):
+            if entry.get("deleted"):
+                continue
             seen[entry["name"]] = seen.get(entry["name"], 0) + 1
             if seen[entry["name"]] > maxvers:
                 self.object_delete(account, container, entry["name"], version=entry["version"])
 
     # ------------------------------------------------------------------ objects: metadata
 
+    @api_call
     def object_list(self, account, container, limit=None, marker=None, delimiter=None, prefix=None, end_marker=None,
                     properties=False, versions=False, deleted=False, **kwargs):
         """One listing page: ``objects``, ``prefixes``, ``truncated``, ``next_marker`` and container metadata."""
@@ -386,6 +415,7 @@ class ObjectStorageApi:
             body["next_marker"] = unquote(resp.headers["x-oio-list-marker"])
         return body
 
+    @api_call
     def object_list_all(self, account, container, **kwargs):
         """Every listed object (all pages) with the ``object_list`` options; an extension of upstream's API."""
         marker = None
@@ -396,8 +426,13 @@ class ObjectStorageApi:
                 return
             marker = page["next_marker"]
 
-    def object_locate(self, account, container, obj, version=None, properties=True, **kwargs):
-        """``(metadata, chunks)`` of an object version; ``metadata['properties']`` when asked."""
+    @api_call
+    def object_locate(self, account, container, obj, version=None, chunk_info=False, properties=True, **kwargs):
+        """``(metadata, chunks)`` of an object version; ``metadata['properties']`` when asked.
+
+        ``chunk_info``: chunks becomes a generator that also asks each rawx about its chunk
+        (``chunk_size``, ``chunk_hash``, ``full_path``, or ``error``).
+        """
         params = self._ref(account, container, path=obj, version=version, properties=bool(properties))
         with _object_errors(account, container, obj):
             resp, chunks = self.proxy_request("GET", "content", "locate", params)
@@ -406,8 +441,21 @@ class ObjectStorageApi:
             meta["properties"] = props
         meta["container_id"] = cid_from_name(account, container)
         meta["ns"] = self.namespace
+        if chunk_info:
+            return meta, self._chunk_info(chunks)
         return meta, chunks
 
+    def _chunk_info(self, chunks):
+        for chunk in chunks:
+            try:
+                info = self.blob_client.chunk_head(chunk.get("real_url") or chunk["url"])
+                chunk.update(chunk_size=int(info.get("chunk_size") or chunk["size"]), chunk_hash=info.get("chunk_hash"),
+                             full_path=info.get("full_path"))
+            except OioException as exc:
+                chunk["error"] = str(exc)
+            yield chunk
+
+    @api_call
     def object_get_properties(self, account, container, obj, version=None, **kwargs):
         """Object metadata with its ``properties``."""
         with _object_errors(account, container, obj):
@@ -418,20 +466,28 @@ class ObjectStorageApi:
 
     object_show = object_get_properties
 
+    @api_call
     def object_set_properties(self, account, container, obj, properties, version=None, clear=False, **kwargs):
         with _object_errors(account, container, obj):
             self.proxy_request("POST", "content", "set_properties",
                                self._ref(account, container, path=obj, version=version, flush=1 if clear else None),
                                {"properties": properties or {}})
 
+    @api_call
     def object_del_properties(self, account, container, obj, properties, version=None, **kwargs):
+        """Delete properties of an object: True when deleted."""
         with _object_errors(account, container, obj):
-            self.proxy_request("POST", "content", "del_properties", self._ref(account, container, path=obj, version=version), list(properties))
+            return self.proxy_request("POST", "content", "del_properties", self._ref(account, container, path=obj, version=version),
+                                      list(properties))[0].status == 204
 
+    @api_call
     def object_delete(self, account, container, obj, version=None, **kwargs):
+        """Delete an object (version): True on success."""
         with _object_errors(account, container, obj):
             self.proxy_request("POST", "content", "delete", self._ref(account, container, path=obj, version=version))
+        return True
 
+    @api_call
     def object_delete_many(self, account, container, objs, **kwargs):
         """Delete several objects; returns ``[(name, deleted)]``."""
         results = []
@@ -455,16 +511,21 @@ class ObjectStorageApi:
             results.extend((item["name"], item["status"] == 204) for item in body["contents"])
         return results
 
+    @api_call
     def object_touch(self, account, container, obj, version=None, **kwargs):
         with _object_errors(account, container, obj):
             self.proxy_request("POST", "content", "touch", self._ref(account, container, path=obj, version=version))
 
+    @api_call
     def object_drain(self, account, container, obj, version=None, **kwargs):
         with _object_errors(account, container, obj):
             self.proxy_request("POST", "content", "drain", self._ref(account, container, path=obj, version=version))
 
+    @api_call
     def object_head(self, account, container, obj, trust_level=0, version=None, **kwargs):
         """Whether the object exists: 0 asks meta2, 2 also checks every chunk on its rawx."""
+        if trust_level not in (0, 1, 2):
+            raise ValueError("trust_level must be 0, 1 or 2, not %r" % (trust_level,))
         try:
             if trust_level == 0:
                 self.object_get_properties(account, container, obj, version=version)
@@ -502,7 +563,7 @@ class ObjectStorageApi:
 
     def chunk_write_options(self):
         """Timeouts and the keep-alive connections of chunk uploads."""
-        return {"connection_timeout": RAWX_CONNECTION_TIMEOUT, "write_timeout": self.write_timeout,
+        return {"connection_timeout": RAWX_CONNECTION_TIMEOUT, "write_timeout": self._options().get("write_timeout") or self.write_timeout,
                 "connections": self.http.put_connections, "checksum": self.chunk_checksum_algo is not None}
 
     def backblaze(self, method, key_file=None):
@@ -525,6 +586,7 @@ class ObjectStorageApi:
             except OioException:
                 pass
 
+    @api_call
     def object_create(self, account, container, file_or_path=None, data=None, etag=None, obj_name=None,
                       mime_type=None, metadata=None, policy=None, append=False, properties=None, **kwargs):
         """Upload an object; returns ``(chunks, size, md5hex)``."""
@@ -532,6 +594,7 @@ class ObjectStorageApi:
                                       obj_name=obj_name, mime_type=mime_type, metadata=metadata, policy=policy,
                                       append=append, properties=properties, **kwargs)[:3]
 
+    @api_call
     def object_create_ext(self, account, container, file_or_path=None, data=None, etag=None, obj_name=None,
                           mime_type=None, metadata=None, policy=None, append=False, properties=None,
                           change_policy=False, version=None, container_properties=None, key_file=None, **kwargs):
@@ -657,6 +720,7 @@ class ObjectStorageApi:
             result.append((position, int(group[0]["size"]), group))
         return result
 
+    @api_call
     def object_fetch(self, account, container, obj, version=None, ranges=None, key_file=None, **kwargs):
         """``(metadata, iterator of bytes)`` of an object; ``ranges`` = [(start, end), ...] inclusive."""
         meta, chunks = self.object_locate(account, container, obj, version=version)
@@ -690,6 +754,7 @@ class ObjectStorageApi:
             return meta, read_ahead(piece for reader in readers for piece in reader)
         return meta, read_in_parallel(readers)
 
+    @api_call
     def object_truncate(self, account, container, obj, version=None, size=None, **kwargs):
         """Truncate an object to ``size`` bytes; a metachunk cut in the middle is written again, shorter."""
         with _object_errors(account, container, obj):
@@ -756,6 +821,7 @@ class ObjectStorageApi:
                     account, container, obj, len(done), method.quorum, "; ".join(str(e) for e in errors)))
         return copies
 
+    @api_call
     def object_link(self, target_account, target_container, target_obj, link_account, link_container, link_obj,
                     target_version=None, target_content_id=None, link_content_id=None, properties_directive="COPY",
                     properties=None, **kwargs):
@@ -782,7 +848,9 @@ class ObjectStorageApi:
             except BaseException:
                 self._delete_chunks(copies, cid_from_name(link_account, link_container), reqid)
                 raise
+        return self.object_get_properties(link_account, link_container, link_obj, version=link_meta["version"])
 
+    @api_call
     def object_change_policy(self, account, container, obj, policy, version=None, **kwargs):
         """Store an object again with another storage policy, keeping its version."""
         meta, stream = self.object_fetch(account, container, obj, version=version)
@@ -791,6 +859,7 @@ class ObjectStorageApi:
         return self.object_create_ext(account, container, data=stream, obj_name=obj, policy=policy, version=meta["version"],
                                       change_policy=True, mime_type=meta.get("mime_type"), properties=meta.get("properties"))
 
+    @api_call
     def container_snapshot(self, account, container, dst_account, dst_container, batch_size=100, **kwargs):
         """Copy a container (metadata, and its chunks hard-linked) to a new container."""
         reqid = request_id("snapshot-")
@@ -817,7 +886,54 @@ class ObjectStorageApi:
         finally:
             self.proxy_request("POST", "admin", "enable", src, reqid=reqid)
 
+    @api_call
     def object_rebuild_chunk(self, account, container, obj, chunk_url, version=None, **kwargs):
         """Rebuild a lost chunk (EC fragment or replica) on a spare rawx; returns its new URL."""
         with _object_errors(account, container, obj):
             return rebuild_chunk(self, account, container, obj, chunk_url, version=version)
+
+    @api_call
+    def resolve_cid(self, cid, **kwargs):
+        """``(account, container)`` of a container ID."""
+        dummy, body = self.proxy_request("GET", "reference", "show", {"cid": cid})
+        return body["account"], body["name"]
+
+    @api_call
+    def all_accounts_refresh(self, **kwargs):
+        """Deprecated: ``account_refresh(None)``."""
+        _deprecated("all_accounts_refresh", "account_refresh(None)")
+        return self.account_refresh(None, **kwargs)
+
+    @api_call
+    def container_update(self, account, container, metadata, clear=False, **kwargs):
+        """Deprecated: ``container_set_properties``."""
+        _deprecated("container_update", "container_set_properties")
+        return self.container_set_properties(account, container, properties=metadata, clear=clear, **kwargs)
+
+    @api_call
+    def object_update(self, account, container, obj, metadata, version=None, clear=False, **kwargs):
+        """Deprecated: ``object_set_properties``."""
+        _deprecated("object_update", "object_set_properties")
+        return self.object_set_properties(account, container, obj, metadata, version=version, clear=clear, **kwargs)
+
+    def object_analyze(self, *args, **kwargs):
+        """Deprecated: ``object_locate``."""
+        _deprecated("object_analyze", "object_locate")
+        return self.object_locate(*args, **kwargs)
+
+    def object_fastcopy(self, *args, **kwargs):
+        """Deprecated: ``object_link``."""
+        _deprecated("object_fastcopy", "object_link")
+        return self.object_link(*args, **kwargs)
+
+
+class ObjectStorageAPI(ObjectStorageApi):
+    """Deprecated name of :class:`ObjectStorageApi` (``ObjectStorageAPI(namespace, endpoint=None, **kwargs)``)."""
+
+    def __init__(self, namespace, endpoint=None, **kwargs):
+        _deprecated("ObjectStorageAPI", "ObjectStorageApi")
+        super().__init__(namespace, endpoint=endpoint, **kwargs)
+
+
+def _deprecated(old, new):
+    warnings.warn("%s is deprecated, use %s" % (old, new), DeprecationWarning, stacklevel=3)

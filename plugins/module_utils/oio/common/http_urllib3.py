@@ -12,7 +12,7 @@ import socket
 import threading
 from urllib.parse import urlencode, urlsplit
 
-from .exceptions import ConfigurationException, OioNetworkException, OioTimeout, from_response
+from .exceptions import ConfigurationException, OioNetworkException, OioTimeout, error_from_answer
 
 try:
     import urllib3
@@ -58,11 +58,11 @@ class HttpClient:
                                 status_forcelist=(503,), allowed_methods=None, backoff_factor=0.5,
                                 respect_retry_after_header=True, raise_on_status=False)
 
-    def timeout(self, read_timeout=None):
-        return Timeout(connect=self.connection_timeout, read=read_timeout or self.read_timeout)
+    def timeout(self, read_timeout=None, connection_timeout=None):
+        return Timeout(connect=connection_timeout or self.connection_timeout, read=read_timeout or self.read_timeout)
 
     def request(self, method, url, body=None, json_body=None, headers=None, retry_busy=False,
-                stream=False, read_timeout=None, accept=(200, 201, 202, 204, 206)):
+                stream=False, read_timeout=None, accept=(200, 201, 202, 204, 206), connection_timeout=None):
         """Send one request; return the response (body preloaded unless ``stream``)."""
         headers = dict(headers or {})
         if json_body is not None:
@@ -71,7 +71,7 @@ class HttpClient:
         try:
             resp = self.pool.request(method, url, body=body, headers=headers,
                                      retries=self.busy_retry if retry_busy else False,
-                                     timeout=self.timeout(read_timeout), preload_content=not stream,
+                                     timeout=self.timeout(read_timeout, connection_timeout), preload_content=not stream,
                                      redirect=False)
         except HTTPError as exc:
             raise _network_error(exc, "%s %s" % (method, url.split("?")[0])) from None
@@ -80,7 +80,7 @@ class HttpClient:
         if resp.status not in accept:
             data = resp.data if not stream else resp.read()
             resp.release_conn()
-            raise from_response(resp.status, data, resp.reason)
+            raise error_from_answer(resp.status, data, resp.reason)
         return resp
 
     def json(self, method, url, **kwargs):

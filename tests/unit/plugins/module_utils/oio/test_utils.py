@@ -12,7 +12,7 @@ from ansible_collections.datacenter.storage.plugins.module_utils.oio.api._b2 imp
 from ansible_collections.datacenter.storage.plugins.module_utils.oio.api._chunkio import Source
 from ansible_collections.datacenter.storage.plugins.module_utils.oio.common.configuration import conf_files, load_namespace_conf, proxy_url
 from ansible_collections.datacenter.storage.plugins.module_utils.oio.common.exceptions import (
-    ClientException, ConfigurationException, NotFound, ServiceBusy, from_response,
+    ClientException, ConfigurationException, NotFound, ServiceBusy, error_from_answer,
 )
 from ansible_collections.datacenter.storage.plugins.module_utils.oio.common.http_urllib3 import build_url
 from ansible_collections.datacenter.storage.plugins.module_utils.oio.common.utils import (
@@ -44,11 +44,11 @@ def test_content_meta_split():
 
 
 def test_error_from_json_body_and_text():
-    exc = from_response(404, b'{"status":431,"message":"Container not found"}')
+    exc = error_from_answer(404, b'{"status":431,"message":"Container not found"}')
     assert isinstance(exc, NotFound) and exc.status == 431
     assert str(exc) == "Container not found (HTTP 404) (STATUS 431)"
-    assert isinstance(from_response(503, b"busy"), ServiceBusy)
-    other = from_response(500, b"", "Internal Server Error")
+    assert isinstance(error_from_answer(503, b"busy"), ServiceBusy)
+    other = error_from_answer(500, b"", "Internal Server Error")
     assert other.__class__ is ClientException and other.message == "Internal Server Error"
 
 

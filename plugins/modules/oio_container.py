@@ -231,7 +231,8 @@ def main():
                 system[SYSTEM_KEYS["quota"]] = "0"
             if changed or system:
                 client.container_set_properties(account, name, properties=changed, system=system)
-            client.container_del_properties(account, name, removed)
+            if removed:  # an empty list asks the service to delete every property
+                client.container_del_properties(account, name, removed)
             after = describe(account, name, client.container_get_properties(account, name))
         module.exit(container=after)
 

@@ -43,10 +43,15 @@ options:
     description:
       - The data of the object, as a string (stored UTF-8 encoded).
       - Mutually exclusive with O(src) and O(dest).
+      - Like M(ansible.builtin.copy)'s, it is never logged nor shown in the task's result.
     type: str
   dest:
     description:
       - Download the object to this file on the target. The file is replaced only when its MD5 differs.
+      - The file is written next to O(dest) and moved into place, like M(ansible.builtin.copy) does - an existing
+        file keeps its mode, owner and group, a new one gets the usual mode for the umask - then O(mode),
+        O(owner), O(group) and the SELinux options apply.
+      - Its directory must exist.
       - Mutually exclusive with O(src) and O(content).
     type: path
   prefix:
@@ -70,10 +75,12 @@ options:
     type: bool
     default: false
 extends_documentation_fragment:
+  - ansible.builtin.files
   - datacenter.storage.oio
   - datacenter.storage.attributes
 notes:
   - O(src) and O(dest) are paths on the target host, where the module runs.
+  - O(mode), O(owner), O(group) and the other file options apply to the O(dest) of a download only.
 """
 
 EXAMPLES = r"""
@@ -102,7 +109,9 @@ EXAMPLES = r"""
     account: my_account
     container: backups
     name: db/2026-11-23.dump
-    dest: /tmp/restore.dump
+    dest: /srv/restore/db.dump
+    owner: postgres
+    mode: "0640"
 
 - name: Delete an object
   datacenter.storage.oio_object:
@@ -166,12 +175,23 @@ dest:
 import hashlib  # noqa: E402
 import os  # noqa: E402
 import tempfile  # noqa: E402
+from contextlib import contextmanager  # noqa: E402
 
 from ansible_collections.datacenter.storage.plugins.module_utils.common.module import StorageModule  # noqa: E402
 from ansible_collections.datacenter.storage.plugins.module_utils.common.oio import (  # noqa: E402
     CONNECTION_SPEC, ERRORS, check_requirements, client_from_params, merged_properties, properties_option,
 )
 from ansible_collections.datacenter.storage.plugins.module_utils.oio.common.exceptions import NoSuchContainer, NoSuchObject  # noqa: E402
+
+
+@contextmanager
+def local_files(module, param):
+    """Fail naming ``param`` when a file on the target cannot be read or written."""
+    try:
+        yield
+    except OSError as exc:
+        where = exc.filename if exc.filename not in (None, module.params[param]) else None
+        module.fail_param(param, module.params[param], "%s%s" % (exc.strerror or exc, " (%s)" % where if where else ""))
 
 
 def file_md5(path):
@@ -277,27 +297,38 @@ class ObjectTask:
         return results
 
     def download(self, name, dest):
+        """Write the object to ``dest`` if its MD5 differs, then apply the file options; returns the object."""
         before = self.current(name)
         if before is None:
             self.module.fail("object %s/%s/%s does not exist: nothing to download to %s" % (self.account, self.container, name, dest))
-        local = file_md5(dest) if os.path.isfile(dest) else None
-        if self.module.tracker.compare(dest, {"hash": local}, {"hash": before["hash"]}) and not self.module.check_mode:
-            directory = os.path.dirname(os.path.abspath(dest))
-            handle, tmp = tempfile.mkstemp(dir=directory, prefix=".oio_object.")
-            try:
-                digest = hashlib.md5()
-                with os.fdopen(handle, "wb") as out:
-                    for data in self.client.object_fetch(self.account, self.container, name)[1]:
-                        digest.update(data)
-                        out.write(data)
-                if before["hash"] and digest.hexdigest().upper() != before["hash"]:
-                    self.module.fail("object %s/%s/%s: downloaded MD5 %s differs from the stored %s"
-                                     % (self.account, self.container, name, digest.hexdigest().upper(), before["hash"]))
-                os.replace(tmp, dest)
-            finally:
-                if os.path.exists(tmp):
-                    os.unlink(tmp)
+        with local_files(self.module, "dest"):
+            local = file_md5(dest) if os.path.isfile(dest) else None
+            if self.module.tracker.compare(dest, {"hash": local}, {"hash": before["hash"]}) and not self.module.check_mode:
+                self._fetch_to(name, dest, before["hash"])
+            ansible = self.module.module
+            file_args = ansible.load_file_common_arguments(ansible.params, path=dest)
+            if os.path.exists(dest) or not self.module.check_mode:
+                diff = {"before": {}, "after": {}}
+                if ansible.set_fs_attributes_if_different(file_args, False, diff):
+                    self.module.tracker.mark(dest + " (attributes)", diff["before"], diff["after"])
         return before
+
+    def _fetch_to(self, name, dest, stored_hash):
+        """Download into a file next to ``dest``, check its MD5, move it into place as ``copy`` does."""
+        handle, tmp = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(dest)), prefix=".oio_object.")
+        try:
+            digest = hashlib.md5()
+            with os.fdopen(handle, "wb") as out:
+                for data in self.client.object_fetch(self.account, self.container, name)[1]:
+                    digest.update(data)
+                    out.write(data)
+            if stored_hash and digest.hexdigest().upper() != stored_hash:
+                self.module.fail("object %s/%s/%s: downloaded MD5 %s differs from the stored %s"
+                                 % (self.account, self.container, name, digest.hexdigest().upper(), stored_hash))
+            self.module.module.atomic_move(tmp, dest)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
 
 
 def main():
@@ -307,7 +338,7 @@ def main():
             name=dict(type="str"),
             state=dict(type="str", default="present", choices=["present", "absent"]),
             src=dict(type="path"),
-            content=dict(type="str"),
+            content=dict(type="str", no_log=True),
             dest=dict(type="path"),
             prefix=dict(type="str"),
             policy=dict(type="str"),
@@ -316,7 +347,7 @@ def main():
             purge_properties=dict(type="bool", default=False),
         ),
         connection_spec=CONNECTION_SPEC, errors=ERRORS, supports_check_mode=True,
-        mutually_exclusive=[("src", "content", "dest")],
+        mutually_exclusive=[("src", "content", "dest")], add_file_common_args=True,
     )
     check_requirements(module)
     params = module.params
@@ -337,12 +368,14 @@ def main():
             if params["state"] == "absent":
                 task.delete()
             if is_tree:
-                module.exit(object={}, objects=task.upload_tree(src))
+                with local_files(module, "src"):
+                    module.exit(object={}, objects=task.upload_tree(src))
             if params["dest"] is not None:
                 module.exit(object=task.download(name, params["dest"]), dest=params["dest"])
             before = task.current(name)
             if src is not None:
-                result = task.upload(name, before, file_md5(src), os.path.getsize(src), path=src)[0]
+                with local_files(module, "src"):
+                    result = task.upload(name, before, file_md5(src), os.path.getsize(src), path=src)[0]
             elif params["content"] is not None:
                 data = params["content"].encode("utf-8")
                 result = task.upload(name, before, hashlib.md5(data).hexdigest().upper(), len(data), data=data)[0]

@@ -12,7 +12,10 @@ version_added: 1.0.0
 description:
   - Create, resize, reconfigure, clone, import and remove RADOS block device images through librbd
     (no C(rbd) command needed).
-  - A failed task changes nothing; an image created by the task is removed again when configuring it fails.
+  - Every option of every image is checked before anything is changed, so refused input changes nothing.
+  - When the cluster then refuses a change, an image created by the task is removed again, but the images
+    changed before it and the steps already applied to an existing image stay; the failure names them and
+    reports C(changed) accordingly.
   - Use O(images) to manage many images in one task.
 options:
   pool:
@@ -133,7 +136,7 @@ options:
     description:
       - Many images in one task. Each item takes the options above (O(images[].name) is required);
         options given at the top level are the defaults for every item.
-      - All items are checked before any is changed.
+      - All items are checked before any is changed. An image (pool, namespace, name) may be listed only once.
     type: list
     elements: dict
     suboptions:
@@ -344,7 +347,7 @@ images:
 
 import os  # noqa: E402
 
-from ansible_collections.datacenter.storage.plugins.module_utils.common.module import StorageModule  # noqa: E402
+from ansible_collections.datacenter.storage.plugins.module_utils.common.module import ParamError, StorageModule  # noqa: E402
 from ansible_collections.datacenter.storage.plugins.module_utils.common.rbd import (  # noqa: E402
     CONFIG_PREFIX, CONNECTION_SPEC, ERRORS, MIRROR_MODES, POOL_MIRROR_MODES, Pools, check_requirements,
     client_from_params, image_facts, image_spec, plan_keys,
@@ -390,8 +393,6 @@ IMAGE_OPTIONS = dict(
 CHANGEABLE_FEATURES = RBD_FEATURES_MUTABLE | RBD_FEATURE_DEEP_FLATTEN
 
 
-class ParamError(Exception):
-    """A refused option value: (option, value, why)."""
 
 
 def _state(facts):
@@ -432,6 +433,7 @@ class ImagePlan:
         self.steps = []  # (description, callable taking the open image or None)
         self.create = None  # callable creating the image, if it must be created
         self.remove = None
+        self.applied = []  # the steps done on an existing image, for a failure to report
         self.before = {}
         self.after = {}
 
@@ -687,8 +689,9 @@ class ImagePlan:
         try:
             if self.steps:
                 with librbd.Image(ioctx, self.name) as image:
-                    for _description, step in self.steps:
+                    for description, step in self.steps:
                         step(image)
+                        self.applied.append(description)
         except BaseException:
             if self.create:
                 librbd.RBD().remove(ioctx, self.name)
@@ -706,12 +709,32 @@ def _items(params):
     """The images to manage: the top-level one, or each of ``images`` with top-level defaults."""
     if params["images"] is None:
         return [(dict((key, params[key]) for key in IMAGE_OPTIONS), "", params["name"])]
-    items = []
+    items, seen = [], {}
     for index, item in enumerate(params["images"]):
         merged = dict((key, params[key] if item.get(key) is None else item[key]) for key in IMAGE_OPTIONS)
         merged["name"] = item["name"]
+        spec = image_spec(merged["pool"], merged["namespace"] or "", item["name"])
+        if spec in seen:
+            raise ParamError("images[%d].name" % index, item["name"], "%s is already images[%d]" % (spec, seen[spec]))
+        seen[spec] = index
         items.append((merged, "images[%d]." % index, item["name"]))
     return items
+
+
+def _apply_all(module, plans, results):
+    """Apply each plan in order; a cluster error fails naming what was already changed."""
+    for plan in plans:
+        module.tracker.compare(plan.spec, plan.before, plan.after)
+        if plan.changed and not module.check_mode:
+            try:
+                plan.apply()
+            except ERRORS as exc:
+                done = [image_spec(r["pool"], r["namespace"], r["name"]) for r in results if r["changed"]]
+                done += ["%s (%s)" % (plan.spec, ", ".join(plan.applied))] if plan.applied else []
+                module.fail("rbd_image: %s: %s; %s" % (plan.spec, exc, "already changed: " + "; ".join(done) if done
+                                                        else "nothing was changed"), changed=bool(done), images=results)
+        image = plan.after if module.check_mode else plan.result()
+        results.append(dict(name=plan.name, pool=plan.pool, namespace=plan.namespace, changed=plan.changed, image=image))
 
 
 def main():
@@ -733,18 +756,9 @@ def main():
                 for item, label, name in _items(params):
                     item["name"] = name
                     plan = ImagePlan(cluster, pools, item, label)
-                    try:
-                        plan.plan()
-                    except ParamError as exc:
-                        module.fail_param(*exc.args)
+                    plan.plan()
                     plans.append(plan)
-                for plan in plans:
-                    module.tracker.compare(plan.spec, plan.before, plan.after)
-                    if plan.changed and not module.check_mode:
-                        plan.apply()
-                    image = plan.after if module.check_mode else plan.result()
-                    results.append(dict(name=plan.name, pool=plan.pool, namespace=plan.namespace,
-                                        changed=plan.changed, image=image))
+                _apply_all(module, plans, results)
             finally:
                 pools.close()
     changed = any(result["changed"] for result in results)

@@ -28,12 +28,16 @@ options:
   value:
     description: With O(state=present), wait until the node's value equals this.
     type: str
-  timeout:
+  wait_timeout:
     description:
-      - Seconds to wait for the condition (and at most for each reply from xenstored).
-      - The task fails when the condition is not met in time.
+      - Seconds to wait for the condition. The task fails when the condition is not met in time.
+      - O(timeout) is the connection option (each reply from xenstored) and does not cut the wait short, so a
+        C(module_defaults) group that sets it leaves watches alone.
+      - Before 1.2.0 the wait was set with O(timeout). That use is deprecated - when O(wait_timeout) is not set and
+        O(timeout) is longer than 300 seconds, the wait still lasts O(timeout), with a deprecation warning.
     type: float
     default: 300
+    version_added: 1.2.0
 extends_documentation_fragment:
   - datacenter.storage.xenstore
   - datacenter.storage.attributes.info_module
@@ -46,13 +50,13 @@ EXAMPLES = r"""
   datacenter.storage.xenstore_watch:
     path: /local/domain/5/data/agent/state
     value: ready
-    timeout: 120
+    wait_timeout: 120
 
 - name: Wait for the next change below a directory
   datacenter.storage.xenstore_watch:
     path: /tool/myapp
     state: changed
-    timeout: 30
+    wait_timeout: 30
   register: change
 """
 
@@ -85,6 +89,9 @@ from ansible_collections.datacenter.storage.plugins.module_utils.common.xenstore
 from ansible_collections.datacenter.storage.plugins.module_utils.xenstore import XenStoreError, check_path  # noqa: E402
 
 
+DEFAULT_WAIT = 300.0
+
+
 def _satisfied(state, wanted, current, events):
     if state == "absent":
         return current is None
@@ -93,13 +100,29 @@ def _satisfied(state, wanted, current, events):
     return current is not None and (wanted is None or current == wanted)
 
 
+def wait_timeout(module):
+    """Seconds to wait: O(wait_timeout), or the deprecated use of O(timeout) for long waits."""
+    params = module.params
+    if params["timeout"] <= 0:
+        module.fail_param("timeout", params["timeout"], "must be a positive number of seconds")
+    if params["wait_timeout"] is not None:
+        if params["wait_timeout"] <= 0:
+            module.fail_param("wait_timeout", params["wait_timeout"], "must be a positive number of seconds")
+        return params["wait_timeout"]
+    if params["timeout"] > DEFAULT_WAIT:
+        module.module.deprecate("xenstore_watch: timeout=%s as the time to wait is deprecated; set wait_timeout"
+                                % params["timeout"], version="2.0.0", collection_name="datacenter.storage")
+        return params["timeout"]
+    return DEFAULT_WAIT
+
+
 def main():
     module = StorageModule(
         argument_spec=dict(
             path=dict(type="str", required=True),
             state=dict(type="str", default="present", choices=["present", "absent", "changed"]),
             value=dict(type="str"),
-            timeout=dict(type="float", default=300.0),
+            wait_timeout=dict(type="float"),
         ),
         connection_spec=CONNECTION_SPEC,
         errors=ERRORS,
@@ -107,12 +130,11 @@ def main():
         supports_check_mode=True,
     )
     params = module.params
-    path, state, timeout = params["path"], params["state"], params["timeout"]
+    path, state = params["path"], params["state"]
+    timeout = wait_timeout(module)
     wanted = None if params["value"] is None else params["value"].encode("utf-8")
     if wanted is not None and state != "present":
         module.fail_param("value", params["value"], "is only valid with state=present")
-    if timeout <= 0:
-        module.fail_param("timeout", timeout, "must be a positive number of seconds")
     try:
         check_path(path)
     except XenStoreError as exc:

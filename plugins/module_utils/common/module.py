@@ -12,12 +12,17 @@ from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from .diff import ChangeTracker
 
 
+class ParamError(ValueError):
+    """Explicit validation: ``ParamError(name, value, why)`` fails naming the parameter and the value."""
+
+
 class StorageModule:
     """Wraps ``AnsibleModule`` for one backend.
 
     ``connection_spec`` (the backend's shared connection options) is merged
     into ``argument_spec``; ``errors`` (a tuple of the backend's exception
-    classes) are turned into ``fail_json`` by :meth:`handle_errors`.
+    classes) and :class:`ParamError` are turned into ``fail_json`` by :meth:`handle_errors`;
+    anything else keeps its traceback, as a bug should.
     """
 
     def __init__(self, argument_spec, connection_spec=None, errors=(), **kwargs):
@@ -44,10 +49,12 @@ class StorageModule:
 
     @contextmanager
     def handle_errors(self, action=None, **result):
-        """Turn the backend's exceptions (and ValueError) into a clean failure."""
+        """Turn the backend's exceptions and :class:`ParamError` into a clean failure; others propagate."""
         try:
             yield
-        except self._errors + (ValueError,) as exc:
+        except ParamError as exc:
+            self.fail_param(*exc.args, **result)
+        except self._errors as exc:
             msg = str(exc)
             if action:
                 msg = "%s: %s" % (action, msg)

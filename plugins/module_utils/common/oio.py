@@ -9,13 +9,13 @@ import traceback
 
 from ansible.module_utils.basic import env_fallback
 
+from ..oio.api.object_storage import ObjectStorageApi
 from ..oio.common.exceptions import OioException
 
-try:
-    from ..oio.api.object_storage import ObjectStorageApi
+try:  # the client imports it optionally, so ask for it here
+    import urllib3  # noqa: F401 pylint: disable=unused-import
     IMPORT_ERROR = None
 except ImportError:
-    ObjectStorageApi = None
     IMPORT_ERROR = traceback.format_exc()
 
 CONNECTION_SPEC = dict(

@@ -230,7 +230,7 @@ def module_tests(report, xs, run):
         writer = threading.Thread(target=write_when_connected, args=(client, path, "ready"))
         writer.start()
         try:
-            result = run("xenstore_watch", path=path, value="ready", timeout=120, **sock)
+            result = run("xenstore_watch", path=path, value="ready", wait_timeout=120, **sock)
         finally:
             writer.join()
         expect(result, "xenstore_watch present", exists=True, value="ready")

@@ -1,0 +1,47 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""StorageModule.handle_errors: which exceptions become a clean failure, and which keep their traceback."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from ansible.module_utils.testing import patch_module_args
+
+from ansible_collections.datacenter.storage.plugins.module_utils.common.module import ParamError, StorageModule
+
+
+class BackendError(Exception):
+    pass
+
+
+def make_module():
+    with patch_module_args({"name": "x"}):
+        return StorageModule(dict(name=dict(type="str")), errors=(BackendError,))
+
+
+def failure(module, exc, capsys):
+    with pytest.raises(SystemExit):
+        with module.handle_errors("doing x"):
+            raise exc
+    return json.loads(capsys.readouterr().out)
+
+
+def test_backend_errors_fail_cleanly(capsys):
+    result = failure(make_module(), BackendError("no such pool"), capsys)
+    assert result["failed"] and result["msg"] == "doing x: no such pool"
+
+
+def test_param_errors_name_the_parameter(capsys):
+    result = failure(make_module(), ParamError("size", "-1", "must be positive"), capsys)
+    assert result["failed"] and result["msg"] == "size='-1': must be positive"
+
+
+@pytest.mark.parametrize("exc", [ValueError("a bug"), KeyError("a bug"), UnicodeEncodeError("utf-8", "\ud800", 0, 1, "x")])
+def test_unexpected_errors_keep_their_traceback(exc):
+    module = make_module()
+    with pytest.raises(type(exc)):
+        with module.handle_errors("doing x"):
+            raise exc

@@ -393,8 +393,6 @@ IMAGE_OPTIONS = dict(
 CHANGEABLE_FEATURES = RBD_FEATURES_MUTABLE | RBD_FEATURE_DEEP_FLATTEN
 
 
-
-
 def _state(facts):
     """The comparable part of an image's facts."""
     if facts is None:
@@ -731,8 +729,8 @@ def _apply_all(module, plans, results):
             except ERRORS as exc:
                 done = [image_spec(r["pool"], r["namespace"], r["name"]) for r in results if r["changed"]]
                 done += ["%s (%s)" % (plan.spec, ", ".join(plan.applied))] if plan.applied else []
-                module.fail("rbd_image: %s: %s; %s" % (plan.spec, exc, "already changed: " + "; ".join(done) if done
-                                                        else "nothing was changed"), changed=bool(done), images=results)
+                left = "already changed: " + "; ".join(done) if done else "nothing was changed"
+                module.fail("rbd_image: %s: %s; %s" % (plan.spec, exc, left), changed=bool(done), images=results)
         image = plan.after if module.check_mode else plan.result()
         results.append(dict(name=plan.name, pool=plan.pool, namespace=plan.namespace, changed=plan.changed, image=image))
 

@@ -33,11 +33,10 @@ options:
       - Seconds to wait for the condition. The task fails when the condition is not met in time.
       - O(timeout) is the connection option (each reply from xenstored) and does not cut the wait short, so a
         C(module_defaults) group that sets it leaves watches alone.
-      - Before 1.2.0 the wait was set with O(timeout). That use is deprecated - when O(wait_timeout) is not set and
+      - Earlier releases set the wait with O(timeout). That use is deprecated - when O(wait_timeout) is not set and
         O(timeout) is longer than 300 seconds, the wait still lasts O(timeout), with a deprecation warning.
+      - When not set, 300 seconds.
     type: float
-    default: 300
-    version_added: 1.2.0
 extends_documentation_fragment:
   - datacenter.storage.xenstore
   - datacenter.storage.attributes.info_module
@@ -111,7 +110,7 @@ def wait_timeout(module):
         return params["wait_timeout"]
     if params["timeout"] > DEFAULT_WAIT:
         module.module.deprecate("xenstore_watch: timeout=%s as the time to wait is deprecated; set wait_timeout"
-                                % params["timeout"], version="2.0.0", collection_name="datacenter.storage")
+                                % params["timeout"], version="1.0.0", collection_name="datacenter.storage")
         return params["timeout"]
     return DEFAULT_WAIT
 

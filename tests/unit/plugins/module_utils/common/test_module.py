@@ -17,9 +17,10 @@ class BackendError(Exception):
     pass
 
 
-def make_module():
+@pytest.fixture
+def module():
     with patch_module_args({"name": "x"}):
-        return StorageModule(dict(name=dict(type="str")), errors=(BackendError,))
+        yield StorageModule(dict(name=dict(type="str")), errors=(BackendError,))
 
 
 def failure(module, exc, capsys):
@@ -29,19 +30,18 @@ def failure(module, exc, capsys):
     return json.loads(capsys.readouterr().out)
 
 
-def test_backend_errors_fail_cleanly(capsys):
-    result = failure(make_module(), BackendError("no such pool"), capsys)
+def test_backend_errors_fail_cleanly(module, capsys):
+    result = failure(module, BackendError("no such pool"), capsys)
     assert result["failed"] and result["msg"] == "doing x: no such pool"
 
 
-def test_param_errors_name_the_parameter(capsys):
-    result = failure(make_module(), ParamError("size", "-1", "must be positive"), capsys)
+def test_param_errors_name_the_parameter(module, capsys):
+    result = failure(module, ParamError("size", "-1", "must be positive"), capsys)
     assert result["failed"] and result["msg"] == "size='-1': must be positive"
 
 
 @pytest.mark.parametrize("exc", [ValueError("a bug"), KeyError("a bug"), UnicodeEncodeError("utf-8", "\ud800", 0, 1, "x")])
-def test_unexpected_errors_keep_their_traceback(exc):
-    module = make_module()
+def test_unexpected_errors_keep_their_traceback(module, exc):
     with pytest.raises(type(exc)):
         with module.handle_errors("doing x"):
             raise exc

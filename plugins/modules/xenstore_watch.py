@@ -144,11 +144,11 @@ def main():
     with module.handle_errors("xenstore_watch on %s" % path):
         with open_client(module) as client, client.monitor() as monitor:
             monitor.watch(path)
-            monitor.wait(timeout)  # the watch's initial event
+            monitor.next_event(timeout)  # the watch's initial event
             current = client.read_many([path], default=None)[0]
             while not _satisfied(state, wanted, current, events):
                 remaining = timeout - (time.monotonic() - start)
-                event = monitor.wait(remaining) if remaining > 0 else None
+                event = monitor.next_event(remaining) if remaining > 0 else None
                 if event is None:
                     module.fail("timed out after %.1f s waiting for %s to be %s" % (
                         timeout, path, "%r" % params["value"] if wanted is not None else state),

@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from ..xenstore import Client, Perm, XenStoreError
+from ..xenstore import Client, ConnectionError as XenStoreConnectionError, Perm, XenStoreError
 
 CONNECTION_SPEC = dict(
     socket_path=dict(type="path"),
@@ -25,17 +25,17 @@ PERMISSIONS_SPEC = dict(
 
 def client_from_params(params):
     """A connected :class:`Client` from the shared connection options."""
-    return Client(unix_socket_path=params.get("socket_path"), xen_bus_path=params.get("xenbus_path"),
-                  timeout=params.get("timeout"))
+    client = Client(unix_socket_path=params.get("socket_path"), xen_bus_path=params.get("xenbus_path"),
+                    timeout=params.get("timeout"))
+    client.connect()
+    return client
 
 
 def open_client(module):
     """:func:`client_from_params` for a StorageModule; a connection failure names the option."""
     try:
         return client_from_params(module.params)
-    except XenStoreError as exc:
-        if exc.op != "connect":
-            raise
+    except XenStoreConnectionError as exc:
         name = "xenbus_path" if module.params.get("xenbus_path") else "socket_path"
         module.fail_param(name, exc.path, exc.detail)
 

@@ -1,106 +1,232 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, datacenter.storage contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Byte transports to xenstored: a Unix socket, the xenbus device, a shared ring page.
+"""Connections to xenstored: pyxs's Unix socket and XenBus device, and a shared ring page.
 
-Each offers ``connect()``, ``send(data)``, ``recv(timeout)`` (bytes; ``None``
-on timeout; ``b''`` once the daemon has gone) and ``close()``.
+Each has pyxs's interface (``connect()``, ``close()``, ``send(packet)``,
+``recv()`` of whole packets, ``is_connected``, ``fileno()``) and the byte
+interface the client's router uses: ``send_bytes(data)``, ``recv_bytes(timeout)``
+(``None`` on timeout, ``b''`` once the daemon has gone) and ``recv_blocking()``
+(waits at most ``timeout`` seconds, the attribute).
 """
 
 from __future__ import annotations
 
 import errno
+import functools
 import os
+import platform
 import select
 import socket
+import struct
 import threading
 import time
 
-from .errors import XenStoreError
+from ._internal import Packet
+from .exceptions import ConnectionError  # pylint: disable=redefined-builtin
+from .helpers import error
+
+__all__ = ["UnixSocketConnection", "XenBusConnection"]
 
 SOCKET_PATHS = ("/run/xenstored/socket", "/var/run/xenstored/socket")
 XENBUS_PATH = "/dev/xen/xenbus"
+_LOST = (errno.ECONNRESET, errno.ECONNABORTED, errno.EPIPE)
 
 
 def default_socket_path():
-    """``$XENSTORED_PATH``, else the first of the usual socket paths that exists."""
-    env = os.environ.get("XENSTORED_PATH")
-    if env:
-        return env
+    """``$XENSTORED_PATH``, else ``$XENSTORED_RUNDIR/socket``, else the first usual socket path that exists."""
+    if os.environ.get("XENSTORED_PATH"):
+        return os.environ["XENSTORED_PATH"]
+    if os.environ.get("XENSTORED_RUNDIR"):
+        return os.path.join(os.environ["XENSTORED_RUNDIR"], "socket")
     for path in SOCKET_PATHS:
         if os.path.exists(path):
             return path
-    return SOCKET_PATHS[0]
+    return SOCKET_PATHS[1]
 
 
-def _wait_readable(fd, timeout):
-    return bool(select.select([fd], [], [], None if timeout is None else max(timeout, 0))[0])
+def default_xenbus_path():
+    """``/dev/xen/xenbus``; ``/proc/xen/xenbus`` on a Linux without a readable device; NetBSD's."""
+    system = platform.system()
+    if system == "Linux" and not os.access(XENBUS_PATH, os.R_OK):
+        return "/proc/xen/xenbus"
+    return "/kern/xen/xenbus" if system == "NetBSD" else XENBUS_PATH
 
 
-class UnixSocketConnection:
-    """xenstored's Unix socket (dom0, privileged)."""
+def _connection_error(message, path, exc):
+    error_ = ConnectionError(message.format(path, exc.args))
+    error_.op, error_.path, error_.detail = "connect", path, exc.strerror or str(exc)
+    return error_
+
+
+def _timed_out():
+    exc = error(errno.ETIMEDOUT)
+    exc.detail = "no reply from xenstored in time"
+    return exc
+
+
+class PacketConnection:
+    """A connection carrying XenStore packets; subclasses define :meth:`create_transport` and ``path``."""
+
+    path = transport = None
+    timeout = None
+    # Linux's xenbus driver copies a request's body to the ring only after write() returns, from the
+    # file's single buffer that the next write() overwrites: one request at a time there.
+    one_request_at_a_time = False
+
+    def __repr__(self):
+        return "{0}({1!r})".format(self.__class__.__name__, self.path)
+
+    @property
+    def is_connected(self):
+        return self.transport is not None
+
+    def fileno(self):
+        return self.transport.fileno()
+
+    def connect(self):
+        """Open the connection (nothing to do if it is open)."""
+        if not self.is_connected:
+            self.transport = self.create_transport()
+
+    def close(self, silent=True):
+        """Close the connection; errors are raised as :exc:`ConnectionError` unless ``silent``."""
+        if not self.is_connected:
+            return
+        try:
+            self.transport.close()
+        except OSError as exc:
+            if not silent:
+                raise ConnectionError(exc.args) from None
+        finally:
+            self.transport = None
+
+    def _failed(self, exc, action):
+        if exc.args and exc.args[0] in _LOST:
+            self.close()
+        return ConnectionError("error while {0} {1!r}: {2}".format(action, self.path, exc.args))
+
+    def send(self, packet):
+        """Send a (validated) :class:`Packet`."""
+        if not self.is_connected:
+            raise ConnectionError("not connected")
+        try:
+            self.send_bytes(Packet._struct.pack(packet.op, packet.rq_id, packet.tx_id, packet.size) + packet.payload)
+        except OSError as exc:
+            raise self._failed(exc, "writing to") from None
+
+    def recv(self):
+        """Read one whole :class:`Packet`."""
+        if not self.is_connected:
+            raise ConnectionError("not connected")
+        try:
+            op, rq_id, tx_id, size = Packet._struct.unpack(self._read_exact(Packet._struct.size))
+            return Packet(op, self._read_exact(size) if size else b"", rq_id, tx_id)
+        except OSError as exc:
+            raise self._failed(exc, "reading from") from None
+
+    def _read_exact(self, size):
+        chunks = []
+        while size:
+            chunk = self.transport.read(size)
+            if not chunk:
+                raise OSError(errno.ECONNRESET, os.strerror(errno.ECONNRESET))
+            chunks.append(chunk)
+            size -= len(chunk)
+        return b"".join(chunks)
+
+    def send_bytes(self, data):
+        self.transport.write(data)
+
+    def recv_bytes(self, timeout=None):
+        if not select.select([self.transport], [], [], None if timeout is None else max(timeout, 0))[0]:
+            return None
+        return self.transport.read(65536)
+
+    def recv_blocking(self):
+        data = self.recv_bytes(self.timeout)
+        if data is None:
+            raise _timed_out()
+        return data
+
+
+class _SocketTransport:
+    """A connected Unix stream socket; reads wait at most ``timeout`` (SO_RCVTIMEO: no extra poll per read)."""
+
+    def __init__(self, path):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            self.sock.connect(path)
+        except OSError:
+            self.sock.close()
+            raise
+        self.fileno = self.sock.fileno
+        self.read = self.sock.recv
+        self.write = self.sock.sendall
+
+    def set_timeout(self, timeout):
+        seconds = 0 if timeout is None else max(timeout, 1e-6)
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO,
+                             struct.pack("ll", int(seconds), int(seconds % 1 * 1e6)))
+
+    def close(self):
+        try:
+            self.sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        self.sock.close()
+
+
+class UnixSocketConnection(PacketConnection):
+    """xenstored's Unix socket (dom0); ``path`` defaults to ``$XENSTORED_PATH`` or the usual socket."""
 
     def __init__(self, path=None):
         self.path = path or default_socket_path()
-        self._sock = None
 
-    def connect(self):
-        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    def create_transport(self):
         try:
-            sock.connect(self.path)
+            transport = _SocketTransport(self.path)
         except OSError as exc:
-            sock.close()
-            raise XenStoreError(_errno_name(exc), "connect", self.path,
-                                "cannot connect to xenstored: %s" % (exc.strerror or exc)) from None
-        self._sock = sock
+            raise _connection_error("error connecting to {0!r}: {1}", self.path, exc) from None
+        transport.set_timeout(self.timeout)
+        # The router's direct path calls these once per request: the socket's own methods, no wrapper.
+        self.send_bytes = transport.sock.sendall
+        self.recv_blocking = functools.partial(transport.sock.recv, 65536)
+        return transport
 
-    def send(self, data):
-        self._sock.sendall(data)
 
-    def recv(self, timeout=None):
-        if not _wait_readable(self._sock, timeout):
-            return None
-        return self._sock.recv(65536)
+class _XenBusTransport:
+    def __init__(self, path):
+        self.fd = os.open(path, os.O_RDWR | os.O_CLOEXEC)
+
+    def fileno(self):
+        return self.fd
+
+    def read(self, size):
+        return os.read(self.fd, size)
+
+    def write(self, data):
+        view = memoryview(data)
+        while view:
+            view = view[os.write(self.fd, view):]
 
     def close(self):
-        if self._sock is not None:
-            self._sock.close()
-            self._sock = None
+        os.close(self.fd)
 
 
-class XenBusConnection:
-    """The ``/dev/xen/xenbus`` character device of a Xen guest (or dom0)."""
+class XenBusConnection(PacketConnection):
+    """The XenBus device of a Xen domain (``/dev/xen/xenbus`` on Linux)."""
 
-    # Linux's xenbus driver queues a request with a pointer to its body in the file's single
-    # message buffer and returns from write() before the body is copied to the ring, so the
-    # next write() overwrites it: the router sends the next request only after the reply.
     one_request_at_a_time = True
 
     def __init__(self, path=None):
-        self.path = path or XENBUS_PATH
-        self._fd = None
+        self.path = path or default_xenbus_path()
 
-    def connect(self):
+    def create_transport(self):
         try:
-            self._fd = os.open(self.path, os.O_RDWR | os.O_CLOEXEC)
+            return _XenBusTransport(self.path)
         except OSError as exc:
-            raise XenStoreError(_errno_name(exc), "connect", self.path,
-                                "cannot open the xenbus device: %s" % exc.strerror) from None
-
-    def send(self, data):
-        view = memoryview(data)
-        while view:
-            view = view[os.write(self._fd, view):]
-
-    def recv(self, timeout=None):
-        if not _wait_readable(self._fd, timeout):
-            return None
-        return os.read(self._fd, 65536)
-
-    def close(self):
-        if self._fd is not None:
-            os.close(self._fd)
-            self._fd = None
+            raise _connection_error("error while opening {0!r}: {1}", self.path, exc) from None
 
 
 RING_SIZE = 1024
@@ -110,7 +236,7 @@ _REQ_CONS, _REQ_PROD, _RSP_CONS, _RSP_PROD = 512, 513, 514, 515
 _ERROR = 518
 
 
-class RingConnection:
+class RingConnection(PacketConnection):
     """The xenstore ring protocol over a shared 4 KiB page (``xs_wire.h``).
 
     ``page`` is a writable buffer (an ``mmap`` of the page); ``notify()`` kicks
@@ -121,6 +247,8 @@ class RingConnection:
     concurrently: a byte-by-byte update could show it a torn index).
     """
 
+    path = "ring"
+
     def __init__(self, page, notify, poll_max=0.002):
         self._page = page
         self._words = memoryview(page).cast("I")
@@ -129,8 +257,9 @@ class RingConnection:
         self._received = bytearray()
         self._lock = threading.Lock()
 
-    def connect(self):
-        """The page is already shared; nothing to do."""
+    def create_transport(self):
+        """The page is already shared: the connection is its own transport."""
+        return self
 
     def _index(self, word):
         return self._words[word]
@@ -138,7 +267,7 @@ class RingConnection:
     def _drain(self):
         """Move whatever the daemon has replied into our buffer; True if there was any."""
         if self._index(_ERROR):
-            raise XenStoreError("EIO", "ring", detail="the daemon flagged the ring as broken (error=%d)" % self._index(_ERROR))
+            raise ConnectionError("the daemon flagged the ring as broken (error=%d)" % self._index(_ERROR))
         with self._lock:
             cons, prod = self._index(_RSP_CONS), self._index(_RSP_PROD)
             if cons == prod:
@@ -152,7 +281,7 @@ class RingConnection:
         self._notify()
         return True
 
-    def send(self, data):
+    def send_bytes(self, data):
         view = memoryview(data)
         delay = 0.0
         while view:
@@ -170,7 +299,17 @@ class RingConnection:
             view = view[chunk:]
             delay = 0.0
 
-    def recv(self, timeout=None):
+    write = send_bytes
+
+    def read(self, size):
+        data = self.recv_bytes()
+        if len(data) > size:
+            with self._lock:
+                self._received[:0] = data[size:]
+            data = data[:size]
+        return data
+
+    def recv_bytes(self, timeout=None):
         deadline = None if timeout is None else time.monotonic() + timeout
         delay = 0.0
         while True:
@@ -185,10 +324,8 @@ class RingConnection:
             time.sleep(delay)
             delay = min(delay * 2 or 0.0001, self._poll_max)
 
-    def close(self):
+    def close(self, silent=True):
         """Let go of the page (it belongs to whoever mapped it)."""
-        self._words.release()
-
-
-def _errno_name(exc):
-    return errno.errorcode.get(exc.errno, "EIO")
+        if self.transport is not None:
+            self.transport = None
+            self._words.release()

@@ -53,6 +53,7 @@ class Guest:
         finally:
             os.close(fd)
         self.client = Client(connection=RingConnection(self._page, self.kick), timeout=10)
+        self.client.connect()
         return self
 
     def __exit__(self, *exc):

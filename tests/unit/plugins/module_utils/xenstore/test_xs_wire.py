@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Pure logic of the XenStore client: framing, path validation, permissions."""
+"""Pure logic of the XenStore client: framing, path and permission validation, errors."""
 
 from __future__ import annotations
 
@@ -9,69 +9,86 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ansible_collections.datacenter.storage.plugins.module_utils.common.xenstore import perms_from_option, perms_to_dict
-from ansible_collections.datacenter.storage.plugins.module_utils.xenstore import Perm, XenStoreError, check_path
-from ansible_collections.datacenter.storage.plugins.module_utils.xenstore.wire import (
-    HEADER, Op, PacketReader, check_payload, join, split)
+from ansible_collections.datacenter.storage.plugins.module_utils.xenstore import (
+    InvalidOperation, InvalidPath, InvalidPayload, InvalidPermission, Perm, PyXSError)
+from ansible_collections.datacenter.storage.plugins.module_utils.xenstore._internal import Op, Packet
+from ansible_collections.datacenter.storage.plugins.module_utils.xenstore.helpers import (
+    check_path, check_perms, check_watch_path, error)
+from ansible_collections.datacenter.storage.plugins.module_utils.xenstore.wire import HEADER, join, take_packets
 
 packets = st.lists(st.tuples(st.sampled_from(list(Op)), st.integers(0, 2**32 - 1), st.integers(0, 2**32 - 1),
                              st.binary(max_size=300)), max_size=20)
 
 
 @given(packets, st.lists(st.integers(1, 50), min_size=1))
-def test_reader_reassembles_packets_split_anywhere(items, cuts):
+def test_packets_are_reassembled_when_split_anywhere(items, cuts):
     stream = b"".join(HEADER.pack(op, req, tx, len(body)) + body for op, req, tx, body in items)
-    reader, got, pos, i = PacketReader(), [], 0, 0
+    buffer, got, pos, i = bytearray(), [], 0, 0
     while pos < len(stream):
         step = cuts[i % len(cuts)]
-        got += reader.feed(stream[pos:pos + step])
+        buffer += stream[pos:pos + step]
+        got += take_packets(buffer)
         pos += step
         i += 1
-    assert [(p.op, p.req_id, p.tx_id, p.payload) for p in got] == [(int(o), r, t, b) for o, r, t, b in items]
-    assert reader.feed(b"") == []
+    assert got == [(int(o), r, t, b) for o, r, t, b in items]
+    assert take_packets(buffer) == [] and buffer == bytearray()
 
 
-def test_reader_keeps_an_incomplete_packet():
-    reader = PacketReader()
-    data = HEADER.pack(Op.READ, 7, 0, 3) + b"abc"
-    assert reader.feed(data[:-1]) == []
-    assert reader.feed(data[-1:])[0].payload == b"abc"
+def test_an_incomplete_packet_is_kept():
+    buffer = bytearray(HEADER.pack(Op.READ, 7, 0, 3) + b"ab")
+    assert take_packets(buffer) == []
+    buffer += b"c"
+    assert take_packets(buffer) == [(Op.READ, 7, 0, b"abc")]
 
 
-def test_join_and_split_are_inverse():
+def test_join():
     assert join("/a", b"tok") == b"/a\0tok\0"
-    assert split(b"a\0b\0") == ["a", "b"]
-    assert split(b"") == [] and split(b"x\0\0") == ["x", ""]
 
 
-@pytest.mark.parametrize("path", ["/", "/a", "/a/b-c_d@e/9", "rel", "rel/x", "/" + "a" * 2047])
+@pytest.mark.parametrize("path", ["/", "/a", "/a/b-c_d@e/9", "rel", "rel/x", "@foo", "/a\0", "/" + "a" * 3071])
 def test_valid_paths(path):
-    assert check_path(path) == path.encode()
+    assert check_path(path) == path
     assert check_path(path.encode()) == path.encode()
 
 
 @pytest.mark.parametrize("path,why", [
     ("", "empty"), ("/t/", "segment"), ("//t", "segment"), ("a//b", "segment"), ("/t x", "' '"), ("/t/a.b", "'.'"),
-    ("/t/a:b", "':'"), ("@foo", "watches"), ("/\u00e9", "'\u00e9'"), (b"/\xff", "ASCII"), ("/" + "a" * 2048, "longer"),
-    (None, "string"),
+    ("/t/a:b", "':'"), ("/\u00e9", "'\u00e9'"), (b"/\xff", "'\u00ff'"), ("/" + "a" * 3072, "longer"),
 ])
 def test_invalid_paths_say_why(path, why):
-    with pytest.raises(XenStoreError) as info:
+    with pytest.raises(InvalidPath) as info:
         check_path(path)
-    assert info.value.name == "EINVAL" and why in info.value.detail
+    assert info.value.args == (path,) and why in info.value.detail and isinstance(info.value, ValueError)
+
+
+def test_a_trailing_newline_is_a_plain_value_error_as_in_pyxs():
+    with pytest.raises(ValueError) as info:
+        check_path(b"/a\n")
+    assert type(info.value) is ValueError
 
 
 def test_special_paths_only_for_watches():
-    assert check_path("@releaseDomain", watch=True) == b"@releaseDomain"
-    with pytest.raises(XenStoreError):
-        check_path("@", watch=True)
+    assert check_watch_path(b"@releaseDomain") == b"@releaseDomain"
+    assert check_watch_path("@introduceDomain") == "@introduceDomain"
+    for wpath in (b"@", b"@foo", b"@releaseDomainX"):
+        with pytest.raises(InvalidPath):
+            check_watch_path(wpath)
 
 
-def test_payload_limit():
-    check_payload(Op.WRITE, b"x" * 4096)
-    with pytest.raises(XenStoreError) as info:
-        check_payload(Op.WRITE, b"x" * 4097, "/p")
-    assert info.value.name == "E2BIG" and info.value.op == "WRITE" and info.value.path == "/p"
-    assert "4097" in str(info.value)
+def test_permissions_check():
+    assert check_perms([b"n0", "r5", Perm(3, "both")])
+    for bad in (b"x0", b"r", b"rx", b"", b"5r", b"r-1"):
+        with pytest.raises(InvalidPermission) as info:
+            check_perms([b"n0", bad])
+        assert info.value.args == (bad,)
+
+
+def test_packet_validation():
+    assert Packet(Op.WRITE, b"x" * 4096, 1).size == 4096
+    with pytest.raises(InvalidPayload):
+        Packet(Op.WRITE, b"x" * 4097, 1)
+    with pytest.raises(InvalidOperation):
+        Packet(99, b"", 1)
 
 
 @pytest.mark.parametrize("text,perm", [("n0", Perm(0, "none")), ("r5", Perm(5, "read")), ("w12", Perm(12, "write")),
@@ -83,14 +100,18 @@ def test_perm_parse_and_format(text, perm):
 
 @pytest.mark.parametrize("text", ["x0", "r", "rx", "", "5r", None])
 def test_bad_perms(text):
-    with pytest.raises(XenStoreError) as info:
+    with pytest.raises(InvalidPermission):
         Perm.parse(text)
-    assert info.value.name == "EINVAL"
 
 
-def test_error_message():
-    assert str(XenStoreError("EACCES", "READ", "/tool")) == "EACCES (Permission denied) on READ /tool"
-    assert str(XenStoreError("EINVAL", path="/a b", detail="bad")) == "EINVAL (Invalid argument) /a b: bad"
+def test_errors_carry_errno_in_args_and_context_in_str():
+    exc = error(b"EACCES")
+    assert type(exc) is PyXSError and exc.args == (13, "Permission denied") and exc.name == "EACCES"
+    assert str(exc) == "(13, 'Permission denied') (EACCES)"
+    exc.op, exc.path = "READ", b"/tool"
+    assert str(exc) == "(13, 'Permission denied') (EACCES on READ /tool)"
+    assert error(22).args == (22, "Invalid argument") and error(b"EBOGUS").args[0] == 0
+    assert str(PyXSError("uncommitted transaction")) == "uncommitted transaction"
 
 
 def test_permissions_option_normalisation():

@@ -60,6 +60,13 @@ def xl(*args, timeout=180):
     return done.stdout
 
 
+def dom0_client(xs):
+    """A connected client on dom0's xenstored socket."""
+    client = xs.Client(unix_socket_path=SOCKET)
+    client.connect()
+    return client
+
+
 class GuestServer(threading.Thread):
     """Answers the guest's requests under its home's ``data/xenvm``."""
 
@@ -67,7 +74,7 @@ class GuestServer(threading.Thread):
         super().__init__(daemon=True)
         self.xs, self.domid, self.config = xs, domid, config
         self.home = "/local/domain/%d/data/xenvm" % domid
-        self.client = xs.Client(unix_socket_path=SOCKET)
+        self.client = dom0_client(xs)
         self.log = []
 
     def run(self):
@@ -75,7 +82,7 @@ class GuestServer(threading.Thread):
         with self.client.monitor() as monitor:
             monitor.watch(self.home + "/request")
             while True:
-                event = monitor.wait(None)
+                event = monitor.next_event(None)
                 try:
                     text = self.client.read(self.home + "/request").decode()
                 except self.xs.XenStoreError:
@@ -186,7 +193,7 @@ def write_when_connected(client, path, value):
 
 
 def module_tests(report, xs, run):
-    client = xs.Client(unix_socket_path=SOCKET)
+    client = dom0_client(xs)
     base = "/xenvm/modules"
     sock = dict(socket_path=SOCKET)
 
@@ -297,7 +304,7 @@ def main():
         config = json.load(handle)
     report = Report()
     t0 = time.monotonic()
-    dom0 = xs.Client(unix_socket_path=SOCKET)
+    dom0 = dom0_client(xs)
     dom0.write("/xenvm/private", "dom0 only")
     dom0.set_perms("/xenvm/private", ["n0"])
 

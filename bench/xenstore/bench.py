@@ -8,7 +8,7 @@ import argparse
 import json
 import os
 import socket
-import struct
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 from ansible_collections.datacenter.storage.plugins.module_utils.xenstore import Client
+from ansible_collections.datacenter.storage.plugins.module_utils.xenstore.wire import HEADER
 
 from workload import measure
 
@@ -29,6 +30,7 @@ class OurOps:
 
     def __init__(self):
         self.client = Client()
+        self.client.connect()
 
     def write_all(self, paths):
         self.client.write_many((p, b"v%d" % i) for i, p in enumerate(paths))
@@ -37,18 +39,18 @@ class OurOps:
         return self.client.read_many(paths)
 
     def transaction(self, path, i):
-        with self.client.transaction() as tx:
+        with self.client.begin() as tx:
             tx.write(path, b"%d" % i)
 
     def watch_roundtrips(self, path, count):
         latencies = []
         with self.client.monitor() as m:
             m.watch(path, "bench")
-            m.wait(10)  # the initial event
+            m.next_event(10)  # the initial event
             for i in range(count):
                 t = time.perf_counter()
                 self.client.write("%s/%d" % (path, i % 20), b"x")
-                if m.wait(10) is None:
+                if m.next_event(10) is None:
                     raise RuntimeError("watch event lost")
                 latencies.append(time.perf_counter() - t)
         return latencies
@@ -60,7 +62,7 @@ class OurOps:
 
 def raw_create_ceiling(count):
     """New keys/s with no client at all: every WRITE framed up front and sent at once on a raw socket."""
-    header = struct.Struct("=IIII")
+    header = HEADER
     payloads = [b"/bench-xs/raw/%d/%d\0v" % (i % 100, i) for i in range(count)]
     data = b"".join(header.pack(11, i + 1, 0, len(p)) + p for i, p in enumerate(payloads))
     with socket.socket(socket.AF_UNIX) as sock:
@@ -74,8 +76,72 @@ def raw_create_ceiling(count):
                 buf = buf[header.size + header.unpack_from(buf)[3]:]
                 replies += 1
         elapsed = time.perf_counter() - t
-    Client().rm("/bench-xs/raw")
+    with Client() as c:
+        c.delete(b"/bench-xs/raw")
     return count / elapsed
+
+
+class BareSocket:
+    """The reference for one-at-a-time calls: a blocking socket, each request framed, sent, its reply read whole."""
+
+    def __init__(self):
+        self.sock = socket.socket(socket.AF_UNIX)
+        self.sock.connect(os.environ["XENSTORED_PATH"])
+        self.req_id = 0
+
+    def request(self, op, payload):
+        self.req_id += 1
+        self.sock.sendall(HEADER.pack(op, self.req_id, 0, len(payload)) + payload)
+        reply = self.sock.recv(65536)
+        while len(reply) < 16 or len(reply) < 16 + HEADER.unpack_from(reply)[3]:
+            reply += self.sock.recv(65536)
+        return reply[16:]
+
+    def write_all(self, paths, value):
+        for p in paths:
+            self.request(11, p + b"\0" + value)
+
+    def read_all(self, paths):
+        for p in paths:
+            self.request(2, p + b"\0")
+
+
+def one_at_a_time(count, rounds=100):
+    """Plain ``c.write(p, v)`` and ``c.read(p)`` loops against the bare socket, in ``rounds`` interleaved slices.
+
+    Each slice runs ours and the bare socket back to back (in alternating order) on the same paths; the ratio
+    is the median of the slices' ratios, so a burst of load from elsewhere on the machine does not decide it.
+    Returns ``{"writes": (ours/s, bare/s, ratio), "reads": (...)}``.
+    """
+    paths = [b"/bench-xs/single/%d/%d" % (i % 100, i) for i in range(count)]
+    slices = [paths[i::rounds] for i in range(rounds)]
+    bare = BareSocket()
+    figures = {}
+    with Client() as c:
+        def our_writes(part):
+            for p in part:
+                c.write(p, b"value")
+
+        def our_reads(part):
+            for p in part:
+                c.read(p)
+
+        loops = {"writes": (our_writes, lambda part: bare.write_all(part, b"value")), "reads": (our_reads, bare.read_all)}
+        bare.write_all(paths, b"value")  # both measure rewrites of existing keys
+        for name, (ours, theirs) in loops.items():
+            totals, ratios = [0.0, 0.0], []
+            for index, part in enumerate(slices):
+                times = [0.0, 0.0]
+                for side in (0, 1) if index % 2 else (1, 0):
+                    t = time.perf_counter()
+                    (ours, theirs)[side](part)
+                    times[side] = time.perf_counter() - t
+                totals = [total + t for total, t in zip(totals, times)]
+                ratios.append(times[1] / times[0])
+            figures[name] = (count / totals[0], count / totals[1], statistics.median(ratios))
+        c.delete(b"/bench-xs/single")
+    bare.sock.close()
+    return figures
 
 
 def _playbook(tasks):
@@ -140,6 +206,12 @@ def main():
         print("%-26s %14.1f %14.1f %7.2fx" % (label, ours[key], theirs[key], ratio))
     print("(ratio > 1: ours better; latency ratio = pyxs / ours)")
     print("daemon ceiling for new keys (raw socket, all %d WRITEs sent at once): %.1f/s" % (args.ops, raw_create_ceiling(args.ops)))
+    single = one_at_a_time(args.ops)
+    print("%-26s %14s %14s %8s" % ("one at a time", "ours", "bare socket", "ratio"))
+    for name, label in (("writes", "c.write(p, v) loop/s"), ("reads", "c.read(p) loop/s")):
+        print("%-26s %14.1f %14.1f %7.2fx" % ((label,) + single[name]))
+    print("(the same requests one at a time, no pipelining, in 100 interleaved slices; ratio = median of the slices'")
+    print(" ours/bare speed ratios)")
 
     mod = module_figures(args.keys, args.single)
     print("xenstore_key, one task with %d keys:        %6.2f s" % (args.keys, mod["bulk_task_s"]))

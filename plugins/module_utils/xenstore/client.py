@@ -57,6 +57,14 @@ def _names(payload, like):
     return [n.decode("utf-8", "surrogateescape") for n in names] if like.__class__ is str else names
 
 
+def _reply_error(reply, op, path):
+    """The exception for a reply ``(op, tx_id, payload)`` that is not the expected one."""
+    reply_op, reply_tx, payload = reply
+    if reply_op == _ERROR:
+        return _with_context(error(payload[:-1]), op, path)
+    return UnexpectedPacket(Packet(reply_op, payload, 0, reply_tx))
+
+
 def _with_context(exc, op, path):
     exc.op, exc.path = OP_NAMES.get(op, op), path
     return exc
@@ -169,9 +177,9 @@ class Router:
         exc.op, exc.path, exc.detail = broken.op, broken.path, broken.detail
         raise exc
 
-    def call(self, op, payload, tx_id):
-        """Send one request and return its reply as ``(op, tx_id, payload)``."""
-        lock = self._lock
+    def call(self, op, payload, tx_id, path=None):
+        """Send one request and return its reply's payload; raise the error it carries (``path`` for context)."""
+        lock, reply = self._lock, None
         if (self._broken is None and not self._replies and not self._reading and len(payload) <= PAYLOAD_MAX
                 and lock.acquire(False)):
             try:
@@ -190,19 +198,25 @@ class Router:
                                     raise OSError(errno.ECONNRESET, "closed by the daemon")
                                 data += more
                             if len(data) == 16 + size:
-                                return reply_op, reply_tx, data[16:]
-                    return self._direct_rest(rq_id, data)
+                                if reply_op == op and reply_tx == tx_id:
+                                    return data[16:]
+                                raise _reply_error((reply_op, reply_tx, data[16:]), op, path)
+                    reply = self._direct_rest(rq_id, data)
             except BlockingIOError:
-                raise _with_context(error(errno.ETIMEDOUT), op, None) from None
+                raise _with_context(error(errno.ETIMEDOUT), op, path) from None
             except OSError as exc:
                 self._broken = ConnectionError("connection to xenstored lost: %s" % (exc,))
                 self._state.notify_all()
                 self._raise_broken()
             finally:
                 lock.release()
-        if self._broken is not None:
-            self._raise_broken()
-        return self.reply(self.submit(op, payload, tx_id))
+        if reply is None:
+            if self._broken is not None:
+                self._raise_broken()
+            reply = self.reply(self.submit(op, payload, tx_id))
+        if reply[0] == op and reply[1] == tx_id:
+            return reply[2]
+        raise _reply_error(reply, op, path)
 
     def _direct_rest(self, rq_id, data):
         """The direct path once ``data`` is not just the reply: file everything until the reply comes."""
@@ -370,18 +384,9 @@ class _Operations:
     router = None
     tx_id = 0
 
-    def _fail(self, reply, op, path):
-        reply_op, _tx, payload = reply
-        if reply_op == _ERROR:
-            return _with_context(error(payload[:-1]), op, path)
-        return UnexpectedPacket(Packet(reply_op, payload, 0, reply[1]))
-
     def _call_raw(self, op, payload, path=None):
         """Send one request; its reply payload (raising its error)."""
-        reply = self.router.call(op, payload, self.tx_id)
-        if reply[0] != op or reply[1] != self.tx_id:
-            raise self._fail(reply, op, path)
-        return reply[2]
+        return self.router.call(op, payload, self.tx_id, path)
 
     def _call(self, op, payload, path=None):
         """:meth:`_call_raw` without the trailing NULs."""
@@ -406,7 +411,7 @@ class _Operations:
         def collect():
             rq_id, op, path = pending.popleft()
             reply = router.reply(rq_id)
-            results.append(reply[2] if reply[0] == op else self._fail(reply, op, path))
+            results.append(reply[2] if reply[0] == op else _reply_error(reply, op, path))
 
         try:
             for op, payload, path in requests:
@@ -422,13 +427,12 @@ class _Operations:
 
     def read(self, path, default=None):
         """The value of ``path`` (bytes); ``default`` (if not None) when it does not exist."""
-        reply = self.router.call(2, encoded_path(path) + NUL, self.tx_id)
-        if reply[0] == 2 and reply[1] == self.tx_id:
-            return reply[2].rstrip(NUL)
-        exc = self._fail(reply, 2, path)
-        if default is not None and exc.args[0] == errno.ENOENT:
-            return default
-        raise exc
+        try:
+            return self.router.call(2, encoded_path(path) + NUL, self.tx_id, path).rstrip(NUL)
+        except PyXSError as exc:
+            if default is not None and exc.args[0] == errno.ENOENT:
+                return default
+            raise
 
     __getitem__ = read
 
@@ -436,11 +440,9 @@ class _Operations:
         """Set ``path`` to ``value``, creating missing parents."""
         if value.__class__ is not bytes:
             value = _value_bytes(value)
-        reply = self.router.call(11, encoded_path(path) + NUL + value, self.tx_id)
-        if reply[0] != 11 or reply[1] != self.tx_id:
-            raise self._fail(reply, 11, path)
-        if reply[2] != b"OK\0":
-            raise PyXSError(reply[2].rstrip(NUL))
+        reply = self.router.call(11, encoded_path(path) + NUL + value, self.tx_id, path)
+        if reply != b"OK\0":
+            raise PyXSError(reply.rstrip(NUL))
 
     __setitem__ = write
 

@@ -21,6 +21,9 @@ _CODES = {name: code for code, name in errno.errorcode.items()}
 _PATH = re.compile(br"[a-zA-Z0-9\-/_@]+\x00?\Z")
 PATH_MAX = 3072
 _match = _PATH.match
+# The same rules in one pattern (no "//", no trailing "/" unless followed by the NUL, or "/" alone), checked once per call.
+_SEGMENT = br"[a-zA-Z0-9\-_@]+"
+_valid = re.compile(br"(?:/?(?:%s/)*%s(?:/?\x00)?|/\x00?)\Z" % (_SEGMENT, _SEGMENT)).match
 _BAD_CHAR = re.compile(r"[^a-zA-Z0-9\-/_@]")
 _SPECIAL = re.compile(br"@(?:introduceDomain|releaseDomain)\x00?\n?\Z")
 _PERM = re.compile(br"[wrbn]\d+\Z")
@@ -58,8 +61,7 @@ def _path_error(path, encoded):
 def encoded_path(path):
     """``path`` as bytes once it is checked (:func:`check_path` raises the same errors)."""
     encoded = path.encode("utf-8", "surrogateescape") if path.__class__ is str else path
-    if (_match(encoded) is None or len(encoded) > PATH_MAX or b"//" in encoded
-            or (encoded[-1] == 47 and len(encoded) > 1)):
+    if _valid(encoded) is None or len(encoded) > PATH_MAX:
         raise _path_error(path, encoded)
     return encoded
 

@@ -21,7 +21,7 @@ from . import _internal
 from ._internal import NUL, Event, Op, OP_NAMES, PAYLOAD_MAX, Packet
 from .connection import XENBUS_PATH, UnixSocketConnection, XenBusConnection, default_socket_path
 from .exceptions import ConnectionError, InvalidPayload, PyXSError, UnexpectedPacket  # pylint: disable=redefined-builtin
-from .helpers import check_path, check_perms, check_watch_path, encoded_path, error
+from .helpers import check_perms, check_watch_path, encoded_path, error
 from .wire import HEADER, Perm, join, take_packets
 
 __all__ = ["Router", "Client", "Monitor"]

@@ -406,8 +406,7 @@ def test_tutorial_snippets(pyxs, snippet):
 def test_the_differential_compares_something(pyxs, root):
     """A scenario where the two differ must fail the comparison (the harness is not vacuous)."""
     def scenario(rec, b):
-        with rec.api.Client() as c:
-            rec("type", lambda: rec.api.__name__)
+        rec("type", lambda: rec.api.__name__)
 
     with pytest.raises(AssertionError):
         differential(pyxs, root, scenario)

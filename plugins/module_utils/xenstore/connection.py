@@ -53,8 +53,8 @@ def default_xenbus_path():
     return "/kern/xen/xenbus" if system == "NetBSD" else XENBUS_PATH
 
 
-def _connection_error(message, path, exc):
-    error_ = ConnectionError(message.format(path, exc.args))
+def _connection_error(action, path, exc):
+    error_ = ConnectionError("{0} {1!r}: {2}".format(action, path, exc.args))
     error_.op, error_.path, error_.detail = "connect", path, exc.strerror or str(exc)
     return error_
 
@@ -187,7 +187,7 @@ class UnixSocketConnection(PacketConnection):
         try:
             transport = _SocketTransport(self.path)
         except OSError as exc:
-            raise _connection_error("error connecting to {0!r}: {1}", self.path, exc) from None
+            raise _connection_error("error connecting to", self.path, exc) from None
         transport.set_timeout(self.timeout)
         # The router's direct path calls these once per request: the socket's own methods, no wrapper.
         self.send_bytes = transport.sock.sendall
@@ -226,7 +226,7 @@ class XenBusConnection(PacketConnection):
         try:
             return _XenBusTransport(self.path)
         except OSError as exc:
-            raise _connection_error("error while opening {0!r}: {1}", self.path, exc) from None
+            raise _connection_error("error while opening", self.path, exc) from None
 
 
 RING_SIZE = 1024

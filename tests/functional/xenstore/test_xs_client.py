@@ -23,7 +23,7 @@ def test_write_read_roundtrip_keeps_bytes(client, base):
 def test_missing_node_is_enoent_with_op_and_path(client, base):
     with pytest.raises(XenStoreError) as info:
         client.read(base + "/missing")
-    assert info.value.args == (errno.ENOENT, "No such file or directory") and type(info.value) is PyXSError
+    assert info.value.args == (errno.ENOENT, "No such file or directory") and info.value.__class__ is PyXSError
     assert info.value.name == "ENOENT" and info.value.op == "READ" and info.value.path == base + "/missing"
     assert str(info.value) == "(2, 'No such file or directory') (ENOENT on READ %s/missing)" % base
     assert not client.exists(base + "/missing")

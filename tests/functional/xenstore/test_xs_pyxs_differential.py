@@ -211,8 +211,12 @@ def test_transactions(pyxs, root):
                 tries += 1
                 success = c.commit()
             rec("retry loop", lambda: (tries, c[b + b"/loop"]))
-        c = rec.api.Client()
-        rec("uncommitted at exit", lambda: c.__exit__(None, None, None) if (c.__enter__(), c.transaction()) else None)
+
+        def uncommitted():
+            with rec.api.Client() as c:
+                c.transaction()
+
+        rec("uncommitted at exit", uncommitted)
 
     differential(pyxs, root, scenario)
 

@@ -55,9 +55,9 @@ def _api():
 
 def _members(cls):
     """A pyxs class's own public methods, properties and class attributes (and the protocol dunders it defines)."""
-    return sorted(name for name in vars(cls) if not name.startswith("_") or (
-        name.startswith("__") and name.endswith("__") and name not in ("__dict__", "__weakref__", "__module__", "__doc__",
-                                                                          "__slots__", "__qualname__")))
+    internal = ("__dict__", "__weakref__", "__module__", "__doc__", "__slots__", "__qualname__")
+    return sorted(name for name in vars(cls) if not name.startswith("_")
+                  or (name.startswith("__") and name.endswith("__") and name not in internal))
 
 
 def _check_signature(theirs, ours, what):

@@ -64,7 +64,7 @@ def test_invalid_paths_say_why(path, why):
 def test_a_trailing_newline_is_a_plain_value_error_as_in_pyxs():
     with pytest.raises(ValueError) as info:
         check_path(b"/a\n")
-    assert type(info.value) is ValueError
+    assert info.value.__class__ is ValueError
 
 
 def test_special_paths_only_for_watches():
@@ -106,7 +106,7 @@ def test_bad_perms(text):
 
 def test_errors_carry_errno_in_args_and_context_in_str():
     exc = error(b"EACCES")
-    assert type(exc) is PyXSError and exc.args == (13, "Permission denied") and exc.name == "EACCES"
+    assert exc.__class__ is PyXSError and exc.args == (13, "Permission denied") and exc.name == "EACCES"
     assert str(exc) == "(13, 'Permission denied') (EACCES)"
     exc.op, exc.path = "READ", b"/tool"
     assert str(exc) == "(13, 'Permission denied') (EACCES on READ /tool)"

@@ -357,3 +357,15 @@ def test_directory_routes_check_like_upstream(lab, names):
     error(lab.px("POST", "reference/get_properties", q(names), {}), 400, 400, "Invalid/Unexpected JSON")
     error(lab.px("POST", "reference/del_properties", q(names), ["a", 1]), 400, 400, "Invalid string at [1]")
     assert lab.px("POST", "reference/get_properties", q(names)).json()["properties"] == {}
+
+
+def test_lb_poll_like_upstream(lab):
+    error(lab.px("POST", "lb/poll", {}, {}), 404, 400, "Missing policy or pool parameter")
+    error(lab.px("POST", "lb/poll", {"policy": "THREECOPIES"}, []), 400, 400, "Expected: json object")
+    error(lab.px("POST", "lb/poll", {"policy": "NOPE"}), 500, 481, "Invalid storage policy: NOPE")
+    three = lab.px("POST", "lb/poll", {"policy": "THREECOPIES"})
+    assert three.status == 200 and len({s["id"] for s in three.json()}) == 3
+    assert set(three.json()[0]) == {"addr", "id"}
+    known = [s["id"] for s in three.json()[:2]]
+    rest = lab.px("POST", "lb/poll", {"policy": "THREECOPIES"}, {"known": known}).json()
+    assert len(rest) == 1 and rest[0]["id"] not in known

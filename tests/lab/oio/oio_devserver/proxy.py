@@ -353,17 +353,30 @@ class ProxyHandler(Handler):
         self.send_json(200, [{"addr": s["addr"], "id": s["tags"].get("tag.service_id", s["addr"])} for s in chosen])
 
     def r_lb_poll(self):
-        pool = self.query.get("pool") or ""
-        body = self.json_body({}) or {}
-        avoid = set(body.get("avoid") or ()) if isinstance(body, dict) else set()
-        try:
-            count = Policy(pool).nb_chunks
-        except OioError:
-            match = re.match(r"^rawx(\d+)$", pool)
-            count = int(match.group(1)) if match else 1
-        chosen = self.server.conscience.choose("rawx", count, avoid=avoid)
-        self.send_json(200, [{"addr": s["addr"], "id": s["addr"], "type": "rawx", "score": s["score"]}
-                             for s in chosen])
+        """Services for the targets of a pool (or of a policy's pool) not already known, away from the avoided."""
+        pool, policy = self.query.get("pool"), self.query.get("policy")
+        if pool is None and policy is None:
+            raise OioError(400, "Missing policy or pool parameter", http=404)
+        body = self.json_body()
+        if body is not None and not isinstance(body, dict):
+            raise bad_request("Expected: json object")
+        fields = extract_json(body or {}, [(key, "array", False) for key in
+                                           ("avoid", "avoid_locations", "known", "known_locations")])
+        if pool is None:
+            try:
+                count = self.server.conscience.policy(policy).nb_chunks
+            except OioError:
+                raise OioError(481, f"Invalid storage policy: {policy}") from None
+        else:
+            try:
+                count = Policy(pool).nb_chunks
+            except OioError:
+                match = re.match(r"^rawx(\d+)$", pool)
+                count = int(match.group(1)) if match else 1
+        known = [str(i) for i in fields["known"] or []]
+        avoid = set(known) | {str(i) for i in fields["avoid"] or []}
+        chosen = self.server.conscience.choose("rawx", max(count - len(known), 0), avoid=avoid)
+        self.send_json(200, [{"addr": s["addr"], "id": s["addr"]} for s in chosen])
 
     def r_lb_reload(self):
         self.send_text(204)

@@ -1082,8 +1082,13 @@ class WriteOp(_Op):
         self._lib.rados_write_op_assert_version(self._handle(), _new("uint64_t", version)[0])
 
     def zero(self, offset, length):
-        """Zero ``length`` bytes at ``offset``. Ceph's module passes the two swapped to librados; so do we."""
-        self._lib.rados_write_op_zero(self._handle(), _new("size_t", length)[0], _new("uint64_t", offset)[0])
+        """Zero ``length`` bytes at ``offset``.
+
+        Ceph's module hands the two to librados swapped, and a zero-length extent aborts a 16.2 OSD: ours
+        passes them in order, and adds nothing for ``length`` 0."""
+        offset, length = _new("uint64_t", offset)[0], _new("uint64_t", length)[0]
+        if length:
+            self._lib.rados_write_op_zero(self._handle(), offset, length)
 
     def truncate(self, offset):
         self._lib.rados_write_op_truncate(self._handle(), _new("uint64_t", offset)[0])

@@ -14,10 +14,12 @@ Every C call releases the GIL (cffi does), so blocking calls honour the cluster'
 
 from __future__ import annotations
 
+import atexit
 import ctypes
 import sys
 import threading
 import time
+import weakref
 from datetime import datetime, timedelta
 # partial, wraps and the typing names are unused: Ceph's module has them, so ours does.
 from functools import partial, wraps  # noqa: F401 pylint: disable=unused-import
@@ -323,19 +325,19 @@ def _callback(kind):
                 strings = [ffi.string(f) for f in (line, channel, name, who)]
                 callback(cb_arg, *strings, rest[0], rest[1], rest[2], ffi.string(rest[3]), ffi.string(rest[4]))
             ctype = "rados_log_callback2_t"
-        _CALLBACKS[kind] = ffi.callback(ctype, func, onerror=_callback_error)
+        _CALLBACKS[kind] = ffi.callback(ctype, func)  # an exception is printed by cffi and dropped, as Cython does
     return _CALLBACKS[kind]
 
 
-def _callback_error(exc_type, exc_value, tb):
-    """An exception in a callback is reported and dropped (a C thread cannot take it): as Cython does."""
-    sys.unraisablehook(_Unraisable(exc_type, exc_value, tb, "Exception ignored in a rados callback", None))
+# Cluster handles still connected when the interpreter exits: shut down first, or librados' threads outlive
+# its static objects and the process aborts ("terminate called without an active exception").
+_HANDLES = weakref.WeakSet()
 
 
-class _Unraisable:
-    def __init__(self, exc_type, exc_value, exc_traceback, err_msg, obj):
-        self.exc_type, self.exc_value, self.exc_traceback = exc_type, exc_value, exc_traceback
-        self.err_msg, self.object = err_msg, obj
+@atexit.register
+def _shutdown_handles():
+    for handle in list(_HANDLES):
+        handle.shutdown()
 
 
 class Rados(object):
@@ -377,6 +379,7 @@ class Rados(object):
             raise Error("rados_initialize failed with error code: %d" % ret)
         self.cluster = handle[0]
         self.state = "configuring"
+        _HANDLES.add(self)
         if conf_defaults:
             for key, value in conf_defaults.items():
                 self.conf_set(key, value)
@@ -1018,6 +1021,7 @@ class _Op(object):
         self._lib = _ffi.librados()
         self._ffi = _ffi.ffi()
         self._op = None
+        self._outputs = []  # the omap iterators this op fills: freed only after the op
 
     def create(self):
         if self._op is None:
@@ -1028,6 +1032,7 @@ class _Op(object):
         op, self._op = self._op, None
         if op is not None:
             getattr(self._lib, "rados_release_%s_op" % self._kind)(op)
+        self._outputs = []
 
     def _handle(self):
         if self._op is None:
@@ -1759,6 +1764,7 @@ class Ioctx(object):
         func(op, *(args + (out,)))
         it = OmapIterator(self)
         it.ctx = out[0]
+        read_op._outputs.append(it)
         return it, 0
 
     def _optional_text(self, value, name):

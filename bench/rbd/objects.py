@@ -79,7 +79,7 @@ def main():
             began = time.perf_counter()
             run_slice(ioctxs[impl], args.op, args.depth, data, names)
             seconds[impl] += time.perf_counter() - began
-    for impl, ioctx in ioctxs.items():
+    for ioctx in ioctxs.values():
         ioctx.close()
     for cluster in handles:
         cluster.shutdown()

@@ -102,6 +102,7 @@ UsePAM no
 PidFile none
 EOF
   echo "$name" >"$up/etc/hostname"
+  printf '127.0.0.1 localhost\n%s %s\n' "$(_hosts_addr "$name")" "$name" >"$up/etc/hosts"
 }
 
 _hosts_start() {

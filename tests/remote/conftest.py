@@ -59,7 +59,7 @@ def ansible_playbook(playbook, *args, tmp_path, env=None, check=True):
     record = tmp_path / ("record-%d.jsonl" % len(list(tmp_path.glob("record-*"))))
     run_env = dict(ENV, DCS_RECORD=str(record), **(env or {}))
     proc = subprocess.run([str(BIN / "ansible-playbook"), "-i", str(INVENTORY), str(playbook), *args],
-                          env=run_env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=900)
+                          env=run_env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=900, check=False)
     records = [json.loads(line) for line in record.read_text().splitlines()] if record.exists() else []
     run = Run(proc, records)
     if check:
@@ -70,7 +70,7 @@ def ansible_playbook(playbook, *args, tmp_path, env=None, check=True):
 def ansible_adhoc(pattern, module, args, *extra, env=None):
     """ansible PATTERN -m MODULE -a ARGS; returns (rc, output, {host: result}) read from the default output."""
     proc = subprocess.run([str(BIN / "ansible"), "-i", str(INVENTORY), pattern, "-m", module, "-a", args, *extra],
-                          env=dict(ENV, **(env or {})), cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=600)
+                          env=dict(ENV, **(env or {})), cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=600, check=False)
     results = {host: json.loads(body) for host, body in ADHOC.findall(proc.stdout)}
     return proc.returncode, proc.stdout, results
 
@@ -79,7 +79,7 @@ def ssh(host, command):
     """Run a shell command on a lab host over SSH with the lab's key; returns its stdout."""
     proc = subprocess.run(["ssh", "-o", "BatchMode=yes", "-o", "ControlMaster=no", "-o", "UserKnownHostsFile=" + ENV["LAB_HOSTS_KNOWN_HOSTS"],
                            "-o", "StrictHostKeyChecking=yes", "-i", ENV["LAB_HOSTS_KEY"], "root@" + HOSTS[host], command],
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=60)
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=60, check=False)
     assert proc.returncode == 0, proc.stderr
     return proc.stdout
 

@@ -109,6 +109,7 @@ _hosts_start() {
   local name=$1 lower=$2 r=$LAB_STATE/$1/root xs="" pid
   [ "$name" = dom0 ] && xs=$LAB_DIR/xenstored && mkdir -p "$xs"
   # The namespace's shell mounts the host's tree, then becomes its sshd (one PID: the one recorded).
+  # shellcheck disable=SC2016  # the script's own positional parameters
   (exec setsid nohup unshare --mount --uts --propagation private -- sh -ec '
     r=$1 lower=$2 state=$3 xs=$4 name=$5
     hostname "$name"

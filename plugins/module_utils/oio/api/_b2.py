@@ -47,6 +47,15 @@ def chunk_file_name(cid, chunk_url):
     return "%s/%s" % (cid, chunk_url.rstrip("/").rsplit("/", 1)[-1])
 
 
+def _retry_after(value):
+    """Seconds of a ``Retry-After`` header; None when absent or not a number of seconds."""
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        return None
+    return seconds if 0 <= seconds < 3600 else None
+
+
 class Backblaze:
     """One bucket of one B2 account: uploads (large files in parts), downloads by name, listing, deletion.
 
@@ -84,10 +93,11 @@ class Backblaze:
             try:
                 doc = json.loads(data)
             except ValueError:
+                doc = None
+            if not isinstance(doc, dict):  # a proxy's page, or JSON that is not B2's error object
                 doc = {}
-            retry_after = resp.headers.get("Retry-After")
             raise BackblazeError(resp.status, doc.get("code"), "B2 %s: %s" % (url.rsplit("/", 1)[-1], doc.get("message") or resp.reason),
-                                 float(retry_after) if retry_after else None)
+                                 _retry_after(resp.headers.get("Retry-After")))
         return resp
 
     def _retrying(self, action):

@@ -359,6 +359,9 @@ def main():
         module.fail_param("name", name, "the object name is required unless src is a directory")
     if src is not None and not os.path.exists(src):
         module.fail_param("src", src, "no such file or directory on the target")
+    for option in ("policy", "mime_type"):  # sent as HTTP headers
+        if params[option] is not None and any(ord(c) < 32 or ord(c) == 127 for c in params[option]):
+            module.fail_param(option, params[option], "control characters are not allowed")
     if params["dest"] is not None and os.path.isdir(params["dest"]):
         module.fail_param("dest", params["dest"], "is a directory; give the path of the file to write")
     where = "%s/%s" % (params["account"], params["container"])

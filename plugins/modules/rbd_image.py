@@ -411,9 +411,12 @@ def _parent_spec(parent):
 
 def _size(option, value):
     try:
-        return parse_size(value)
+        size = parse_size(value)
     except ValueError as exc:
         raise ParamError(option, value, str(exc)) from None
+    if size >= 1 << 64:
+        raise ParamError(option, value, "more than librbd can address (2^64 bytes)")
+    return size
 
 
 class ImagePlan:

@@ -31,6 +31,7 @@ VALID = {
     "xenstore_info": dict(path=XS_BASE),
     "xenstore_watch": dict(path=XS_BASE + "/k", wait_timeout=1),
 }
+CORE_VALIDATION = "/ansible/module_utils/common/parameters.py"  # before any of our code runs
 READ_ONLY = {"rbd_image_info", "oio_object_info", "xenstore_info", "xenstore_watch"}
 
 
@@ -151,6 +152,11 @@ def names_parameter(outcome, spoiled, spec):
     return False
 
 
+def _last_frame(text):
+    frames = [line for line in text.splitlines() if line.strip().startswith("File ")]
+    return frames[-1] if frames else ""
+
+
 def run(per_module, seed, log):
     """Returns Figures; logs each problem found."""
     figures = Figures(modules=0, cases=0)
@@ -165,7 +171,11 @@ def run(per_module, seed, log):
         for index, (params, spoiled) in enumerate(cases(module, per_module, "%s-%s" % (seed, module))):
             outcome = run_inprocess(module, params, check=index % 3 == 0)
             figures.add("cases")
-            if outcome.traceback:
+            if outcome.traceback and CORE_VALIDATION in _last_frame(outcome.traceback):
+                figures.add("open_ansible_core_tracebacks")
+                log("bad input: %s %r: ansible-core's own parameter handling raised\n%s" % (
+                    module, spoiled, outcome.traceback[-600:]))
+            elif outcome.traceback:
                 figures.add("tracebacks")
                 log("bad input: %s %r: traceback\n%s" % (module, spoiled, outcome.traceback[-1500:]))
             elif not outcome.failed:

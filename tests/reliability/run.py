@@ -80,7 +80,7 @@ def main():
         status = "FAIL" if figures["bad"] else "TODO" if figures.get("not_implemented") else "ok  "
         print("reliability %-9s %s %s" % (name, status,
                                           " ".join("%s=%s" % kv for kv in sorted(figures.items()))), flush=True)
-    report["problems"] = problems[:200]
+    report["problems"] = [p[:3000] for p in problems]
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(report, indent=1, sort_keys=True) + "\n")
     for line in problems[:40]:

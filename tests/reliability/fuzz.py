@@ -2,16 +2,15 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Fuzzing with hypothesis (atheris cannot be installed for this Python): the parsers that read what a peer sent.
 
-Targets: the XenStore packet decoder and the client's reply handling (fed by a connection that answers fuzzed
-packets), the OpenIO error-answer and header parsers, the range mappers, the B2 error-answer parser. A crash is
-any exception other than the documented ones (XenStoreError; OioException and its subclasses). The corpus in
+Targets: the XenStore packet decoder and permission parser, the OpenIO error-answer and header parsers, the
+range mappers, the B2 error-answer parser. A crash is any exception other than the documented ones (PyXSError
+and its subclasses; OioException and its subclasses). The corpus in
 tests/reliability/corpus/ is replayed first, then ``examples`` generated inputs per target.
 """
 
 from __future__ import annotations
 
 import json
-import struct
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings, strategies as st
@@ -19,63 +18,27 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from harness import Figures
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
-HEADER = struct.Struct("<IIII")
 
 
 def _targets():
     from ansible_collections.datacenter.storage.plugins.module_utils.xenstore import wire
-    from ansible_collections.datacenter.storage.plugins.module_utils.xenstore.client import Client
-    from ansible_collections.datacenter.storage.plugins.module_utils.xenstore.errors import XenStoreError
+    from ansible_collections.datacenter.storage.plugins.module_utils.xenstore.exceptions import PyXSError
     from ansible_collections.datacenter.storage.plugins.module_utils.oio.common import exceptions as oio_exc
     from ansible_collections.datacenter.storage.plugins.module_utils.oio.common import utils as oio_utils
     from ansible_collections.datacenter.storage.plugins.module_utils.oio.common import storage_functions
     from ansible_collections.datacenter.storage.plugins.module_utils.oio.api import ec, _b2
 
-    class Replies:
-        """A xenstored that answers every request with the fuzzed packets (req_id patched to match)."""
-
-        def __init__(self, packets):
-            self.packets = list(packets)
-            self.pending = []
-
-        def connect(self):
-            pass
-
-        def send(self, data):
-            while len(data) >= HEADER.size:
-                op, req_id, tx_id, length = HEADER.unpack_from(data)
-                self.pending.append(req_id)
-                data = data[HEADER.size + length:]
-
-        def recv(self, timeout=None):
-            if not self.packets or not self.pending:
-                return b""
-            op, same_id, payload = self.packets.pop(0)
-            req_id = self.pending.pop(0) if same_id else 0xFFFF
-            return HEADER.pack(op, req_id, 0, len(payload)) + payload
-
-        def close(self):
-            pass
-
     def xs_decoder(data):
-        reader = wire.PacketReader()
+        buffer = bytearray()
         for i in range(0, len(data), 7):
-            for packet in reader.feed(data[i:i + 7]):
-                wire.split(packet.payload)
-
-    def xs_client(packets):
-        client = Client(connection=Replies(packets), timeout=0.05)
-        for call in (lambda: client.read("/a"), lambda: client.ls("/a"), lambda: client.get_perms("/a"),
-                     lambda: client.transaction().__enter__(), lambda: client.exists("/a")):
-            try:
-                call()
-            except XenStoreError:
-                pass
+            buffer += data[i:i + 7]
+            for _op, _rq, _tx, payload in wire.take_packets(buffer):
+                payload.split(b"\0")
 
     def xs_perm(text):
         try:
             wire.Perm.parse(text)
-        except XenStoreError:
+        except PyXSError:
             pass
 
     def oio_answer(status, body):
@@ -132,8 +95,6 @@ def _targets():
 
     return {
         "xenstore_packet_decoder": (xs_decoder, st.binary(max_size=512)),
-        "xenstore_client_replies": (xs_client, st.lists(st.tuples(st.integers(0, 30), st.booleans(),
-                                                                  st.binary(max_size=64)), max_size=8)),
         "xenstore_perm_parser": (xs_perm, st.one_of(st.text(max_size=12), st.binary(max_size=12))),
         "oio_error_answer": (oio_answer, st.tuples(st.integers(100, 599), st.one_of(
             st.binary(max_size=200), st.text(max_size=200),

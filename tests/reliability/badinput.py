@@ -121,7 +121,7 @@ def cases(module, count, seed):
     while len(produced) < count:
         params = dict(base)
         spoiled = []
-        for _ in range(rng.choice([1, 1, 2])):
+        for _spoil in range(rng.choice([1, 1, 2])):
             roll = rng.random()
             if roll < 0.45 and SPECIFIC.get(module):
                 name, value = rng.choice(SPECIFIC[module](rng))
@@ -167,7 +167,7 @@ def run(per_module, seed, log):
             figures.add("errors")
             continue
         figures.add("modules")
-        spec, _ = argument_spec(module)
+        spec = argument_spec(module)[0]
         for index, (params, spoiled) in enumerate(cases(module, per_module, "%s-%s" % (seed, module))):
             outcome = run_inprocess(module, params, check=index % 3 == 0)
             figures.add("cases")

@@ -197,13 +197,20 @@ def oio_http(method, path, body=None, timeout=30):
 
 def oio_listing(account, container):
     """{name: (size, hash)} of a container, as the proxy lists it; None if the container does not exist."""
-    status, _headers, body = oio_http("GET", "container/list?acct=%s&ref=%s" % (quote(account), quote(container)))
-    if status == 404:
-        return None
-    if status != 200:
-        raise RuntimeError("listing %s/%s: HTTP %s %r" % (account, container, status, body[:200]))
-    doc = json.loads(body)
-    return {o["name"]: (int(o["size"]), o["hash"].upper()) for o in doc.get("objects", [])}
+    listing, marker = {}, ""
+    while True:
+        status, headers, body = oio_http("GET", "container/list?acct=%s&ref=%s&max=1000&marker=%s" % (
+            quote(account), quote(container), quote(marker)))
+        if status == 404:
+            return None
+        if status != 200:
+            raise RuntimeError("listing %s/%s: HTTP %s %r" % (account, container, status, body[:200]))
+        objects = json.loads(body).get("objects", [])
+        listing.update((o["name"], (int(o["size"]), o["hash"].upper())) for o in objects)
+        truncated = {k.lower(): v for k, v in headers.items()}.get("x-oio-list-truncated", "").lower() == "true"
+        if not objects or not truncated:
+            return listing
+        marker = objects[-1]["name"]
 
 
 class Figures(dict):

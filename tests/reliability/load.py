@@ -63,8 +63,9 @@ def run(xs_keys, rbd_images_count, oio_files, log):
             log("load: " + failure)
     finally:
         xs_rm(XS)
-        run_subprocess("rbd_image", dict(connection("rbd_image"), images=[{"name": n, "state": "absent"} for n in
-                                                                           rbd_images(RBD_PREFIX)]), timeout=1800)
+        leftovers = [{"name": n, "state": "absent"} for n in rbd_images(RBD_PREFIX)]
+        if leftovers:
+            run_subprocess("rbd_image", dict(connection("rbd_image"), images=leftovers), timeout=1800)
         for name in rbd_images(RBD_PREFIX):
             rbd_remove(name)
         run_subprocess("oio_object", dict(connection("oio_object"), account=ACCOUNT, container=CONTAINER,

@@ -112,7 +112,7 @@ def run(rounds, log):
     oio_http("POST", "container/create?acct=%s&ref=%s" % (ACCOUNT, CONTAINER), body=b"{}")
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            for _ in range(rounds):
+            for _round in range(rounds):
                 for n in (2, 8):
                     _one_round(n, log, figures, tmp)
     finally:

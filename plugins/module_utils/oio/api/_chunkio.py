@@ -18,7 +18,7 @@ from ..common.exceptions import (
     ServiceBusy, ServiceUnavailable, SourceReadError, UnrecoverableContent,
 )
 from ..common.http_urllib3 import ChunkedPut
-from .ec import meta_chunk_range_to_segment_range
+from . import ec
 from ..common.utils import CHUNK_META_PREFIX
 
 WRITE_BUFFER_SIZE = 262144
@@ -540,10 +540,12 @@ class ECReader:
         if self.end < self.start or self.size == 0:
             return
         seg_size = self.method.segment_size
-        seg_start, dummy = meta_chunk_range_to_segment_range(self.start, self.end, seg_size)
+        seg_start, seg_end = ec.meta_chunk_range_to_segment_range(self.start, self.end, seg_size)
+        frag_start, frag_end = ec.segment_range_to_fragment_range(seg_start, seg_end, seg_size, self.method.fragment_size)
         first, last = seg_start // seg_size, self.end // seg_size
-        frag_start = first * self.method.fragment_size
-        frag_end = frag_start + sum(self.method.segment_fragment_size(self.size, j) for j in range(first, last + 1)) - 1
+        # the last segment of a metachunk is shorter: its fragment ends before frag_end
+        frag_end = min(frag_end, first * self.method.fragment_size
+                       + sum(self.method.segment_fragment_size(self.size, j) for j in range(first, last + 1)) - 1)
         pending = list(self.chunks)
         errors, sources = [], []
 

@@ -91,10 +91,14 @@ def request_headers(options, reqid=None, headers=None, autocreate=None, base=Non
     return result
 
 
-def record_perfdata(options, resp, section="proxy"):
-    """Copy the ``x-oio-perfdata`` timings of a response into the call's ``perfdata`` dict."""
+def record_perfdata(options, resp, elapsed, section="proxy"):
+    """Add a request's time to ``perfdata[section]["overall"]`` and copy the service's ``x-oio-perfdata`` timings."""
     perfdata = (options or {}).get("perfdata")
-    if perfdata is None or not resp.headers.get("x-oio-perfdata"):
+    if perfdata is None:
+        return
+    timings = perfdata.setdefault(section, {})
+    timings["overall"] = timings.get("overall", 0.0) + elapsed
+    if not resp.headers.get("x-oio-perfdata"):
         return
     for item in resp.headers["x-oio-perfdata"].split(","):
         key, dummy, value = item.partition("=")
@@ -124,11 +128,12 @@ class HttpApi:
                 hdrs["x-oio-admin"] = "1"
             if force_master:
                 hdrs["x-oio-force-master"] = "1"
+            start = time.monotonic()
             resp, body = self.http.json(method, build_url(url, "", params), body=data, json_body=json, headers=hdrs,
                                         retry_busy=kwargs.get("retry_busy", True),
                                         read_timeout=options.get("read_timeout"),
                                         connection_timeout=options.get("connection_timeout"))
-            record_perfdata(options, resp)
+            record_perfdata(options, resp, time.monotonic() - start)
             return resp, body
 
     def _request(self, method, url, endpoint=None, **kwargs):

@@ -34,3 +34,23 @@ def segment_range_to_fragment_range(segment_start, segment_end, segment_size, fr
     else:
         fragment_end = ((segment_end + 1) // segment_size) * fragment_size - 1
     return fragment_start, fragment_end
+
+
+def ec_encode(storage_method, n):
+    """A coroutine encoding the data sent to it into fragments for ``n`` chunks.
+
+    Prime it with ``next()``; each ``send(data)`` returns one list of fragment bytes per chunk for the whole
+    segments received so far; ``send(b"")`` flushes the last, shorter, segment.
+    """
+    segment_size = storage_method.ec_segment_size
+    buf = bytearray()
+    result = None
+    while True:
+        data = yield result
+        result = [b""] * n
+        flush = not data
+        buf.extend(data or b"")
+        while len(buf) >= segment_size or (flush and buf):
+            segment, buf = bytes(buf[:segment_size]), buf[segment_size:]
+            fragments = storage_method.driver.encode(segment)
+            result = [result[i] + fragments[i] for i in range(n)]

@@ -23,6 +23,7 @@ from ..common.client import ProxyClient
 from ..common.constants import TIMEOUT_KEYS
 from ..container.client import ContainerClient
 from ..directory.client import DirectoryClient
+from ..common.decorators import patch_kwargs  # noqa: F401 # pylint: disable=unused-import
 from .base import api_call, check_deadline, current_options, record_perfdata, request_headers
 from ._chunkio import BackgroundMD5, ChunkReader, ECReader, MetachunkWriter, Source, read_ahead, read_in_parallel
 from ..common.exceptions import (
@@ -185,10 +186,11 @@ class ObjectStorageApi:
         check_deadline(options)
         url = build_url(self.endpoint, "/v3.0/%s/%s/%s" % (self.namespace, service, action), params)
         kwargs.setdefault("read_timeout", options.get("read_timeout"))
+        start = time.monotonic()
         resp, body = self.http.json(method, url, json_body=json_body, retry_busy=True,
                                     headers=self._headers(reqid, headers, autocreate),
                                     connection_timeout=options.get("connection_timeout"), **kwargs)
-        record_perfdata(options, resp)
+        record_perfdata(options, resp, time.monotonic() - start)
         return resp, body
 
     def _account(self, method, action, params=None, json_body=None):
@@ -300,10 +302,12 @@ class ObjectStorageApi:
                 raise ContainerNotEmpty("Container %s/%s: %s" % (account, container, exc.message)) from exc
 
     @api_call
-    def container_list(self, account, limit=None, marker=None, end_marker=None, prefix=None, delimiter=None, **kwargs):
+    def container_list(self, account, limit=None, marker=None, end_marker=None, prefix=None, delimiter=None,
+                       s3_buckets_only=False, **kwargs):
         """One page of ``[name, objects, bytes, is_prefix, mtime]`` entries of an account."""
         with _account_errors(account):
-            params = {"id": account, "limit": limit, "marker": marker, "end_marker": end_marker, "prefix": prefix, "delimiter": delimiter}
+            params = {"id": account, "limit": limit, "marker": marker, "end_marker": end_marker, "prefix": prefix,
+                      "delimiter": delimiter, "s3_buckets_only": True if s3_buckets_only else None}
             body = self._account("GET", "containers", params)[1]
         return body["listing"]
 
@@ -587,17 +591,14 @@ class ObjectStorageApi:
                 pass
 
     @api_call
-    def object_create(self, account, container, file_or_path=None, data=None, etag=None, obj_name=None,
-                      mime_type=None, metadata=None, policy=None, append=False, properties=None, **kwargs):
-        """Upload an object; returns ``(chunks, size, md5hex)``."""
-        return self.object_create_ext(account, container, file_or_path=file_or_path, data=data, etag=etag,
-                                      obj_name=obj_name, mime_type=mime_type, metadata=metadata, policy=policy,
-                                      append=append, properties=properties, **kwargs)[:3]
+    def object_create(self, account, container, *args, **kwargs):
+        """Upload an object (the arguments of :meth:`object_create_ext`); returns ``(chunks, size, md5hex)``."""
+        return self.object_create_ext(account, container, *args, **kwargs)[:3]
 
     @api_call
     def object_create_ext(self, account, container, file_or_path=None, data=None, etag=None, obj_name=None,
-                          mime_type=None, metadata=None, policy=None, append=False, properties=None,
-                          change_policy=False, version=None, container_properties=None, key_file=None, **kwargs):
+                          mime_type=None, metadata=None, policy=None, key_file=None, append=False, properties=None,
+                          change_policy=False, version=None, container_properties=None, **kwargs):
         """Upload an object; returns ``(chunks, size, md5hex, metadata)``."""
         if data is None and file_or_path is None:
             raise MissingData("object %s/%s/%s: no data and no file to upload" % (account, container, obj_name))

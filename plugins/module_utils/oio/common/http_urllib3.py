@@ -28,7 +28,9 @@ DEFAULT_WRITE_TIMEOUT = 60.0
 
 
 def _network_error(exc, what):
-    if isinstance(exc, (ReadTimeoutError, ConnectTimeoutError, Urllib3Timeout, TimeoutError)):
+    reason = getattr(exc, "reason", None)  # MaxRetryError (retries of 503 answers) wraps the error
+    if isinstance(exc, (ReadTimeoutError, ConnectTimeoutError, Urllib3Timeout, TimeoutError)) or \
+            isinstance(reason, (ReadTimeoutError, ConnectTimeoutError, Urllib3Timeout, TimeoutError)):
         return OioTimeout("%s: timeout: %s" % (what, exc))
     return OioNetworkException("%s: %s" % (what, exc))
 

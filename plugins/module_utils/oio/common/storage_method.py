@@ -36,9 +36,22 @@ def _int_param(chunk_method, params, name, default=None):
     return value
 
 
-class ReplicatedStorageMethod:
+class StorageMethod:
+    """Base of the storage methods: ``name`` (``type``) and the ``ec``/``backblaze`` flags."""
+
+    name = None
+    ec = False
+    backblaze = False
+
+    @property
+    def type(self):
+        return self.name
+
+
+class ReplicatedStorageMethod(StorageMethod):
     """``plain/nb_copy=N``: N identical chunks per metachunk."""
 
+    name = "plain"
     ec = False
     backblaze = False
 
@@ -64,9 +77,10 @@ class ReplicatedStorageMethod:
         return chunk_size
 
 
-class ECStorageMethod:
+class ECStorageMethod(StorageMethod):
     """``ec/algo=A,k=K,m=M``: K data and M parity fragment-chunks per metachunk."""
 
+    name = "ec"
     ec = True
     backblaze = False
 
@@ -115,6 +129,12 @@ class ECStorageMethod:
             return self.fragment_size
         return self.driver.get_segment_info(length, length)["fragment_size"]
 
+    ec_type = property(lambda self: self.algo, doc="Upstream's name of ``algo``.")
+    ec_nb_data = property(lambda self: self.k, doc="Upstream's name of ``k``.")
+    ec_nb_parity = property(lambda self: self.m, doc="Upstream's name of ``m``.")
+    ec_segment_size = property(lambda self: self.segment_size, doc="Upstream's name of ``segment_size``.")
+    ec_fragment_size = property(lambda self: self.fragment_size, doc="Upstream's name of ``fragment_size``.")
+
     def segment_count(self, metachunk_size):
         return -(-metachunk_size // self.segment_size)
 
@@ -126,9 +146,10 @@ class ECStorageMethod:
         return size
 
 
-class BackblazeStorageMethod:
+class BackblazeStorageMethod(StorageMethod):
     """``backblaze/account_id=A,bucket_name=B``: one chunk per metachunk, stored as a file of a B2 bucket."""
 
+    name = "backblaze"
     ec = False
     backblaze = True
     quorum = expected_chunks = min_chunks_to_read = 1
@@ -156,3 +177,24 @@ def storage_method(chunk_method):
             raise InvalidStorageMethod("chunk method %r: account_id and bucket_name are required" % chunk_method)
         return BackblazeStorageMethod(chunk_method, params["account_id"], params["bucket_name"])
     raise InvalidStorageMethod("chunk method %r: type %r is not supported" % (chunk_method, kind))
+
+
+def load_methods():
+    """Storage method classes by chunk method type."""
+    return {"plain": ReplicatedStorageMethod, "ec": ECStorageMethod, "backblaze": BackblazeStorageMethod}
+
+
+class StorageMethods:
+    """``STORAGE_METHODS.load(chunk_method)``: the storage method of a chunk method string, cached."""
+
+    def __init__(self, methods):
+        self.index = methods
+        self.cache = {}
+
+    def load(self, chunk_method, **_kwargs):
+        if chunk_method not in self.cache:
+            self.cache[chunk_method] = storage_method(chunk_method)
+        return self.cache[chunk_method]
+
+
+STORAGE_METHODS = StorageMethods(load_methods())

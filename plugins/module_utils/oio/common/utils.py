@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from urllib.parse import quote as _quote, unquote
+
+from .exceptions import DeadlineReached
 
 OIO_VERSION = "4.2"
 CONTENT_META_PREFIX = "x-oio-content-meta-"
@@ -27,14 +30,14 @@ def cid_from_name(account, container):
     return digest.hexdigest().upper()
 
 
-def quote(value):
-    """Percent-encode every byte but ``A-Z a-z 0-9 _ . - ~``."""
-    return _quote(str(value), safe="")
+def quote(value, safe="/"):
+    """Percent-encode every byte but ``A-Z a-z 0-9 _ . - ~`` and ``safe``."""
+    return _quote(str(value), safe=safe)
 
 
 def full_path(account, container, path, version, content_id):
     """The fullpath attribute stored with every chunk."""
-    return "/".join(quote(part) for part in (account, container, path, version, content_id))
+    return "/".join(quote(part, "") for part in (account, container, path, version, content_id))
 
 
 def request_id(prefix=""):
@@ -77,7 +80,7 @@ def chunk_put_headers(account, container, obj, meta, reqid):
     return {
         CHUNK_META_PREFIX + "content-id": meta["id"],
         CHUNK_META_PREFIX + "content-version": str(meta["version"]),
-        CHUNK_META_PREFIX + "content-path": quote(obj),
+        CHUNK_META_PREFIX + "content-path": quote(obj, ""),
         CHUNK_META_PREFIX + "content-chunk-method": meta["chunk_method"],
         CHUNK_META_PREFIX + "content-storage-policy": meta["policy"],
         CHUNK_META_PREFIX + "container-id": cid_from_name(account, container),
@@ -85,3 +88,96 @@ def chunk_put_headers(account, container, obj, meta, reqid):
         CHUNK_META_PREFIX + "full-path": full_path(account, container, obj, meta["version"], meta["id"]),
         "x-oio-req-id": reqid,
     }
+
+
+def compute_chunk_id(cid, path, version, position, policy, hash_algo="sha256"):
+    """Predictable chunk ID (upstream's): hash of CID, path, version, position and policy."""
+    digest = hashlib.new(hash_algo)
+    digest.update(("%s%s%s%s%s" % (cid, path, version, position, policy)).encode("utf-8"))
+    return digest.hexdigest().upper()
+
+
+def monotonic_time():
+    """``time.monotonic()``."""
+    return time.monotonic()
+
+
+def timeout_to_deadline(timeout, now=None):
+    """The deadline ``timeout`` seconds from ``now`` (default: now)."""
+    return (monotonic_time() if now is None else now) + timeout
+
+
+def deadline_to_timeout(deadline, check=False):
+    """Seconds left before ``deadline``; ``check`` raises ``DeadlineReached`` when none are left."""
+    timeout = deadline - monotonic_time()
+    if check and timeout <= 0.0:
+        raise DeadlineReached()
+    return timeout
+
+
+def set_deadline_from_read_timeout(kwargs, force=False):
+    """Give ``kwargs`` a ``deadline`` from its ``read_timeout`` (unless it has one and not ``force``)."""
+    timeout = kwargs.get("read_timeout")
+    if timeout is not None and (force or "deadline" not in kwargs):
+        kwargs["deadline"] = timeout_to_deadline(timeout)
+
+
+def fix_ranges(ranges, length):
+    """Absolute, inclusive ranges inside ``length`` bytes; None when none of them is satisfiable."""
+    if length is None or not ranges:
+        return None
+    result = []
+    for start, end in ranges:
+        if start is None:
+            if end == 0:
+                continue
+            if end > length:
+                end = length
+            start, end = length - end, length - 1
+        elif end is None or end >= length:
+            end = length - 1
+        if start < length:
+            result.append((start, end))
+    return result or None
+
+
+def depaginate(func, item_key=None, listing_key=None, marker_key=None, truncated_key=None, attempts=1, *args, **kwargs):
+    """Yield every item of a paginated listing function (``func(*args, marker=..., **kwargs)``)."""
+    listing_key = listing_key or (lambda x: x)
+    item_key = item_key or (lambda x: x)
+    marker_key = marker_key or (lambda x: x[-1])
+    truncated_key = truncated_key or (lambda x: bool(listing_key(x)))
+    raw = func(*args, **kwargs)
+    while True:
+        for item in listing_key(raw):
+            yield item_key(item)
+        if not truncated_key(raw):
+            return
+        kwargs["marker"] = marker_key(raw)
+        raw = func(*args, **kwargs)
+
+
+def lower_dict_keys(mydict):
+    """A copy of ``mydict`` with lowercase keys, ``-`` turned into ``_``."""
+    return {k.lower().replace("-", "_"): v for k, v in mydict.items()}
+
+
+def group_chunk_errors(chunk_err_iter):
+    """``{error: [chunks]}`` from ``(chunk, error)`` pairs."""
+    errors = {}
+    for chunk, error in chunk_err_iter:
+        errors.setdefault(error, []).append(chunk)
+    return errors
+
+
+def compute_perfdata_stats(perfdata, prefix="upload."):
+    """Add the total, average and standard deviation of ``perfdata['rawx']`` entries named ``prefix...``."""
+    rawx = perfdata.get("rawx", {})
+    values = [v for k, v in rawx.items() if k.startswith(prefix)]
+    if not values:
+        return
+    total = sum(values)
+    mean = total / len(values)
+    rawx[prefix + "AVG"] = mean
+    rawx[prefix + "SD"] = (sum((v - mean) ** 2 for v in values) / len(values)) ** 0.5
+    rawx[prefix + "RSD"] = rawx[prefix + "SD"] / mean if mean else 0.0

@@ -186,7 +186,7 @@ def test_exception_hierarchy_and_constructors():
     assert not issubclass(exc.ECError, exc.OioException) and not issubclass(exc.CommandError, exc.OioException)
     assert str(exc.DeadlineReached()) == "Deadline reached"
     assert str(exc.NotFound(404, 406, "no container")) == "no container (HTTP 404) (STATUS 406)"
-    assert type(exc.from_status(409)) is exc.Conflict
+    assert exc.from_status(409).__class__ is exc.Conflict
     with pytest.raises(exc.NoSuchObject) as err:
         exc.reraise(exc.NoSuchObject, ValueError("x"), "obj")
     assert err.value.args == ("obj", "x")

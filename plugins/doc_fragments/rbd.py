@@ -40,6 +40,7 @@ options:
     description:
       - Seconds to wait for the monitors when connecting.
       - The collection's timeouts have the same names for every backend (O(connect_timeout), O(op_timeout)).
+      - Ceph counts whole seconds, fractions are rounded up.
     type: float
     default: 10
   op_timeout:

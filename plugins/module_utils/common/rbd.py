@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import math
 import traceback
 from contextlib import contextmanager
 
@@ -43,9 +44,10 @@ def entity_name(client_name):
 def rados_from_params(params):
     """A connected :class:`Rados` built from the connection options."""
     conf = {
-        "client_mount_timeout": "%g" % params["connect_timeout"],
-        "rados_osd_op_timeout": "%g" % params["op_timeout"],
-        "rados_mon_op_timeout": "%g" % params["op_timeout"],
+        # Ceph takes whole seconds: round up.
+        "client_mount_timeout": str(math.ceil(params["connect_timeout"])),
+        "rados_osd_op_timeout": str(math.ceil(params["op_timeout"])),
+        "rados_mon_op_timeout": str(math.ceil(params["op_timeout"])),
         # Modules manage images and stream imports: no cache to fill, and librbd may send the
         # caller's buffers as they are (their completions fire only once librbd lets go of them).
         "rbd_cache": "false",

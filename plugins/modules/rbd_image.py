@@ -349,7 +349,7 @@ import os  # noqa: E402
 
 from ansible_collections.datacenter.storage.plugins.module_utils.common.module import ParamError, StorageModule  # noqa: E402
 from ansible_collections.datacenter.storage.plugins.module_utils.common.rbd import (  # noqa: E402
-    BACKEND, CONFIG_PREFIX, MIRROR_MODES, POOL_MIRROR_MODES, Pools, image_facts, image_spec, plan_keys,
+    BACKEND, CONFIG_PREFIX, ERRORS, MIRROR_MODES, POOL_MIRROR_MODES, Pools, image_facts, image_spec, plan_keys,
 )
 from ansible_collections.datacenter.storage.plugins.module_utils.common.units import parse_size  # noqa: E402
 from ansible_collections.datacenter.storage.plugins.module_utils.rbd import rbd as librbd  # noqa: E402
@@ -728,7 +728,7 @@ def _apply_all(module, plans, results):
         if plan.changed and not module.check_mode:
             try:
                 plan.apply()
-            except BACKEND.errors as exc:
+            except ERRORS as exc:
                 done = [image_spec(r["pool"], r["namespace"], r["name"]) for r in results if r["changed"]]
                 done += ["%s (%s)" % (plan.spec, ", ".join(plan.applied))] if plan.applied else []
                 left = "already changed: " + "; ".join(done) if done else "nothing was changed"

@@ -19,6 +19,8 @@ from ..rbd.features import features_to_names
 from ..rbd.rados import Rados
 from .backend import Backend
 
+ERRORS = (Error, librados.Error, librbd.Error)
+
 CONNECTION_SPEC = dict(
     ceph_conf=dict(type="path", fallback=(env_fallback, ["CEPH_CONF"])),
     client_name=dict(type="str", default="client.admin", aliases=["user"]),
@@ -77,7 +79,7 @@ def open_cluster(module):
         cluster.shutdown()
 
 
-BACKEND = Backend("rbd", CONNECTION_SPEC, (Error, librados.Error, librbd.Error), open_cluster, requirement=requirement)
+BACKEND = Backend("rbd", CONNECTION_SPEC, ERRORS, open_cluster, requirement=requirement)
 
 
 class Pools:

@@ -39,14 +39,20 @@ options:
         standard locations.
       - If not set, the environment variable E(OIO_SDS_CONF) is used.
     type: path
-  connection_timeout:
-    description: Seconds to wait for a connection to the proxy or the account service.
+  connect_timeout:
+    description:
+      - Seconds to wait for a connection to the proxy, the account service or a rawx service.
+      - The collection's timeouts have the same names for every backend, O(connection_timeout) is the former name.
     type: float
     default: 2.0
-  read_timeout:
-    description: Seconds to wait for an answer of the proxy or the account service.
+    aliases: [connection_timeout]
+  op_timeout:
+    description:
+      - Seconds to wait for an answer of the proxy or the account service.
+      - The collection's timeouts have the same names for every backend, O(read_timeout) is the former name.
     type: float
     default: 30.0
+    aliases: [read_timeout]
   write_timeout:
     description: Seconds a chunk upload to a rawx service may stall.
     type: float

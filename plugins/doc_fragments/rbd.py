@@ -37,14 +37,17 @@ options:
     type: str
     default: ceph
   connect_timeout:
-    description: Seconds to wait for the monitors when connecting.
-    type: int
+    description:
+      - Seconds to wait for the monitors when connecting.
+      - The collection's timeouts have the same names for every backend (O(connect_timeout), O(op_timeout)).
+      - Ceph counts whole seconds, fractions are rounded up.
+    type: float
     default: 10
   op_timeout:
     description:
       - Seconds after which an operation that the cluster does not answer fails (for example while OSDs are down),
         instead of waiting for ever.
-    type: int
+    type: float
     default: 30
 requirements:
   - librbd1 and librados2 on the target (Debian/Ubuntu C(apt-get install librbd1 librados2), RHEL C(dnf install librbd1 librados2)).

@@ -22,11 +22,13 @@ options:
       - Path of the xenbus character device, usually C(/dev/xen/xenbus), to talk to XenStore from inside a guest.
       - Mutually exclusive with O(socket_path).
     type: path
-  timeout:
+  op_timeout:
     description:
       - Seconds to wait for each reply from xenstored.
+      - The collection's timeouts have the same names for every backend, O(timeout) is the former name.
     type: float
     default: 10
+    aliases: [timeout]
 notes:
   - The modules speak the XenStore protocol in pure Python; no Xen tools or Python packages are needed on the target.
 attributes:

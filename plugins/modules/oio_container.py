@@ -123,7 +123,7 @@ container:
 
 from ansible_collections.datacenter.storage.plugins.module_utils.common.module import StorageModule  # noqa: E402
 from ansible_collections.datacenter.storage.plugins.module_utils.common.oio import (  # noqa: E402
-    CONNECTION_SPEC, ERRORS, check_requirements, client_from_params, merged_properties, properties_option,
+    BACKEND, merged_properties, properties_option,
 )
 from ansible_collections.datacenter.storage.plugins.module_utils.common.units import parse_size  # noqa: E402
 from ansible_collections.datacenter.storage.plugins.module_utils.oio.common.exceptions import ContainerNotEmpty, NoSuchContainer  # noqa: E402
@@ -174,16 +174,14 @@ def main():
             max_versions=dict(type="int"),
             quota=dict(type="str"),
         ),
-        connection_spec=CONNECTION_SPEC, errors=ERRORS, supports_check_mode=True,
+        backend=BACKEND, supports_check_mode=True,
     )
-    check_requirements(module)
     params = module.params
     account, name = params["account"], params["name"]
     if not name or "\0" in name:
         module.fail_param("name", name, "a container name must be a non-empty string without NUL")
     tracker = module.tracker
-    with module.handle_errors("container %s/%s" % (account, name)):
-        client = client_from_params(params)
+    with module.handle_errors("container %s/%s" % (account, name)), module.open() as client:
         try:
             before = describe(account, name, client.container_get_properties(account, name))
         except NoSuchContainer:

@@ -179,7 +179,7 @@ from contextlib import contextmanager  # noqa: E402
 
 from ansible_collections.datacenter.storage.plugins.module_utils.common.module import StorageModule  # noqa: E402
 from ansible_collections.datacenter.storage.plugins.module_utils.common.oio import (  # noqa: E402
-    CONNECTION_SPEC, ERRORS, check_requirements, client_from_params, merged_properties, properties_option,
+    BACKEND, merged_properties, properties_option,
 )
 from ansible_collections.datacenter.storage.plugins.module_utils.oio.common.exceptions import NoSuchContainer, NoSuchObject  # noqa: E402
 
@@ -224,12 +224,12 @@ def needs_upload(before, local_hash, params):
 class ObjectTask:
     """What one task does to one container of one account."""
 
-    def __init__(self, module):
+    def __init__(self, module, client):
         self.module = module
         self.params = module.params
         self.account = self.params["account"]
         self.container = self.params["container"]
-        self.client = client_from_params(self.params)
+        self.client = client
         self.client.autocreate = False
         self.wanted_props = properties_option(self.params["properties"])
 
@@ -346,10 +346,9 @@ def main():
             properties=dict(type="dict"),
             purge_properties=dict(type="bool", default=False),
         ),
-        connection_spec=CONNECTION_SPEC, errors=ERRORS, supports_check_mode=True,
+        backend=BACKEND, supports_check_mode=True,
         mutually_exclusive=[("src", "content", "dest")], add_file_common_args=True,
     )
-    check_requirements(module)
     params = module.params
     name, src = params["name"], params["src"]
     is_tree = src is not None and os.path.isdir(src)
@@ -365,8 +364,8 @@ def main():
     if params["dest"] is not None and os.path.isdir(params["dest"]):
         module.fail_param("dest", params["dest"], "is a directory; give the path of the file to write")
     where = "%s/%s" % (params["account"], params["container"])
-    with module.handle_errors("object %s/%s" % (where, name or params["prefix"] or "")):
-        task = ObjectTask(module)
+    with module.handle_errors("object %s/%s" % (where, name or params["prefix"] or "")), module.open() as client:
+        task = ObjectTask(module, client)
         try:
             if params["state"] == "absent":
                 task.delete()

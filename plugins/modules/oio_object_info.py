@@ -100,7 +100,7 @@ exists:
 
 from ansible_collections.datacenter.storage.plugins.module_utils.common.module import StorageModule  # noqa: E402
 from ansible_collections.datacenter.storage.plugins.module_utils.common.oio import (  # noqa: E402
-    CONNECTION_SPEC, ERRORS, check_requirements, client_from_params,
+    BACKEND,
 )
 from ansible_collections.datacenter.storage.plugins.module_utils.oio.common.exceptions import NoSuchContainer, NoSuchObject  # noqa: E402
 
@@ -131,14 +131,12 @@ def main():
             properties=dict(type="bool", default=False),
             chunks=dict(type="bool", default=False),
         ),
-        connection_spec=CONNECTION_SPEC, errors=ERRORS, supports_check_mode=True,
+        backend=BACKEND, supports_check_mode=True,
         mutually_exclusive=[("name", "prefix")],
     )
-    check_requirements(module)
     params = module.params
     account, container, name = params["account"], params["container"], params["name"]
-    with module.handle_errors("container %s/%s" % (account, container)):
-        client = client_from_params(params)
+    with module.handle_errors("container %s/%s" % (account, container)), module.open() as client:
         client.autocreate = False
         try:
             if name is None:

@@ -349,8 +349,7 @@ import os  # noqa: E402
 
 from ansible_collections.datacenter.storage.plugins.module_utils.common.module import ParamError, StorageModule  # noqa: E402
 from ansible_collections.datacenter.storage.plugins.module_utils.common.rbd import (  # noqa: E402
-    CONFIG_PREFIX, CONNECTION_SPEC, ERRORS, MIRROR_MODES, POOL_MIRROR_MODES, Pools, check_requirements,
-    client_from_params, image_facts, image_spec, plan_keys,
+    BACKEND, CONFIG_PREFIX, ERRORS, MIRROR_MODES, POOL_MIRROR_MODES, Pools, image_facts, image_spec, plan_keys,
 )
 from ansible_collections.datacenter.storage.plugins.module_utils.common.units import parse_size  # noqa: E402
 from ansible_collections.datacenter.storage.plugins.module_utils.rbd import rbd as librbd  # noqa: E402
@@ -744,13 +743,12 @@ def main():
     argument_spec = dict((key, dict(spec, default=default) if default is not None else dict(spec))
                          for key, (spec, default) in IMAGE_OPTIONS.items())
     argument_spec.update(name=dict(type="str"), images=dict(type="list", elements="dict", options=item_spec))
-    module = StorageModule(argument_spec, connection_spec=CONNECTION_SPEC, errors=ERRORS, supports_check_mode=True,
+    module = StorageModule(argument_spec, backend=BACKEND, supports_check_mode=True,
                            mutually_exclusive=[("name", "images")], required_one_of=[("name", "images")])
-    check_requirements(module)
     params = module.params
     results = []
     with module.handle_errors("rbd_image"):
-        with client_from_params(params) as cluster:
+        with module.open() as cluster:
             pools = Pools(cluster)
             try:
                 plans = []

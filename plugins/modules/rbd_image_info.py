@@ -126,7 +126,7 @@ images:
 
 from ansible_collections.datacenter.storage.plugins.module_utils.common.module import StorageModule  # noqa: E402
 from ansible_collections.datacenter.storage.plugins.module_utils.common.rbd import (  # noqa: E402
-    CONNECTION_SPEC, ERRORS, Pools, check_requirements, client_from_params, image_facts,
+    BACKEND, Pools, image_facts,
 )
 from ansible_collections.datacenter.storage.plugins.module_utils.rbd import rbd as librbd  # noqa: E402
 
@@ -137,12 +137,11 @@ def main():
         namespace=dict(type="str", default=""),
         name=dict(type="list", elements="str"),
     )
-    module = StorageModule(argument_spec, connection_spec=CONNECTION_SPEC, errors=ERRORS, supports_check_mode=True)
-    check_requirements(module)
+    module = StorageModule(argument_spec, backend=BACKEND, supports_check_mode=True)
     params = module.params
     images = []
     with module.handle_errors("rbd_image_info"):
-        with client_from_params(params) as cluster:
+        with module.open() as cluster:
             pools = Pools(cluster)
             try:
                 ioctx = pools.get(params["pool"], params["namespace"])

@@ -107,7 +107,7 @@ snapshot:
 
 from ansible_collections.datacenter.storage.plugins.module_utils.common.module import StorageModule  # noqa: E402
 from ansible_collections.datacenter.storage.plugins.module_utils.common.rbd import (  # noqa: E402
-    CONNECTION_SPEC, ERRORS, Pools, check_requirements, client_from_params, image_spec,
+    BACKEND, Pools, image_spec,
 )
 from ansible_collections.datacenter.storage.plugins.module_utils.rbd import rbd as librbd  # noqa: E402
 
@@ -154,15 +154,14 @@ def main():
         rename_from=dict(type="str"),
         rollback=dict(type="bool", default=False),
     )
-    module = StorageModule(argument_spec, connection_spec=CONNECTION_SPEC, errors=ERRORS, supports_check_mode=True)
-    check_requirements(module)
+    module = StorageModule(argument_spec, backend=BACKEND, supports_check_mode=True)
     params = module.params
     name = params["name"]
     spec = image_spec(params["pool"], params["namespace"], params["image"], name)
     if params["state"] == "absent" and (params["rollback"] or params["protected"]):
         module.fail_param("state", "absent", "rollback and protected=true need state=present")
     with module.handle_errors("rbd_snapshot %s" % spec):
-        with client_from_params(params) as cluster:
+        with module.open() as cluster:
             pools = Pools(cluster)
             try:
                 ioctx = pools.get(params["pool"], params["namespace"])

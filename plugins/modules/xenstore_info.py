@@ -73,7 +73,7 @@ tree:
 
 from ansible_collections.datacenter.storage.plugins.module_utils.common.module import StorageModule  # noqa: E402
 from ansible_collections.datacenter.storage.plugins.module_utils.common.xenstore import (  # noqa: E402
-    CONNECTION_EXCLUSIVE, CONNECTION_SPEC, ERRORS, open_client, perms_to_dict, text)
+    BACKEND, perms_to_dict, text)
 from ansible_collections.datacenter.storage.plugins.module_utils.xenstore import XenStoreError, check_path  # noqa: E402
 
 
@@ -100,9 +100,7 @@ def main():
             path=dict(type="str", default="/"),
             depth=dict(type="int", default=0),
         ),
-        connection_spec=CONNECTION_SPEC,
-        errors=ERRORS,
-        mutually_exclusive=CONNECTION_EXCLUSIVE,
+        backend=BACKEND,
         supports_check_mode=True,
     )
     path, depth = module.params["path"], module.params["depth"]
@@ -115,7 +113,7 @@ def main():
 
     result = dict(exists=False, value=None, permissions=None, children=[])
     with module.handle_errors("xenstore_info on %s" % path):
-        with open_client(module) as client:
+        with module.open() as client:
             state = client.stat_many([path])[0]
             if state is not None:
                 nodes = list(client.walk(path, depth=None if depth < 0 else depth))

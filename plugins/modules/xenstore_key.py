@@ -140,7 +140,7 @@ import json  # noqa: E402
 
 from ansible_collections.datacenter.storage.plugins.module_utils.common.module import StorageModule  # noqa: E402
 from ansible_collections.datacenter.storage.plugins.module_utils.common.xenstore import (  # noqa: E402
-    CONNECTION_EXCLUSIVE, CONNECTION_SPEC, ERRORS, PERMISSIONS_SPEC, open_client, perms_from_option,
+    BACKEND, PERMISSIONS_SPEC, perms_from_option,
     perms_to_dict, text, unknown_domains)
 from ansible_collections.datacenter.storage.plugins.module_utils.xenstore import PAYLOAD_MAX, XenStoreError, check_path  # noqa: E402
 
@@ -254,17 +254,15 @@ def main():
             permissions=dict(type="dict", options=PERMISSIONS_SPEC),
             keys=dict(type="raw", no_log=False),
         ),
-        connection_spec=CONNECTION_SPEC,
-        errors=ERRORS,
-        mutually_exclusive=CONNECTION_EXCLUSIVE + [("path", "keys"), ("value", "keys")],
+        backend=BACKEND,
+        mutually_exclusive=[("path", "keys"), ("value", "keys")],
         required_one_of=[("path", "keys")],
         supports_check_mode=True,
     )
     items = _items(module)
     _validate(module, items)
     with module.handle_errors("xenstore_key"):
-        client = open_client(module)
-        with client:
+        with module.open() as client:
             wanted = [d for item in items if item.permissions is not None for d in [p.domid for p in item.perms]]
             unknown = unknown_domains(client, wanted)
             if unknown:

@@ -31,10 +31,10 @@ options:
   wait_timeout:
     description:
       - Seconds to wait for the condition. The task fails when the condition is not met in time.
-      - O(timeout) is the connection option (each reply from xenstored) and does not cut the wait short, so a
+      - O(op_timeout) (former name O(timeout)) is the connection option (each reply from xenstored) and does not cut the wait short, so a
         C(module_defaults) group that sets it leaves watches alone.
       - Earlier releases set the wait with O(timeout). That use is deprecated - when O(wait_timeout) is not set and
-        O(timeout) is longer than 300 seconds, the wait still lasts O(timeout), with a deprecation warning.
+        O(op_timeout) is longer than 300 seconds, the wait still lasts O(op_timeout), with a deprecation warning.
       - When not set, 300 seconds.
     type: float
 extends_documentation_fragment:
@@ -84,7 +84,7 @@ import time  # noqa: E402
 
 from ansible_collections.datacenter.storage.plugins.module_utils.common.module import StorageModule  # noqa: E402
 from ansible_collections.datacenter.storage.plugins.module_utils.common.xenstore import (  # noqa: E402
-    CONNECTION_EXCLUSIVE, CONNECTION_SPEC, ERRORS, open_client, text)
+    BACKEND, text)
 from ansible_collections.datacenter.storage.plugins.module_utils.xenstore import XenStoreError, check_path  # noqa: E402
 
 
@@ -102,16 +102,16 @@ def _satisfied(state, wanted, current, events):
 def wait_timeout(module):
     """Seconds to wait: O(wait_timeout), or the deprecated use of O(timeout) for long waits."""
     params = module.params
-    if params["timeout"] <= 0:
-        module.fail_param("timeout", params["timeout"], "must be a positive number of seconds")
+    if params["op_timeout"] <= 0:
+        module.fail_param("op_timeout", params["op_timeout"], "must be a positive number of seconds")
     if params["wait_timeout"] is not None:
         if params["wait_timeout"] <= 0:
             module.fail_param("wait_timeout", params["wait_timeout"], "must be a positive number of seconds")
         return params["wait_timeout"]
-    if params["timeout"] > DEFAULT_WAIT:
+    if params["op_timeout"] > DEFAULT_WAIT:
         module.module.deprecate("xenstore_watch: timeout=%s as the time to wait is deprecated; set wait_timeout"
-                                % params["timeout"], version="1.0.0", collection_name="datacenter.storage")
-        return params["timeout"]
+                                % params["op_timeout"], version="1.0.0", collection_name="datacenter.storage")
+        return params["op_timeout"]
     return DEFAULT_WAIT
 
 
@@ -123,9 +123,7 @@ def main():
             value=dict(type="str"),
             wait_timeout=dict(type="float"),
         ),
-        connection_spec=CONNECTION_SPEC,
-        errors=ERRORS,
-        mutually_exclusive=CONNECTION_EXCLUSIVE,
+        backend=BACKEND,
         supports_check_mode=True,
     )
     params = module.params
@@ -142,7 +140,7 @@ def main():
     start = time.monotonic()
     events = []
     with module.handle_errors("xenstore_watch on %s" % path):
-        with open_client(module) as client, client.monitor() as monitor:
+        with module.open() as client, client.monitor() as monitor:
             monitor.watch(path)
             monitor.next_event(timeout)  # the watch's initial event
             current = client.read_many([path], default=None)[0]

@@ -17,23 +17,30 @@ class ParamError(ValueError):
 
 
 class StorageModule:
-    """Wraps ``AnsibleModule`` for one backend.
+    """Wraps ``AnsibleModule`` for one :class:`~.backend.Backend`.
 
-    ``connection_spec`` (the backend's shared connection options) is merged
-    into ``argument_spec``; ``errors`` (a tuple of the backend's exception
-    classes) and :class:`ParamError` are turned into ``fail_json`` by :meth:`handle_errors`;
-    anything else keeps its traceback, as a bug should.
+    The backend's connection options and constraints are merged into
+    ``argument_spec`` and ``mutually_exclusive``, its requirement is checked,
+    its exceptions and :class:`ParamError` are turned into ``fail_json`` by
+    :meth:`handle_errors` (anything else keeps its traceback, as a bug should),
+    and :meth:`open` yields its connected client.
     """
 
-    def __init__(self, argument_spec, connection_spec=None, errors=(), **kwargs):
-        spec = dict(connection_spec or {})
-        spec.update(argument_spec)
-        self.module = AnsibleModule(argument_spec=spec, **kwargs)
+    def __init__(self, argument_spec, backend, **kwargs):
+        kwargs["mutually_exclusive"] = backend.mutually_exclusive + list(kwargs.get("mutually_exclusive", ()))
+        self.module = AnsibleModule(argument_spec=backend.argument_spec(argument_spec), **kwargs)
         self.params = self.module.params
         self.check_mode = self.module.check_mode
         self.diff_mode = self.module._diff
         self.tracker = ChangeTracker()
-        self._errors = tuple(errors)
+        self.backend = backend
+        self._errors = backend.errors
+        if backend.requirement is not None:
+            self.require(*backend.requirement())
+
+    def open(self):
+        """``with module.open() as client:`` the backend's client, connected from the module's options."""
+        return self.backend.open(self)
 
     def require(self, package, import_error):
         """Fail naming ``package`` when importing it failed (``import_error``: the traceback, or None)."""

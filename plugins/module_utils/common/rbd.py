@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import math
 import traceback
 from contextlib import contextmanager
 
@@ -16,6 +17,7 @@ from ..rbd import rbd as librbd
 from ..rbd.errors import Error
 from ..rbd.features import features_to_names
 from ..rbd.rados import Rados
+from .backend import Backend
 
 ERRORS = (Error, librados.Error, librbd.Error)
 
@@ -25,15 +27,15 @@ CONNECTION_SPEC = dict(
     keyring=dict(type="path", no_log=False),
     key=dict(type="str", no_log=True),
     cluster=dict(type="str", default="ceph"),
-    connect_timeout=dict(type="int", default=10),
-    op_timeout=dict(type="int", default=30),
+    connect_timeout=dict(type="float", default=10.0),
+    op_timeout=dict(type="float", default=30.0),
 )
 
 
-def check_requirements(module):
-    """Fail early, naming the package, when cffi cannot be imported."""
-    if _ffi_tables.BACKEND_IMPORT_ERROR is not None:
-        module.require("cffi", "".join(traceback.format_exception(_ffi_tables.BACKEND_IMPORT_ERROR)))
+def requirement():
+    """cffi, with the traceback of its failed import (None when it imported)."""
+    error = _ffi_tables.BACKEND_IMPORT_ERROR
+    return "cffi", None if error is None else "".join(traceback.format_exception(error))
 
 
 def entity_name(client_name):
@@ -44,9 +46,10 @@ def entity_name(client_name):
 def rados_from_params(params):
     """A connected :class:`Rados` built from the connection options."""
     conf = {
-        "rados_osd_op_timeout": str(params["op_timeout"]),
-        "rados_mon_op_timeout": str(params["op_timeout"]),
-        "client_mount_timeout": str(params["connect_timeout"]),
+        # Ceph takes whole seconds: round up.
+        "client_mount_timeout": str(math.ceil(params["connect_timeout"])),
+        "rados_osd_op_timeout": str(math.ceil(params["op_timeout"])),
+        "rados_mon_op_timeout": str(math.ceil(params["op_timeout"])),
         # Modules manage images and stream imports: no cache to fill, and librbd may send the
         # caller's buffers as they are (their completions fire only once librbd lets go of them).
         "rbd_cache": "false",
@@ -59,7 +62,7 @@ def rados_from_params(params):
     cluster = Rados(name=entity_name(params["client_name"]), clustername=params["cluster"],
                     conffile=params.get("ceph_conf") or "", conf=conf)
     try:
-        cluster.connect(timeout=params["connect_timeout"])
+        cluster.connect()
     except BaseException:
         cluster.shutdown()
         raise
@@ -67,13 +70,16 @@ def rados_from_params(params):
 
 
 @contextmanager
-def client_from_params(params):
-    """``with client_from_params(module.params) as cluster:`` a connected cluster, shut down on exit."""
-    cluster = rados_from_params(params)
+def open_cluster(module):
+    """``with module.open() as cluster:`` a connected :class:`Rados`, shut down on exit."""
+    cluster = rados_from_params(module.params)
     try:
         yield cluster
     finally:
         cluster.shutdown()
+
+
+BACKEND = Backend("rbd", CONNECTION_SPEC, ERRORS, open_cluster, requirement=requirement)
 
 
 class Pools:

@@ -5,15 +5,16 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from ..xenstore import Client, ConnectionError as XenStoreConnectionError, Perm, XenStoreError
+from .backend import Backend
 
 CONNECTION_SPEC = dict(
     socket_path=dict(type="path"),
     xenbus_path=dict(type="path"),
-    timeout=dict(type="float", default=10.0),
+    op_timeout=dict(type="float", default=10.0, aliases=["timeout"]),
 )
-CONNECTION_EXCLUSIVE = [("socket_path", "xenbus_path")]
-ERRORS = (XenStoreError,)
 ACCESS_CHOICES = ["none", "read", "write", "both"]
 
 PERMISSIONS_SPEC = dict(
@@ -26,18 +27,27 @@ PERMISSIONS_SPEC = dict(
 def client_from_params(params):
     """A connected :class:`Client` from the shared connection options."""
     client = Client(unix_socket_path=params.get("socket_path"), xen_bus_path=params.get("xenbus_path"),
-                    timeout=params.get("timeout"))
+                    timeout=params.get("op_timeout"))
     client.connect()
     return client
 
 
+@contextmanager
 def open_client(module):
-    """:func:`client_from_params` for a StorageModule; a connection failure names the option."""
+    """``with module.open() as client:`` a connected :class:`Client`; a connection failure names the option."""
     try:
-        return client_from_params(module.params)
+        client = client_from_params(module.params)
     except XenStoreConnectionError as exc:
         name = "xenbus_path" if module.params.get("xenbus_path") else "socket_path"
         module.fail_param(name, exc.path, exc.detail)
+    try:
+        yield client
+    finally:
+        client.close()
+
+
+BACKEND = Backend("xenstore", CONNECTION_SPEC, (XenStoreError,), open_client,
+                  mutually_exclusive=[("socket_path", "xenbus_path")])
 
 
 def perms_to_dict(perms):

@@ -10,6 +10,7 @@ import pytest
 
 from ansible.module_utils.testing import patch_module_args
 
+from ansible_collections.datacenter.storage.plugins.module_utils.common.backend import Backend
 from ansible_collections.datacenter.storage.plugins.module_utils.common.module import ParamError, StorageModule
 
 
@@ -20,7 +21,7 @@ class BackendError(Exception):
 @pytest.fixture
 def module():
     with patch_module_args({"name": "x"}):
-        yield StorageModule(dict(name=dict(type="str")), errors=(BackendError,))
+        yield StorageModule(dict(name=dict(type="str")), backend=Backend("test", {}, (BackendError,), open=None))
 
 
 def failure(module, exc, capsys):

@@ -32,7 +32,7 @@ options:
     type: int
   init:
     description:
-      - Initialize the pool for RBD (C(rbd pool init)), enabling the C(rbd) application on it. Done once: a pool
+      - Initialize the pool for RBD (C(rbd pool init)), enabling the C(rbd) application on it. Done once; a pool
         whose applications include C(rbd) is left as it is.
     type: bool
     default: true
@@ -228,8 +228,8 @@ class PoolTask:
 
     def _plan(self, before):
         api = librbd.RBD()
-        after = dict(before) if before else {"name": self.name, "applications": [], "config": {}, "namespaces": [],
-                                              "mirror_mode": "disabled"}
+        after = dict(before) or {"name": self.name, "applications": [], "config": {}, "namespaces": [],
+                                 "mirror_mode": "disabled"}
         if self.params["init"] and "rbd" not in after["applications"]:
             self.steps.append(lambda ioctx: api.pool_init(ioctx, False))
             after["applications"] = sorted(after["applications"] + ["rbd"])

@@ -1119,8 +1119,8 @@ class Completion:
         self._results = results
         self._ret = None
         self._done = threading.Event()
-        self._ffi = _ffi.ffi()
-        self._lib = _ffi.librbd()
+        self._ffi = image._ffi
+        self._lib = image._lib
         comp = self._ffi.new("rbd_completion_t *")
         if oncomplete is None and results is None:
             self._handle = None

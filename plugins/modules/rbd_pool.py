@@ -126,7 +126,7 @@ import json  # noqa: E402
 
 from ansible_collections.datacenter.storage.plugins.module_utils.common.module import StorageModule  # noqa: E402
 from ansible_collections.datacenter.storage.plugins.module_utils.common.rbd import (  # noqa: E402
-    CONNECTION_SPEC, ERRORS, POOL_MIRROR_MODES, check_requirements, client_from_params, plan_keys,
+    BACKEND, POOL_MIRROR_MODES, plan_keys,
 )
 from ansible_collections.datacenter.storage.plugins.module_utils.rbd import rbd as librbd  # noqa: E402
 
@@ -157,8 +157,7 @@ def main():
         mirror_mode=dict(type="str", choices=list(POOL_MIRROR_MODES.values())),
         force=dict(type="bool", default=False),
     )
-    module = StorageModule(argument_spec, connection_spec=CONNECTION_SPEC, errors=ERRORS, supports_check_mode=True)
-    check_requirements(module)
+    module = StorageModule(argument_spec, backend=BACKEND, supports_check_mode=True)
     params = module.params
     if params["pg_num"] is not None and params["pg_num"] < 1:
         module.fail_param("pg_num", params["pg_num"], "must be at least 1")
@@ -167,7 +166,7 @@ def main():
             module.fail_param("config", params["config"], "%s is not an RBD option (rbd_qos_iops_limit, "
                               "rbd_default_features, ...)" % key)
     with module.handle_errors("rbd_pool %s" % params["name"]):
-        with client_from_params(params) as cluster:
+        with module.open() as cluster:
             result = PoolTask(module, cluster).run()
     module.exit(pool=result)
 

@@ -37,7 +37,12 @@ def test_constructor_takes_the_logger_second_and_builds_the_sub_clients():
     assert isinstance(api.container, ContainerClient) and isinstance(api.directory, DirectoryClient)
     assert isinstance(api.account, AccountClient) and isinstance(api.blob_client, BlobClient)
     assert isinstance(api.proxy_client, ProxyClient)
-    assert api.account.account_show(api.account_list()[0])["id"] == api.account_list()[0]
+    api.account.account_create("api-surface")
+    try:
+        assert "api-surface" in api.account_list()
+        assert api.account.account_show("api-surface")["id"] == "api-surface"
+    finally:
+        api.account.account_delete("api-surface")
 
 
 def test_sub_clients_talk_to_the_namespace(api, account, container):

@@ -24,6 +24,8 @@ VALID = {
     "rbd_image": dict(name=RBD_PREFIX + "img", size="4M"),
     "rbd_image_info": dict(name=[RBD_PREFIX + "img"]),
     "rbd_snapshot": dict(image=RBD_PREFIX + "img", name="s1"),
+    # The lab's client.ansible may not create or delete pools: a pool that is absent stays a no-op.
+    "rbd_pool": dict(name=RBD_PREFIX + "pool", state="absent"),
     "oio_container": dict(account=ACCOUNT, name=CONTAINER),
     "oio_object": dict(account=ACCOUNT, container=CONTAINER, name="obj", content="data"),
     "oio_object_info": dict(account=ACCOUNT, container=CONTAINER, name="obj"),

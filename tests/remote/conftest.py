@@ -17,7 +17,6 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 INVENTORY = REPO / "tests" / "lab" / "hosts" / "inventory"
 PLAYBOOKS = REPO / "tests" / "remote" / "playbooks"
-HOSTS = {"dom0": "127.0.0.11", "ceph-client": "127.0.0.12", "oio-client": "127.0.0.13"}
 ADHOC = re.compile(r"^(\S+) \| [A-Z!]+ => (\{.*?^\})$", re.M | re.S)
 RECAP = re.compile(r"^(\S+)\s+: ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)\s+skipped=(\d+)", re.M)
 
@@ -38,6 +37,7 @@ def _lab_env():
 
 
 ENV = _lab_env()
+HOSTS = {name: ENV["LAB_HOST_" + name.upper().replace("-", "_")] for name in ("dom0", "ceph-client", "oio-client")}
 BIN = REPO / ".venv" / "bin"
 
 

@@ -13,18 +13,25 @@
 # at each start), chrooted. Root logs in with a key the lab makes ($LAB_STATE/id_ed25519); the hosts' keys
 # go to $LAB_STATE/known_hosts.
 # Opt-in (`tests/lab/lab up hosts`): the default `up` does not start it; `down` without arguments stops it.
+# LAB_HOSTS_PREFIX (default 127.0.0, always within 127.0.0.0/8) moves the three addresses, so that two
+# checkouts can run their hosts at once.
 # Settings: LAB_HOSTS_KEY, LAB_HOSTS_KNOWN_HOSTS, LAB_HOSTS_CONTROL_DIR, LAB_HOST_<NAME>=address.
 # lab: opt-in
 
 HOSTS_CACHE=${HOSTS_CACHE:-/var/cache/datacenter-storage/hosts}
 HOSTS_SUITE=bookworm
+LAB_HOSTS_PREFIX=${LAB_HOSTS_PREFIX:-127.0.0}
+case $LAB_HOSTS_PREFIX in
+  127.[0-9]*.[0-9]*) ;;
+  *) echo "hosts: LAB_HOSTS_PREFIX=$LAB_HOSTS_PREFIX is not within 127.0.0.0/8" >&2; exit 2 ;;
+esac
 HOSTS_NAMES="dom0 ceph-client oio-client"
 
 _hosts_addr() {
   case $1 in
-    dom0) echo 127.0.0.11 ;;
-    ceph-client) echo 127.0.0.12 ;;
-    oio-client) echo 127.0.0.13 ;;
+    dom0) echo "$LAB_HOSTS_PREFIX.11" ;;
+    ceph-client) echo "$LAB_HOSTS_PREFIX.12" ;;
+    oio-client) echo "$LAB_HOSTS_PREFIX.13" ;;
   esac
 }
 

@@ -92,9 +92,10 @@ def test_read_fails_over_to_another_replica(api, account, container):
         b"".join(api.object_fetch(account, container, "r")[1])
 
 
-def test_ec_read_decodes_from_any_k_fragments(api, account, container):
+@pytest.mark.parametrize("policy", ["EC", "ECISAL63D1"])
+def test_ec_read_decodes_from_any_k_fragments(api, account, container, policy):
     data = os.urandom(7 * CHUNK + 11)
-    api.object_create(account, container, data=data, obj_name="e", policy="EC")
+    api.object_create(account, container, data=data, obj_name="e", policy=policy)
     _unused, chunks = api.object_locate(account, container, "e")
     first = [c for c in chunks if c["pos"].startswith("0.")]
     data_fragments = sorted(first, key=lambda c: int(c["pos"].split(".")[1]))[:3]
@@ -124,7 +125,7 @@ def test_corrupted_replicas_are_detected_and_skipped(api, account, container):
         b"".join(api.object_fetch(account, container, "c")[1])
 
 
-@pytest.mark.parametrize("policy, lost", [("EC", "0.4"), ("EC", "1.7"), ("THREECOPIES", "1")])
+@pytest.mark.parametrize("policy, lost", [("EC", "0.4"), ("EC", "1.7"), ("ECISAL63D1", "0.2"), ("ECISAL63D1", "1.8"), ("THREECOPIES", "1")])
 def test_lost_chunk_is_rebuilt(api, account, container, policy, lost):
     data = os.urandom(6 * CHUNK + 4321)
     api.object_create(account, container, data=data, obj_name="reb", policy=policy)
@@ -139,6 +140,6 @@ def test_lost_chunk_is_rebuilt(api, account, container, policy, lost):
     assert new_url in urls and victim["url"] not in urls
     assert api.http.request("GET", new_url).data == original
     others = [c for c in after if c["pos"].split(".")[0] == lost.split(".")[0] and c["url"] != new_url]
-    for chunk in others[:3 if policy == "EC" else 2]:
+    for chunk in others[:3 if policy.startswith("EC") else 2]:
         admin("rawx/stop", service=rawx_of(chunk["url"]))
     assert b"".join(api.object_fetch(account, container, "reb")[1]) == data

@@ -11,6 +11,7 @@ import os
 import pytest
 
 from ansible_collections.datacenter.storage.plugins.module_utils.oio.common.exceptions import EtagMismatch, UnsatisfiableRange
+from ansible_collections.datacenter.storage.plugins.module_utils.oio.common.storage_method import storage_method
 
 SEGMENT = 1048576
 CHUNK = 1048576            # ns.chunk_size of the lab namespace
@@ -62,6 +63,20 @@ def test_range_reads_across_segments_and_metachunks(api, account, container, pol
     assert b"".join(stream) == data[10:20] + data[EC_META:EC_META + 10]
     with pytest.raises(UnsatisfiableRange):
         api.object_fetch(account, container, "ranged", ranges=[(len(data), len(data) + 5)])
+
+
+@pytest.mark.parametrize("policy, algo", [("EC", "liberasurecode_rs_vand"), ("ECISAL63D1", "isa_l_rs_vand")])
+def test_ec_fragments_are_encoded_by_the_policys_backend(api, account, container, policy, algo):
+    data = _payload(SEGMENT + 5)
+    api.object_create(account, container, data=data, obj_name="frag", policy=policy)
+    meta, chunks = api.object_locate(account, container, "frag")
+    method = storage_method(meta["chunk_method"])
+    assert method.algo == algo
+    fragments = {int(c["pos"].split(".")[1]): api.http.request("GET", c["url"]).data[:method.fragment_size] for c in chunks}
+    for index, fragment in fragments.items():
+        info = method.driver.get_metadata(fragment, formatted=True)
+        assert (info["backend_id"], info["index"], info["orig_data_size"]) == (algo, index, SEGMENT)
+    assert method.driver.decode([fragments[i] for i in (1, 3, 5, 6, 7, 8)]) == data[:SEGMENT]
 
 
 def test_sources_generator_file_path_and_etag(api, account, container, tmp_path):

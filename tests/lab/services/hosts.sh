@@ -3,7 +3,7 @@
 #
 #   dom0         127.0.0.11  a Xen dom0: the lab's xenstored socket bind-mounted at /run/xenstored/socket
 #   ceph-client  127.0.0.12  a Ceph client: librbd1, librados2, python3-cffi-backend
-#   oio-client   127.0.0.13  an OpenIO client: python3-urllib3, python3-pyeclib
+#   oio-client   127.0.0.13  an OpenIO client: python3-urllib3, python3-pyeclib, libisal2 (ISA-L for pyeclib)
 #
 # Each host is its own Debian 12 root filesystem built by mmdebstrap from Debian's packages (Debian's python3,
 # openssh-server, python3-apt and its role's packages; nothing of the controller's venv). Built root
@@ -41,7 +41,7 @@ _hosts_packages() {
     printf '%s\n' python3 openssh-server python3-apt
     case $1 in
       ceph-client) printf '%s\n' librbd1 librados2 python3-cffi-backend ;;
-      oio-client) printf '%s\n' python3-urllib3 python3-pyeclib ;;
+      oio-client) printf '%s\n' python3-urllib3 python3-pyeclib libisal2 ;;
     esac
   } | sort
 }

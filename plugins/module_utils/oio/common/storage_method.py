@@ -102,7 +102,10 @@ class ECStorageMethod(StorageMethod):
             try:
                 self._driver = ECDriver(k=self.k, m=self.m, ec_type=self.algo)
             except Exception as exc:
-                raise InvalidStorageMethod("chunk method %r: pyeclib refused it: %s" % (self.chunk_method, exc)) from None
+                hint = ""
+                if self.algo.startswith("isa_l"):  # distributions' liberasurecode loads ISA-L only when installed
+                    hint = " (the isa_l backends need the ISA-L library beside liberasurecode: Debian's libisal2)"
+                raise InvalidStorageMethod("chunk method %r: pyeclib refused it: %s%s" % (self.chunk_method, exc, hint)) from None
         return self._driver
 
     @property

@@ -524,6 +524,45 @@ class ChunkReader:
         return data
 
 
+class FragmentStream(threading.Thread):
+    """Reads the fragments of consecutive segments (``lengths`` bytes each) from one ``RangeSource``, in a thread
+    of its own, a few segments ahead of the decoder: the K fragment-chunks of a metachunk arrive in parallel."""
+
+    def __init__(self, source, lengths, depth=4):
+        super().__init__(daemon=True)
+        self.source = source
+        self.lengths = lengths
+        self.queue = queue.Queue(depth)
+        self.stopped = False
+        self.start()
+
+    def run(self):
+        for length in self.lengths:
+            if self.stopped:
+                return
+            try:
+                self.queue.put(self.source.read_exact(length))
+            except OioException as exc:
+                self.queue.put(exc)
+                return
+
+    def get(self):
+        """The next fragment; raises the error that ended the stream."""
+        item = self.queue.get()
+        if isinstance(item, OioException):
+            raise item
+        return item
+
+    def close(self):
+        self.stopped = True
+        while self.is_alive():
+            try:
+                self.queue.get(timeout=0.05)
+            except queue.Empty:
+                pass
+        self.source.close()
+
+
 class ECReader:
     """Decodes ``[start, end]`` of one EC metachunk from any K of its fragment-chunks."""
 
@@ -543,44 +582,46 @@ class ECReader:
         seg_start, seg_end = ec.meta_chunk_range_to_segment_range(self.start, self.end, seg_size)
         frag_start, frag_end = ec.segment_range_to_fragment_range(seg_start, seg_end, seg_size, self.method.fragment_size)
         first, last = seg_start // seg_size, self.end // seg_size
+        lengths = [self.method.segment_fragment_size(self.size, index) for index in range(first, last + 1)]
         # the last segment of a metachunk is shorter: its fragment ends before frag_end
-        frag_end = min(frag_end, first * self.method.fragment_size
-                       + sum(self.method.segment_fragment_size(self.size, j) for j in range(first, last + 1)) - 1)
+        frag_end = min(frag_end, first * self.method.fragment_size + sum(lengths) - 1)
         pending = list(self.chunks)
-        errors, sources = [], []
+        errors, streams = [], []
 
-        def open_one(offset):
+        def open_one(segment):
+            """A stream of the fragments of segments ``segment``.. from the next chunk not tried yet."""
             while pending:
                 chunk = pending.pop(0)
                 try:
-                    return RangeSource(self.http, chunk["real_url"], offset, frag_end, self.headers, self.read_timeout)
+                    source = RangeSource(self.http, chunk["real_url"], frag_start + sum(lengths[:segment]), frag_end,
+                                         self.headers, self.read_timeout)
                 except (OioException, ClientException) as exc:
                     errors.append(exc)
+                    continue
+                return FragmentStream(source, lengths[segment:])
             raise ServiceUnavailable("%s: not enough valid sources to read (%d/%d): %s" % (
-                self.what, len(sources), self.method.k, "; ".join(str(e) for e in errors)))
+                self.what, len(streams), self.method.k, "; ".join(str(e) for e in errors)))
 
         try:
-            while len(sources) < self.method.k:
-                sources.append(open_one(frag_start))
-            done = 0
-            for index in range(first, last + 1):
-                frag_len = self.method.segment_fragment_size(self.size, index)
+            while len(streams) < self.method.k:
+                streams.append(open_one(0))
+            for segment, index in enumerate(range(first, last + 1)):
                 fragments = []
-                for slot in range(len(sources)):
+                for slot, stream in enumerate(streams):
                     while True:
                         try:
-                            fragments.append(sources[slot].read_exact(frag_len))
+                            fragments.append(stream.get())
                             break
                         except OioException as exc:
                             errors.append(exc)
-                            sources[slot] = open_one(frag_start + done)
-                done += frag_len
+                            stream.close()
+                            stream = streams[slot] = open_one(segment)
                 try:
-                    segment = self.method.driver.decode(fragments)
+                    data = self.method.driver.decode(fragments)
                 except Exception as exc:
                     raise ECError("%s: EC decode failed: %s" % (self.what, exc)) from None
                 offset = index * seg_size
-                yield segment[max(self.start - offset, 0):self.end - offset + 1]
+                yield data[max(self.start - offset, 0):self.end - offset + 1]
         finally:
-            for source in sources:
-                source.close()
+            for stream in streams:
+                stream.close()

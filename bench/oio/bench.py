@@ -17,7 +17,15 @@ the same cores as the servers here. So each line also gets an *overlap
 reference* ("ref"): the same urllib3 transfers while that work
 (``client_work``) runs beside them in processes of their own, overlapped and
 spread over the cores with no GIL in the way. Where ours is near it, the
-machine, not our pipeline, sets the pace ("vs ref" is ours against it).
+machine, not our pipeline, sets the pace ("vs ref" is ours against it; the
+target for every EC line, liberasurecode_rs_vand (EC) and ISA-L
+(ECISAL63D1), upload and download, is 0.90).
+
+Every measurement is the best of ``--repeat`` runs, ours and the urllib3
+ones taken in turn, so that a load that comes and goes on a shared machine
+weighs on both sides alike. The figures mean something only on a quiet
+machine: with other work running, the CPU share each side gets from the
+kernel, not the pipeline, decides them.
 """
 
 from __future__ import annotations
@@ -195,7 +203,7 @@ def urllib3_limits(api, account, container, name, method, works):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.partition("\n")[0])
     parser.add_argument("--size-mib", type=int, default=256)
-    parser.add_argument("--policies", default="THREECOPIES,EC")
+    parser.add_argument("--policies", default="THREECOPIES,EC,ECISAL63D1")
     parser.add_argument("--repeat", type=int, default=3, help="best of N runs for every measurement (default 3)")
     parser.add_argument("--no-chunk-checksum", action="store_true", help="chunk_checksum_algo=None: trust the rawx's chunk MD5")
     args = parser.parse_args()
@@ -212,19 +220,24 @@ def main():
     try:
         for policy in args.policies.split(","):
             name = "obj-" + policy
-            up = best_of(args.repeat, lambda n=name, p=policy: timed(lambda: api.object_create(account, container, data=data, obj_name=n, policy=p)))
-            down = best_of(args.repeat, lambda n=name: timed(lambda: sum(len(b) for b in api.object_fetch(account, container, n)[1])))
-            method = storage_method(api.object_get_properties(account, container, name)["chunk_method"])
-            metachunk = max(int(c["size"]) for c in api.object_locate(account, container, name)[1])
-            works = [client_work(method, size, metachunk, upload, api.chunk_checksum_algo is not None) for upload in (True, False)]
-            limits = [urllib3_limits(api, account, container, name, method, works) for _unused in range(args.repeat)]
+            ups, downs, limits, works = [], [], [], None
+            for _unused in range(args.repeat):  # ours and the limits in turn: a load that changes hits both alike
+                ups.append(timed(lambda n=name, p=policy: api.object_create(account, container, data=data, obj_name=n, policy=p)))
+                downs.append(timed(lambda n=name: sum(len(b) for b in api.object_fetch(account, container, n)[1])))
+                if works is None:
+                    method = storage_method(api.object_get_properties(account, container, name)["chunk_method"])
+                    metachunk = max(int(c["size"]) for c in api.object_locate(account, container, name)[1])
+                    works = [client_work(method, size, metachunk, upload, api.chunk_checksum_algo is not None) for upload in (True, False)]
+                limits.append(urllib3_limits(api, account, container, name, method, works))
+            up, down = min(ups), min(downs)
             put, put_ref, get, get_ref = (min(x[i] for x in limits) for i in range(4))
             enc = rate(size, best_of(args.repeat, lambda m=method: encode_limit(m, data))[0]) if method.ec else None
             rows = [("upload", up, enc, put, put_ref), ("download", down, None, get, get_ref)]
             for direction, ours, encode, http, overlap in rows:
                 limit = min(x for x in (encode, rate(size, http[0])) if x is not None)
                 ratio = rate(size, ours[0]) / limit
-                worst = ratio if worst is None else min(worst, ratio)
+                if method.ec:
+                    worst = min(worst or 9.0, overlap[0] / ours[0])
                 encode_text = "-" if encode is None else f"{encode:.1f}"
                 print("%-12s %-10s %10.1f %10s %10.1f %10.1f %7.2f %9.2f %11.2f %9.1f %7.2f" % (
                     policy, direction, rate(size, ours[0]), encode_text, rate(size, http[0]), limit, ratio, ours[1], http[1],
@@ -233,7 +246,8 @@ def main():
     finally:
         api.container_flush(account, container)
         api.container_delete(account, container)
-    print("lowest ratio: %.2f (target >= 0.70)" % worst)
+    if worst is not None:
+        print("lowest EC vs ref: %.2f (target >= 0.90)" % worst)
 
 
 if __name__ == "__main__":

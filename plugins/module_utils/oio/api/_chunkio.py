@@ -108,42 +108,42 @@ class Source:
 
 
 class MetachunkDigests:
-    """The MD5s at the end of one metachunk, known once the hasher thread has got there."""
+    """The MD5s at the end of one metachunk, known once both hasher threads have got there."""
 
     def __init__(self):
-        self._done = threading.Event()
+        self._object_done = threading.Event()
+        self._metachunk_done = threading.Event()
         self._object = self._metachunk = None
 
-    def resolve(self, object_hex, metachunk_hex):
-        """Called by the hasher thread."""
-        self._object, self._metachunk = object_hex, metachunk_hex
-        self._done.set()
+    def resolve_object(self, object_hex):
+        """Called by the object hasher thread."""
+        self._object = object_hex
+        self._object_done.set()
+
+    def resolve_metachunk(self, metachunk_hex):
+        """Called by the metachunk hasher thread."""
+        self._metachunk = metachunk_hex
+        self._metachunk_done.set()
 
     def object_so_far(self):
         """MD5 of the object from its start to the end of this metachunk (waits for the hasher)."""
-        self._done.wait()
+        self._object_done.wait()
         return self._object
 
     def metachunk(self):
         """MD5 of this metachunk alone (waits for the hasher)."""
-        self._done.wait()
+        self._metachunk_done.wait()
         return self._metachunk
 
 
-class BackgroundMD5(threading.Thread):
-    """MD5 of a whole object and of each metachunk, computed off the caller's thread.
+class _Hasher(threading.Thread):
+    """One MD5 stream fed from a queue: the whole object's, or each metachunk's (``per_metachunk``)."""
 
-    ``update`` and ``cut`` only queue: the caller reads and encodes the next
-    metachunk while earlier ones are still being hashed. ``hexdigest`` waits
-    until everything queued so far is hashed. A replicated metachunk's MD5 is
-    also the MD5 of each of its chunks: their writers do not hash again.
-    """
-
-    def __init__(self):
+    def __init__(self, per_metachunk):
         super().__init__(daemon=True)
         self.queue = queue.Queue(16)
-        self.object_md5 = hashlib.md5()
-        self.metachunk_md5 = hashlib.md5()
+        self.per_metachunk = per_metachunk
+        self.md5 = hashlib.md5()
         self.start()
 
     def run(self):
@@ -152,29 +152,47 @@ class BackgroundMD5(threading.Thread):
             if data is None:
                 self.queue.task_done()
                 return
-            if isinstance(data, MetachunkDigests):
-                data.resolve(self.object_md5.hexdigest(), self.metachunk_md5.hexdigest())
-                self.metachunk_md5 = hashlib.md5()
+            if not isinstance(data, MetachunkDigests):
+                self.md5.update(data)
+            elif self.per_metachunk:
+                data.resolve_metachunk(self.md5.hexdigest())
+                self.md5 = hashlib.md5()
             else:
-                self.object_md5.update(data)
-                self.metachunk_md5.update(data)
+                data.resolve_object(self.md5.hexdigest())
             self.queue.task_done()
 
+
+class BackgroundMD5:
+    """MD5 of a whole object and of each metachunk, computed off the caller's thread.
+
+    ``update`` and ``cut`` only queue: the caller reads and encodes the next
+    metachunk while earlier ones are still being hashed, by two threads (the
+    object's MD5 and the metachunk's: hashlib releases the GIL, so they run
+    on two cores). ``hexdigest`` waits until everything queued so far is
+    hashed. A replicated metachunk's MD5 is also the MD5 of each of its
+    chunks: their writers do not hash again.
+    """
+
+    def __init__(self):
+        self._object = _Hasher(False)
+        self._metachunk = _Hasher(True)
+
     def update(self, data):
-        self.queue.put(data)
+        self._object.queue.put(data)
+        self._metachunk.queue.put(data)
 
     def cut(self):
-        """End the current metachunk here: its ``MetachunkDigests``, filled in later by the hasher thread."""
+        """End the current metachunk here: its ``MetachunkDigests``, filled in later by the hasher threads."""
         digests = MetachunkDigests()
-        self.queue.put(digests)
+        self.update(digests)
         return digests
 
     def hexdigest(self):
-        self.queue.join()
-        return self.object_md5.hexdigest()
+        self._object.queue.join()
+        return self._object.md5.hexdigest()
 
     def close(self):
-        self.queue.put(None)
+        self.update(None)
 
 
 class ChunkWriter(threading.Thread):

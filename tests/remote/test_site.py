@@ -42,7 +42,8 @@ def test_hosts_are_their_own_machines():
     assert ssh("dom0", "python3 -c 'import ctypes.util; print(ctypes.util.find_library(\"rbd\"))'").strip() == "None"
     assert ssh("oio-client", "python3 -c 'import urllib3, pyeclib.ec_iface; print(1)'").strip() == "1"
     # Debian's pyeclib encodes ISA-L policies (isa_l_rs_vand) only with libisal2 beside it.
-    isal = "from pyeclib.ec_iface import ECDriver as D; d = D(k=2, m=1, ec_type=\"isa_l_rs_vand\"); print(d.decode(d.encode(b\"ab\" * 999)[1:]) == b\"ab\" * 999)"
+    isal = ("from pyeclib.ec_iface import ECDriver as D; d = D(k=2, m=1, ec_type=\"isa_l_rs_vand\"); "
+            "print(d.decode(d.encode(b\"ab\" * 999)[1:]) == b\"ab\" * 999)")
     assert ssh("oio-client", "python3 -c '%s'" % isal).strip() == "True"
     # The dom0 reaches the lab's xenstored through its own /run/xenstored/socket.
     assert ssh("dom0", "test -S /run/xenstored/socket && echo socket").strip() == "socket"

@@ -8,16 +8,17 @@ from __future__ import annotations
 class ModuleDocFragment:
     """Attributes shared by the collection's modules."""
 
-    # Modules that change state: check mode and diff mode are fully supported.
+    # Modules that change state: each module states its own support of every attribute.
     DOCUMENTATION = r"""
 options: {}
 attributes:
   check_mode:
     description: Can run in C(check_mode) and return changed status prediction without modifying target.
-    support: full
   diff_mode:
     description: Will return details on what has changed (or possibly needs changing in C(check_mode)), when in diff mode.
-    support: full
+  idempotent:
+    description:
+      - When run twice in a row outside check mode with the same arguments, the second run reports no change.
   platform:
     description: Target OS/families that can be operated against.
     support: N/A
@@ -36,6 +37,12 @@ attributes:
   diff_mode:
     description: Will return details on what has changed (or possibly needs changing in C(check_mode)), when in diff mode.
     support: N/A
+    details:
+      - This action does not modify state.
+  idempotent:
+    description:
+      - When run twice in a row outside check mode with the same arguments, the second run reports no change.
+    support: full
     details:
       - This action does not modify state.
   platform:

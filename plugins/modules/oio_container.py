@@ -8,16 +8,51 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: oio_container
 short_description: Manage OpenIO SDS containers
-version_added: 1.0.0
+version_added: 0.1.0
 description:
   - Create or delete a container of an OpenIO SDS account, and set its properties, storage policy, versioning and quota.
+  - O(containers) manages many containers in one task, over one connection.
 author:
   - datacenter.storage contributors (@datacenter-storage)
 options:
   name:
-    description: Name of the container.
+    description:
+      - Name of the container.
+      - Exactly one of O(name) and O(containers) is required.
     type: str
-    required: true
+  containers:
+    description:
+      - Several containers, each with its own options; an option an item leaves out takes the top-level value.
+      - Every container is compared before any is changed, so a refused item value changes nothing.
+    type: list
+    elements: dict
+    suboptions:
+      name:
+        description: Name of the container.
+        type: str
+        required: true
+      state:
+        description: As O(state).
+        type: str
+        choices: [present, absent]
+      force:
+        description: As O(force).
+        type: bool
+      properties:
+        description: As O(properties).
+        type: dict
+      purge_properties:
+        description: As O(purge_properties).
+        type: bool
+      policy:
+        description: As O(policy).
+        type: str
+      max_versions:
+        description: As O(max_versions).
+        type: int
+      quota:
+        description: As O(quota).
+        type: str
   state:
     description:
       - V(present) creates the container if needed and applies the other options.
@@ -54,6 +89,16 @@ options:
       - Maximum bytes stored in the container (C(sys.m2.quota)), as a number of bytes or with a unit such as V(10G).
       - V(0) removes the limit.
     type: str
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+  idempotent:
+    support: full
+seealso:
+  - module: datacenter.storage.oio_object
+  - module: datacenter.storage.oio_object_info
 extends_documentation_fragment:
   - datacenter.storage.oio
   - datacenter.storage.attributes
@@ -71,6 +116,20 @@ EXAMPLES = r"""
     properties:
       owner: ops
 
+- name: Three containers in one task (one connection)
+  datacenter.storage.oio_container:
+    namespace: OPENIO
+    account: my_account
+    policy: THREECOPIES
+    containers:
+      - name: logs
+        max_versions: 1
+      - name: images
+        quota: 1T
+      - name: old
+        state: absent
+        force: true
+
 - name: Delete a container and everything in it
   datacenter.storage.oio_container:
     namespace: OPENIO
@@ -81,9 +140,26 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+containers:
+  description: With O(containers), one item per container, in order.
+  returned: when O(containers) is given
+  type: list
+  elements: dict
+  contains:
+    name:
+      description: Container name.
+      type: str
+    changed:
+      description: Whether this container changed (would change, in check mode).
+      type: bool
+    container:
+      description: The container after the task, as RV(container).
+      type: dict
+  sample: [{name: backups, changed: true, container: {name: backups, account: my_account, properties: {}, policy: null,
+            max_versions: null, quota: null, objects: 0, bytes: 0}}]
 container:
   description: The container as it is after the task (as it would be, in check mode); empty when absent.
-  returned: always
+  returned: when O(name) is given
   type: dict
   contains:
     name:
@@ -121,118 +197,90 @@ container:
     bytes: 0
 """
 
+from ansible_collections.datacenter.storage.plugins.module_utils.common.errors import ParamError  # noqa: E402
 from ansible_collections.datacenter.storage.plugins.module_utils.common.module import StorageModule  # noqa: E402
-from ansible_collections.datacenter.storage.plugins.module_utils.common.oio import (  # noqa: E402
-    BACKEND, merged_properties, properties_option,
-)
-from ansible_collections.datacenter.storage.plugins.module_utils.common.units import parse_size  # noqa: E402
+from ansible_collections.datacenter.storage.plugins.module_utils.common.oio import BACKEND  # noqa: E402
+from ansible_collections.datacenter.storage.plugins.module_utils.common.oio_plan import (  # noqa: E402
+    SYSTEM_KEYS, container_updates, describe_container, plan_container)
 from ansible_collections.datacenter.storage.plugins.module_utils.oio.common.exceptions import ContainerNotEmpty, NoSuchContainer  # noqa: E402
 
-SYSTEM_KEYS = {"policy": "sys.m2.policy.storage", "max_versions": "sys.m2.policy.version", "quota": "sys.m2.quota"}
+CONTAINER_OPTIONS = dict(
+    state=(dict(type="str", choices=["present", "absent"]), "present"),
+    force=(dict(type="bool"), False),
+    properties=(dict(type="dict"), None),
+    purge_properties=(dict(type="bool"), False),
+    policy=(dict(type="str"), None),
+    max_versions=(dict(type="int"), None),
+    quota=(dict(type="str"), None),
+)
 
 
-def _int_or_none(value):
-    return None if value in (None, "") else int(value)
+def _items(params):
+    """``(item, label)`` for each container: the top-level one, or each of ``containers`` with top-level defaults."""
+    if params["containers"] is None:
+        return [(dict((key, params[key]) for key in list(CONTAINER_OPTIONS) + ["name"]), "")]
+    items, seen = [], {}
+    for index, item in enumerate(params["containers"]):
+        if item["name"] in seen:
+            raise ParamError("containers[%d].name" % index, item["name"], "is already containers[%d]" % seen[item["name"]])
+        seen[item["name"]] = index
+        items.append((dict(((key, params[key] if item.get(key) is None else item[key]) for key in CONTAINER_OPTIONS),
+                           name=item["name"]), "containers[%d]." % index))
+    return items
 
 
-def describe(account, name, props):
-    """The container as the module returns it, from ``container_get_properties``."""
-    system = props.get("system", {})
-    quota = _int_or_none(system.get(SYSTEM_KEYS["quota"]))
-    return {
-        "name": name,
-        "account": account,
-        "properties": dict(props.get("properties", {})),
-        "policy": system.get(SYSTEM_KEYS["policy"]) or None,
-        "max_versions": _int_or_none(system.get(SYSTEM_KEYS["max_versions"])),
-        "quota": quota or None,
-        "objects": _int_or_none(system.get("sys.m2.objects")) or 0,
-        "bytes": _int_or_none(system.get("sys.m2.usage")) or 0,
-    }
-
-
-def desired_system(params, module):
-    """The system settings asked for, as the module returns them (None = not managed)."""
-    wanted = {"policy": params["policy"], "max_versions": params["max_versions"], "quota": None}
-    if params["quota"] is not None:
+def apply(module, client, account, item, before, after):
+    """Make ``before`` (the container now, ``{}``: absent) into ``after``."""
+    name = item["name"]
+    if not after:
+        if item["force"]:
+            client.container_flush(account, name)
         try:
-            wanted["quota"] = parse_size(params["quota"])
-        except ValueError as exc:
-            module.fail_param("quota", params["quota"], str(exc))
-    return wanted
+            client.container_delete(account, name)
+        except ContainerNotEmpty:
+            module.fail("container %s/%s is not empty (%d objects): set force=true to delete its objects first"
+                        % (account, name, before["objects"]))
+    elif not before:
+        system = {SYSTEM_KEYS[k]: str(after[k]) for k in SYSTEM_KEYS if after[k] is not None}
+        client.container_create(account, name, properties=after["properties"], system=system)
+    else:
+        changed, removed, system = container_updates(before, after)
+        if changed or system:
+            client.container_set_properties(account, name, properties=changed, system=system)
+        if removed:  # an empty list asks the service to delete every property
+            client.container_del_properties(account, name, removed)
 
 
 def main():
-    module = StorageModule(
-        dict(
-            name=dict(type="str", required=True),
-            state=dict(type="str", default="present", choices=["present", "absent"]),
-            force=dict(type="bool", default=False),
-            properties=dict(type="dict"),
-            purge_properties=dict(type="bool", default=False),
-            policy=dict(type="str"),
-            max_versions=dict(type="int"),
-            quota=dict(type="str"),
-        ),
-        backend=BACKEND, supports_check_mode=True,
-    )
+    item_spec = dict((key, dict(spec)) for key, (spec, _default) in CONTAINER_OPTIONS.items())
+    item_spec["name"] = dict(type="str", required=True)
+    argument_spec = dict((key, dict(spec, default=default) if default is not None else dict(spec))
+                         for key, (spec, default) in CONTAINER_OPTIONS.items())
+    argument_spec.update(name=dict(type="str"), containers=dict(type="list", elements="dict", options=item_spec))
+    module = StorageModule(argument_spec, backend=BACKEND, supports_check_mode=True,
+                           mutually_exclusive=[("name", "containers")], required_one_of=[("name", "containers")])
     params = module.params
-    account, name = params["account"], params["name"]
-    if not name or "\0" in name:
-        module.fail_param("name", name, "a container name must be a non-empty string without NUL")
-    tracker = module.tracker
-    with module.handle_errors("container %s/%s" % (account, name)), module.open() as client:
-        try:
-            before = describe(account, name, client.container_get_properties(account, name))
-        except NoSuchContainer:
-            before = None
-
-        if params["state"] == "absent":
-            if before is not None:
-                tracker.mark("container", before, {})
-                if not module.check_mode:
-                    if params["force"]:
-                        client.container_flush(account, name)
-                    try:
-                        client.container_delete(account, name)
-                    except ContainerNotEmpty:
-                        module.fail("container %s/%s is not empty (%d objects): set force=true to delete its objects first"
-                                    % (account, name, before["objects"]))
-            module.exit(container={})
-
-        wanted_props = properties_option(params["properties"])
-        wanted_system = desired_system(params, module)
-        if before is None:
-            after = describe(account, name, {})
-            after["properties"] = wanted_props
-            after.update((k, v) for k, v in wanted_system.items() if v)
-            if params["max_versions"] is not None:
-                after["max_versions"] = params["max_versions"]
-            tracker.mark("container", None, after)
-            if not module.check_mode:
-                system = {SYSTEM_KEYS[k]: str(v) for k, v in wanted_system.items() if v is not None}
-                client.container_create(account, name, properties=wanted_props, system=system)
-                after = describe(account, name, client.container_get_properties(account, name))
-            module.exit(container=after)
-
-        after = dict(before)
-        if params["properties"] is not None or params["purge_properties"]:
-            after["properties"] = merged_properties(before["properties"], wanted_props, params["purge_properties"])
-        for key, value in wanted_system.items():
-            if value is not None:
-                after[key] = value or None
-        if tracker.compare("container", before, after) and not module.check_mode:
-            removed = [k for k in before["properties"] if k not in after["properties"]]
-            changed = {k: v for k, v in after["properties"].items() if before["properties"].get(k) != v}
-            system = {SYSTEM_KEYS[k]: "" if after[k] is None else str(after[k]) for k in SYSTEM_KEYS if after[k] != before[k]}
-            if system and SYSTEM_KEYS["quota"] in system and not system[SYSTEM_KEYS["quota"]]:
-                system[SYSTEM_KEYS["quota"]] = "0"
-            if changed or system:
-                client.container_set_properties(account, name, properties=changed, system=system)
-            if removed:  # an empty list asks the service to delete every property
-                client.container_del_properties(account, name, removed)
-            after = describe(account, name, client.container_get_properties(account, name))
-        module.exit(container=after)
+    account = params["account"]
+    results = []
+    prefix = "oio_container" if params["containers"] is not None else "oio_container %s" % params["name"]
+    with module.handle_errors(prefix), module.open() as client:
+        plans = []
+        for item, label in _items(params):
+            try:
+                before = describe_container(account, item["name"], client.container_get_properties(account, item["name"]))
+            except NoSuchContainer:
+                before = {}
+            plans.append((item, before, plan_container(account, item, before, label)))
+        for item, before, after in plans:
+            changed = module.tracker.compare(item["name"], before, after)
+            if changed and not module.check_mode:
+                apply(module, client, account, item, before, after)
+                if after:
+                    after = describe_container(account, item["name"], client.container_get_properties(account, item["name"]))
+            results.append(dict(name=item["name"], changed=changed, container=after))
+    if params["containers"] is None:
+        module.exit(container=results[0]["container"])
+    module.exit(containers=results)
 
 
 if __name__ == "__main__":

@@ -8,19 +8,21 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: oio_object
 short_description: Upload, download and delete OpenIO SDS objects
-version_added: 1.0.0
+version_added: 0.1.0
 description:
   - Upload a file or a string as an object of an OpenIO SDS container, only when the stored MD5 differs.
   - Upload a whole directory tree under a prefix in one task.
   - Download an object to a file on the target, only when the local file differs.
   - Set the properties of an object, or delete it.
+  - Manage many objects, in one container or several, in one task over one connection with O(objects).
 author:
   - datacenter.storage contributors (@datacenter-storage)
 options:
   container:
-    description: Name of the container. It must exist (see M(datacenter.storage.oio_container)).
+    description:
+      - Name of the container. It must exist (see M(datacenter.storage.oio_container)).
+      - Required, unless every item of O(objects) names its own container.
     type: str
-    required: true
   name:
     description:
       - Name of the object.
@@ -74,6 +76,58 @@ options:
     description: Remove the properties not listed in O(properties).
     type: bool
     default: false
+  objects:
+    description:
+      - Several objects in one task and one connection; each item takes the options below, and the task's
+        O(container), O(state), O(policy), O(mime_type), O(properties) and O(purge_properties) are its defaults.
+      - Every item is checked, and every object read, before any is changed.
+      - Mutually exclusive with O(name), O(src), O(content), O(dest) and O(prefix).
+    type: list
+    elements: dict
+    suboptions:
+      container:
+        description: See O(container).
+        type: str
+      name:
+        description: Name of the object; left out, the item is a directory O(objects[].src) or a O(objects[].prefix) to delete.
+        type: str
+      state:
+        description: See O(state).
+        type: str
+        choices: [present, absent]
+      src:
+        description: See O(src). Mutually exclusive with O(objects[].content).
+        type: path
+      prefix:
+        description: See O(prefix).
+        type: str
+      content:
+        description: See O(content). Mutually exclusive with O(objects[].src).
+        type: str
+      policy:
+        description: See O(policy).
+        type: str
+      mime_type:
+        description: See O(mime_type).
+        type: str
+      properties:
+        description: See O(properties).
+        type: dict
+      purge_properties:
+        description: See O(purge_properties).
+        type: bool
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: partial
+    details:
+      - The diff shows the object as the service describes it (size, MD5, properties, policy), not its content.
+  idempotent:
+    support: full
+seealso:
+  - module: datacenter.storage.oio_container
+  - module: datacenter.storage.oio_object_info
 extends_documentation_fragment:
   - ansible.builtin.files
   - datacenter.storage.oio
@@ -112,6 +166,23 @@ EXAMPLES = r"""
     dest: /srv/restore/db.dump
     owner: postgres
     mode: "0640"
+
+- name: Several objects of two containers in one task
+  datacenter.storage.oio_object:
+    namespace: OPENIO
+    account: my_account
+    container: www
+    objects:
+      - name: index.html
+        src: /srv/www/index.html
+        mime_type: text/html
+      - name: robots.txt
+        content: "User-agent: *\n"
+      - name: old.html
+        state: absent
+      - container: backups
+        name: www.tar
+        src: /var/backups/www.tar
 
 - name: Delete an object
   datacenter.storage.oio_object:
@@ -158,8 +229,13 @@ object:
     version: 1763892000000000
     properties: {origin: db1}
 objects:
-  description: With a directory O(src) or a O(prefix) deletion, one entry per object and what happened to it.
-  returned: when O(src) is a directory or O(state=absent) with O(prefix)
+  description:
+    - With a directory O(src) or a O(prefix) deletion, one entry per object and what happened to it
+      (C(action) - V(uploaded), V(properties), V(unchanged), V(deleted)).
+    - With O(objects), one entry per item, in order, with its C(container), its own C(changed) and the C(object)
+      as O(object) describes it (V({}) when absent); C(action) is then also V(absent) for an object already absent,
+      or V(tree) for an item without a name, whose C(objects) lists its objects as above.
+  returned: when O(src) is a directory, O(state=absent) with O(prefix), or O(objects)
   type: list
   elements: dict
   sample:
@@ -177,10 +253,11 @@ import os  # noqa: E402
 import tempfile  # noqa: E402
 from contextlib import contextmanager  # noqa: E402
 
+from ansible_collections.datacenter.storage.plugins.module_utils.common.errors import ParamError  # noqa: E402
 from ansible_collections.datacenter.storage.plugins.module_utils.common.module import StorageModule  # noqa: E402
-from ansible_collections.datacenter.storage.plugins.module_utils.common.oio import (  # noqa: E402
-    BACKEND, merged_properties, properties_option,
-)
+from ansible_collections.datacenter.storage.plugins.module_utils.common.oio import BACKEND  # noqa: E402
+from ansible_collections.datacenter.storage.plugins.module_utils.common.oio_plan import (  # noqa: E402
+    describe_object as describe, merged_properties, properties_option)
 from ansible_collections.datacenter.storage.plugins.module_utils.oio.common.exceptions import NoSuchContainer, NoSuchObject  # noqa: E402
 
 
@@ -202,36 +279,30 @@ def file_md5(path):
     return digest.hexdigest().upper()
 
 
-def describe(meta):
-    """An object as the module returns it, from ``object_get_properties`` or a listing entry."""
-    return {
-        "name": meta["name"],
-        "size": int(meta.get("size") or meta.get("length") or 0),
-        "hash": (meta.get("hash") or "").upper(),
-        "policy": meta.get("policy"),
-        "mime_type": meta.get("mime_type"),
-        "version": int(meta["version"]) if meta.get("version") is not None else None,
-        "properties": dict(meta.get("properties") or {}),
-    }
+# The options an item of ``objects`` takes from the task when it does not set them.
+INHERITED = ("container", "state", "policy", "mime_type", "properties", "purge_properties")
 
 
-def needs_upload(before, local_hash, params):
+def needs_upload(before, local_hash, item):
     return (before is None or before["hash"] != local_hash
-            or (params["policy"] is not None and before["policy"] != params["policy"])
-            or (params["mime_type"] is not None and before["mime_type"] != params["mime_type"]))
+            or (item["policy"] is not None and before["policy"] != item["policy"])
+            or (item["mime_type"] is not None and before["mime_type"] != item["mime_type"]))
 
 
 class ObjectTask:
     """What one task does to one container of one account."""
 
-    def __init__(self, module, client):
+    def __init__(self, module, client, container):
         self.module = module
         self.params = module.params
         self.account = self.params["account"]
-        self.container = self.params["container"]
+        self.container = container
         self.client = client
         self.client.autocreate = False
-        self.wanted_props = properties_option(self.params["properties"])
+
+    def key(self, name):
+        """The object's diff key."""
+        return "%s/%s" % (self.container, name)
 
     def current(self, name):
         try:
@@ -242,37 +313,50 @@ class ObjectTask:
     def delete(self):
         name, prefix = self.params["name"], self.params["prefix"]
         if name is not None:
-            before = self.current(name)
-            if before is not None:
-                self.module.tracker.mark(name, before, None)
-                if not self.module.check_mode:
-                    self.client.object_delete(self.account, self.container, name)
+            self.remove(name, self.current(name))
             self.module.exit(object={})
+        self.module.exit(object={}, objects=self.delete_prefix(prefix))
+
+    def delete_prefix(self, prefix):
+        """Delete every object whose name starts with ``prefix``; returns one entry per object."""
         results = []
         for entry in self.client.object_list_all(self.account, self.container, prefix=prefix):
-            self.module.tracker.mark(entry["name"], describe(entry), None)
+            self.module.tracker.mark(self.key(entry["name"]), describe(entry), {})
             results.append({"name": entry["name"], "action": "deleted", "size": entry["size"], "hash": entry["hash"]})
         if results and not self.module.check_mode:
             failed = [n for n, ok in self.client.object_delete_many(self.account, self.container, [r["name"] for r in results]) if not ok]
             if failed:
                 self.module.fail("could not delete %s from %s/%s" % (", ".join(failed), self.account, self.container), objects=results)
-        self.module.exit(object={}, objects=results)
+        return results
 
-    def upload(self, name, before, local_hash, size, data=None, path=None):
-        """Upload if the stored object differs, else reconcile its properties; returns (object after, action)."""
-        props = merged_properties(before["properties"] if before else {}, self.wanted_props, self.params["purge_properties"])
+    def remove(self, name, before):
+        """Delete one object if it exists; returns its action."""
+        if before is None:
+            return "absent"
+        self.module.tracker.mark(self.key(name), before, {})
+        if not self.module.check_mode:
+            self.client.object_delete(self.account, self.container, name)
+        return "deleted"
+
+    def upload(self, name, before, local_hash, size, data=None, path=None, item=None):
+        """Upload if the stored object differs, else reconcile its properties; returns (object after, action).
+
+        ``item``: the options (policy, mime_type, properties, purge_properties), the task's by default."""
+        item = item or self.params
+        props = merged_properties(before["properties"] if before else {}, properties_option(item["properties"]),
+                                  item["purge_properties"])
         after = {"name": name, "size": size, "hash": local_hash, "properties": props, "version": None,
-                 "policy": self.params["policy"] or (before or {}).get("policy"),
-                 "mime_type": self.params["mime_type"] or (before or {}).get("mime_type") or "application/octet-stream"}
-        if needs_upload(before, local_hash, self.params):
-            self.module.tracker.mark(name, before, after)
+                 "policy": item["policy"] or (before or {}).get("policy"),
+                 "mime_type": item["mime_type"] or (before or {}).get("mime_type") or "application/octet-stream"}
+        if needs_upload(before, local_hash, item):
+            self.module.tracker.mark(self.key(name), before or {}, after)
             if not self.module.check_mode:
                 self.client.object_create_ext(self.account, self.container, file_or_path=path, data=data, obj_name=name,
-                                              policy=self.params["policy"], mime_type=self.params["mime_type"], properties=props)
+                                              policy=item["policy"], mime_type=item["mime_type"], properties=props)
                 after = self.current(name)
             return after, "uploaded"
         after = dict(before, properties=props)
-        if not self.module.tracker.compare(name, before, after):
+        if not self.module.tracker.compare(self.key(name), before, after):
             return after, "unchanged"
         if not self.module.check_mode:
             removed = [k for k in before["properties"] if k not in props]
@@ -283,8 +367,9 @@ class ObjectTask:
             after = self.current(name)
         return after, "properties"
 
-    def upload_tree(self, root):
-        prefix = self.params["prefix"] or ""
+    def upload_tree(self, root, prefix, item=None):
+        """Upload every file under ``root`` as ``prefix`` + its relative path; returns one entry per file."""
+        prefix = prefix or ""
         listing = {e["name"]: describe(e) for e in self.client.object_list_all(self.account, self.container, prefix=prefix, properties=True)}
         results = []
         for top, dirs, files in os.walk(root):
@@ -292,7 +377,8 @@ class ObjectTask:
             for filename in sorted(files):
                 path = os.path.join(top, filename)
                 name = prefix + os.path.relpath(path, root).replace(os.sep, "/")
-                after, action = self.upload(name, listing.get(name), file_md5(path), os.path.getsize(path), path=path)
+                after, action = self.upload(name, listing.get(name), file_md5(path), os.path.getsize(path), path=path,
+                                            item=item)
                 results.append({"name": name, "action": action, "size": after["size"], "hash": after["hash"]})
         return results
 
@@ -331,10 +417,115 @@ class ObjectTask:
                 os.unlink(tmp)
 
 
+def _items(params):
+    """The items of ``objects`` with the task's options as defaults, checked; raises ParamError naming the item."""
+    items, seen = [], {}
+    for index, entry in enumerate(params["objects"]):
+        label = "objects[%d]." % index
+        item = dict((key, params[key] if entry.get(key) is None else entry[key]) for key in INHERITED)
+        item.update((key, entry[key]) for key in ("name", "src", "content", "prefix"))
+        if not item["container"]:
+            raise ParamError(label + "container", item["container"], "required here or as the task's container")
+        if item["src"] is not None and not os.path.exists(item["src"]):
+            raise ParamError(label + "src", item["src"], "no such file or directory on the target")
+        item["tree"] = item["name"] is None and (item["state"] == "absent" or item["src"] is not None)
+        if item["tree"]:
+            if item["state"] == "absent" and not item["prefix"]:
+                raise ParamError(label + "prefix", item["prefix"], "state=absent needs the object name, or a prefix")
+            if item["state"] == "present" and not os.path.isdir(item["src"]):
+                raise ParamError(label + "name", item["name"], "the object name is required unless src is a directory")
+        else:
+            if not item["name"] or "\0" in item["name"]:
+                raise ParamError(label + "name", item["name"], "an object name must be a non-empty string without NUL")
+            if item["src"] is not None and not os.path.isfile(item["src"]):
+                raise ParamError(label + "src", item["src"], "not a regular file (a directory goes without name)")
+            key = "%s/%s" % (item["container"], item["name"])
+            if key in seen:
+                raise ParamError(label + "name", item["name"], "%s is already objects[%d]" % (key, seen[key]))
+            seen[key] = index
+        for option in ("policy", "mime_type"):
+            check_header(item[option], label + option)
+        items.append((item, label))
+    return items
+
+
+def check_header(value, name):
+    """Refuse control characters in an option sent as an HTTP header."""
+    if value is not None and any(ord(c) < 32 or ord(c) == 127 for c in value):
+        raise ParamError(name, value, "control characters are not allowed")
+
+
+def run_objects(module, client):
+    """The ``objects`` form: every item checked and read, then each one changed in order."""
+    tasks, planned = {}, []
+    for item, label in _items(module.params):
+        task = tasks.setdefault(item["container"], ObjectTask(module, client, item["container"]))
+        try:
+            before = None if item["tree"] else task.current(item["name"])
+            if item["tree"]:
+                client.container_get_properties(module.params["account"], item["container"])
+        except NoSuchContainer:
+            raise ParamError(label + "container", item["container"], "no such container in account %s: create it "
+                             "first (datacenter.storage.oio_container)" % module.params["account"]) from None
+        if not item["tree"] and item["state"] == "present" and before is None and item["src"] is None \
+                and item["content"] is None:
+            raise ParamError(label + "name", item["name"], "the object does not exist: give src or content to upload it")
+        planned.append((task, item, label, before))
+    results = []
+    for task, item, label, before in planned:
+        name = item["name"]
+        if item["tree"]:
+            results.append(run_tree(task, item, label))
+            continue
+        if item["state"] == "absent":
+            after, action = {}, task.remove(name, before)
+        elif item["src"] is not None:
+            try:
+                after, action = task.upload(name, before, file_md5(item["src"]), os.path.getsize(item["src"]),
+                                            path=item["src"], item=item)
+            except OSError as exc:
+                raise ParamError(label + "src", item["src"], exc.strerror or str(exc)) from None
+        elif item["content"] is not None:
+            data = item["content"].encode("utf-8")
+            after, action = task.upload(name, before, hashlib.md5(data).hexdigest().upper(), len(data), data=data,
+                                        item=item)
+        else:
+            after, action = task.upload(name, before, before["hash"], before["size"], item=item)
+        results.append({"container": item["container"], "name": name, "changed": action not in ("unchanged", "absent"),
+                        "action": action, "size": after.get("size"), "hash": after.get("hash"), "object": after})
+    return results
+
+
+def run_tree(task, item, label):
+    """One item of ``objects`` without a name: a directory uploaded, or the objects under a prefix deleted."""
+    if item["state"] == "absent":
+        entries = task.delete_prefix(item["prefix"])
+    else:
+        try:
+            entries = task.upload_tree(item["src"], item["prefix"], item)
+        except OSError as exc:
+            raise ParamError(label + "src", item["src"], exc.strerror or str(exc)) from None
+    changed = any(entry["action"] != "unchanged" for entry in entries)
+    return {"container": item["container"], "name": None, "prefix": item["prefix"], "changed": changed,
+            "action": "tree", "objects": entries, "object": {}}
+
+
 def main():
+    item_spec = dict(
+        container=dict(type="str"),
+        name=dict(type="str"),
+        state=dict(type="str", choices=["present", "absent"]),
+        src=dict(type="path"),
+        prefix=dict(type="str"),
+        content=dict(type="str", no_log=True),
+        policy=dict(type="str"),
+        mime_type=dict(type="str"),
+        properties=dict(type="dict"),
+        purge_properties=dict(type="bool"),
+    )
     module = StorageModule(
         dict(
-            container=dict(type="str", required=True),
+            container=dict(type="str"),
             name=dict(type="str"),
             state=dict(type="str", default="present", choices=["present", "absent"]),
             src=dict(type="path"),
@@ -345,11 +536,20 @@ def main():
             mime_type=dict(type="str"),
             properties=dict(type="dict"),
             purge_properties=dict(type="bool", default=False),
+            objects=dict(type="list", elements="dict", options=item_spec, mutually_exclusive=[("src", "content")]),
         ),
         backend=BACKEND, supports_check_mode=True,
-        mutually_exclusive=[("src", "content", "dest")], add_file_common_args=True,
+        mutually_exclusive=[("src", "content", "dest"), ("objects", "name"), ("objects", "src"), ("objects", "content"),
+                            ("objects", "dest"), ("objects", "prefix")],
+        add_file_common_args=True,
     )
     params = module.params
+    if params["objects"] is not None:
+        with module.handle_errors("oio_object"), module.open() as client:
+            results = run_objects(module, client)
+        module.exit(objects=results)
+    if not params["container"]:
+        module.fail_param("container", params["container"], "the container is required (unless every item of objects names one)")
     name, src = params["name"], params["src"]
     is_tree = src is not None and os.path.isdir(src)
     if params["state"] == "absent" and name is None and not params["prefix"]:
@@ -359,19 +559,19 @@ def main():
     if src is not None and not os.path.exists(src):
         module.fail_param("src", src, "no such file or directory on the target")
     for option in ("policy", "mime_type"):  # sent as HTTP headers
-        if params[option] is not None and any(ord(c) < 32 or ord(c) == 127 for c in params[option]):
-            module.fail_param(option, params[option], "control characters are not allowed")
+        with module.handle_errors():
+            check_header(params[option], option)
     if params["dest"] is not None and os.path.isdir(params["dest"]):
         module.fail_param("dest", params["dest"], "is a directory; give the path of the file to write")
     where = "%s/%s" % (params["account"], params["container"])
-    with module.handle_errors("object %s/%s" % (where, name or params["prefix"] or "")), module.open() as client:
-        task = ObjectTask(module, client)
+    with module.handle_errors("oio_object %s/%s" % (params["container"], name or params["prefix"] or "")), module.open() as client:
+        task = ObjectTask(module, client, params["container"])
         try:
             if params["state"] == "absent":
                 task.delete()
             if is_tree:
                 with local_files(module, "src"):
-                    module.exit(object={}, objects=task.upload_tree(src))
+                    module.exit(object={}, objects=task.upload_tree(src, params["prefix"]))
             if params["dest"] is not None:
                 module.exit(object=task.download(name, params["dest"]), dest=params["dest"])
             before = task.current(name)

@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: oio_object_info
 short_description: List the objects of an OpenIO SDS container or show one object
-version_added: 1.0.0
+version_added: 0.1.0
 description:
   - Without O(name), list the objects of a container (optionally under a prefix, with every version).
   - With O(name), return one object with its metadata, properties and, on request, where its chunks are.
@@ -40,6 +40,9 @@ options:
     description: With O(name), also return the chunks (URL, position, size, hash) of the object.
     type: bool
     default: false
+seealso:
+  - module: datacenter.storage.oio_container
+  - module: datacenter.storage.oio_object
 extends_documentation_fragment:
   - datacenter.storage.oio
   - datacenter.storage.attributes.info_module
@@ -99,25 +102,11 @@ exists:
 """
 
 from ansible_collections.datacenter.storage.plugins.module_utils.common.module import StorageModule  # noqa: E402
-from ansible_collections.datacenter.storage.plugins.module_utils.common.oio import (  # noqa: E402
-    BACKEND,
-)
+from ansible_collections.datacenter.storage.plugins.module_utils.common.oio import BACKEND  # noqa: E402
+from ansible_collections.datacenter.storage.plugins.module_utils.common.oio_plan import normalise_object as normalise  # noqa: E402
 from ansible_collections.datacenter.storage.plugins.module_utils.oio.common.exceptions import NoSuchContainer, NoSuchObject  # noqa: E402
 
 LISTED = ("name", "version", "size", "hash", "policy", "chunk_method", "mime_type", "deleted", "is_latest", "ctime", "mtime", "properties")
-INTEGERS = ("version", "size", "length", "ctime", "mtime")
-
-
-def normalise(meta):
-    result = dict(meta)
-    for key in INTEGERS:
-        if result.get(key) not in (None, ""):
-            result[key] = int(result[key])
-    if isinstance(result.get("deleted"), str):
-        result["deleted"] = result["deleted"].lower() == "true"
-    if result.get("hash"):
-        result["hash"] = result["hash"].upper()
-    return result
 
 
 def main():
@@ -136,7 +125,7 @@ def main():
     )
     params = module.params
     account, container, name = params["account"], params["container"], params["name"]
-    with module.handle_errors("container %s/%s" % (account, container)), module.open() as client:
+    with module.handle_errors("oio_object_info %s" % container), module.open() as client:
         client.autocreate = False
         try:
             if name is None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: rbd_image
 short_description: Manage Ceph RBD images
-version_added: 1.0.0
+version_added: 0.1.0
 description:
   - Create, resize, reconfigure, clone, import and remove RADOS block device images through librbd
     (no C(rbd) command needed).
@@ -222,12 +222,20 @@ options:
       group:
         description: See O(group).
         type: str
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+  idempotent:
+    support: full
 extends_documentation_fragment:
   - datacenter.storage.rbd
   - datacenter.storage.attributes
 seealso:
   - module: datacenter.storage.rbd_snapshot
   - module: datacenter.storage.rbd_image_info
+  - module: datacenter.storage.rbd_pool
 author:
   - datacenter.storage contributors (@datacenter-storage)
 """
@@ -674,10 +682,6 @@ class ImagePlan:
             self.steps.append(("join group %s" % wanted, join))
         self.after["group"] = wanted or None
 
-    @property
-    def changed(self):
-        return bool(self.create or self.remove or self.steps)
-
     def apply(self):
         """Make the changes; an image created here is removed again if a later step fails."""
         ioctx = self.pools.get(self.pool, self.namespace)
@@ -724,8 +728,8 @@ def _items(params):
 def _apply_all(module, plans, results):
     """Apply each plan in order; a cluster error fails naming what was already changed."""
     for plan in plans:
-        module.tracker.compare(plan.spec, plan.before, plan.after)
-        if plan.changed and not module.check_mode:
+        changed = module.tracker.compare(plan.spec, plan.before, plan.after)
+        if changed and not module.check_mode:
             try:
                 plan.apply()
             except ERRORS as exc:
@@ -734,7 +738,7 @@ def _apply_all(module, plans, results):
                 left = "already changed: " + "; ".join(done) if done else "nothing was changed"
                 module.fail("rbd_image: %s: %s; %s" % (plan.spec, exc, left), changed=bool(done), images=results)
         image = plan.after if module.check_mode else plan.result()
-        results.append(dict(name=plan.name, pool=plan.pool, namespace=plan.namespace, changed=plan.changed, image=image))
+        results.append(dict(name=plan.name, pool=plan.pool, namespace=plan.namespace, changed=changed, image=image))
 
 
 def main():
@@ -760,10 +764,9 @@ def main():
                 _apply_all(module, plans, results)
             finally:
                 pools.close()
-    changed = any(result["changed"] for result in results)
     if params["images"] is None:
-        module.exit(changed=changed, image=results[0]["image"])
-    module.exit(changed=changed, images=results)
+        module.exit(image=results[0]["image"])
+    module.exit(images=results)
 
 
 if __name__ == "__main__":

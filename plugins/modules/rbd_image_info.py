@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: rbd_image_info
 short_description: Describe Ceph RBD images
-version_added: 1.0.0
+version_added: 0.1.0
 description:
   - The images of a pool (and namespace) with size, features, snapshots, parent and metadata.
 options:
@@ -29,6 +29,8 @@ extends_documentation_fragment:
   - datacenter.storage.attributes.info_module
 seealso:
   - module: datacenter.storage.rbd_image
+  - module: datacenter.storage.rbd_snapshot
+  - module: datacenter.storage.rbd_pool
 author:
   - datacenter.storage contributors (@datacenter-storage)
 """

@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: rbd_pool
 short_description: Manage Ceph pools for RBD images
-version_added: 1.0.0
+version_added: 0.1.0
 description:
   - Create a Ceph pool for RBD images and initialize it (as C(rbd pool init) does, which enables the C(rbd)
     application), set its pool-level RBD configuration, its RBD namespaces and its mirror mode; or delete it.
@@ -65,11 +65,20 @@ options:
     description: With O(state=absent), delete the pool even if it holds images.
     type: bool
     default: false
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+  idempotent:
+    support: full
 extends_documentation_fragment:
   - datacenter.storage.rbd
   - datacenter.storage.attributes
 seealso:
   - module: datacenter.storage.rbd_image
+  - module: datacenter.storage.rbd_snapshot
+  - module: datacenter.storage.rbd_image_info
 author:
   - datacenter.storage contributors (@datacenter-storage)
 """
@@ -190,8 +199,7 @@ class PoolTask:
             with self.cluster.open_ioctx(self.name) as ioctx:
                 before = pool_facts(ioctx)
         after = self._plan(before)
-        self.module.tracker.compare("pool", before, after)
-        if self.module.check_mode or (exists and not self.steps):
+        if not self.module.tracker.compare(self.name, before, after) or self.module.check_mode:
             return after
         if not exists:
             self._create()
@@ -201,7 +209,7 @@ class PoolTask:
             return pool_facts(ioctx)
 
     def _unchanged(self, state):
-        self.module.tracker.compare("pool", state, state)
+        self.module.tracker.compare(self.name, state, state)
         return state
 
     def _remove(self):
@@ -211,7 +219,7 @@ class PoolTask:
         if images and not self.params["force"]:
             self.module.fail_param("state", "absent", "pool %s holds %d image(s) (%s): set force=true to delete them "
                                    "with it" % (self.name, len(images), ", ".join(sorted(images)[:5])))
-        self.module.tracker.compare("pool", before, {})
+        self.module.tracker.compare(self.name, before, {})
         if not self.module.check_mode:
             self.cluster.delete_pool(self.name)
         return {}

@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: rbd_snapshot
 short_description: Manage snapshots of Ceph RBD images
-version_added: 1.0.0
+version_added: 0.1.0
 description:
   - Create, remove, rename, protect, unprotect snapshots of an RBD image and roll the image back to one.
 options:
@@ -47,11 +47,20 @@ options:
         the bytes of the extents written since the snapshot), so the task is idempotent. The image must not be in use.
     type: bool
     default: false
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+  idempotent:
+    support: full
 extends_documentation_fragment:
   - datacenter.storage.rbd
   - datacenter.storage.attributes
 seealso:
   - module: datacenter.storage.rbd_image
+  - module: datacenter.storage.rbd_image_info
+  - module: datacenter.storage.rbd_pool
 author:
   - datacenter.storage contributors (@datacenter-storage)
 """
@@ -205,7 +214,7 @@ def manage(module, image, params, spec):
         if params["rollback"] and before and differs_from(image, name, before["size"]):
             steps.append(lambda: image.rollback_to_snap(name))
             module.tracker.mark("rolled_back_to", None, name)
-    module.tracker.compare("snapshot", before, after)
+    module.tracker.compare(spec, before, after)
     if steps and not module.check_mode:
         for step in steps:
             step()

@@ -26,6 +26,9 @@ options:
 extends_documentation_fragment:
   - datacenter.storage.xenstore
   - datacenter.storage.attributes.info_module
+seealso:
+  - module: datacenter.storage.xenstore_key
+  - module: datacenter.storage.xenstore_watch
 author:
   - datacenter.storage contributors (@datacenter-storage)
 """
@@ -74,24 +77,8 @@ tree:
 from ansible_collections.datacenter.storage.plugins.module_utils.common.module import StorageModule  # noqa: E402
 from ansible_collections.datacenter.storage.plugins.module_utils.common.xenstore import (  # noqa: E402
     BACKEND, perms_to_dict, text)
+from ansible_collections.datacenter.storage.plugins.module_utils.common.xenstore_plan import tree  # noqa: E402
 from ansible_collections.datacenter.storage.plugins.module_utils.xenstore import XenStoreError, check_path  # noqa: E402
-
-
-def _tree(nodes, root, depth):
-    """Nest the walked nodes below ``root`` as ``{name: {value, children}}``."""
-    entries = {root: {"children": {}}}
-    levels = {root: 0}
-    for node in nodes:
-        if node.path == root:
-            continue
-        parent, name = node.path.rsplit("/", 1)
-        parent = parent or "/"
-        levels[node.path] = levels[parent] + 1
-        last = depth >= 0 and levels[node.path] >= depth
-        entry = {"value": text(node.value), "children": None if last and node.children else {}}
-        entries[parent]["children"][name] = entry
-        entries[node.path] = entry
-    return entries[root]["children"]
 
 
 def main():
@@ -112,7 +99,7 @@ def main():
         module.fail_param("path", path, exc.detail)
 
     result = dict(exists=False, value=None, permissions=None, children=[])
-    with module.handle_errors("xenstore_info on %s" % path):
+    with module.handle_errors("xenstore_info %s" % path):
         with module.open() as client:
             state = client.stat_many([path])[0]
             if state is not None:
@@ -120,7 +107,7 @@ def main():
                 result.update(exists=True, value=text(state[0]), permissions=perms_to_dict(state[1]),
                               children=nodes[0].children if nodes else [])
                 if depth:
-                    result["tree"] = _tree(nodes, path, depth)
+                    result["tree"] = tree(nodes, path, depth)
             elif depth:
                 result["tree"] = {}
     module.exit(changed=False, **result)

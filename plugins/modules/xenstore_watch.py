@@ -40,6 +40,9 @@ options:
 extends_documentation_fragment:
   - datacenter.storage.xenstore
   - datacenter.storage.attributes.info_module
+seealso:
+  - module: datacenter.storage.xenstore_key
+  - module: datacenter.storage.xenstore_info
 author:
   - datacenter.storage contributors (@datacenter-storage)
 """
@@ -139,7 +142,7 @@ def main():
 
     start = time.monotonic()
     events = []
-    with module.handle_errors("xenstore_watch on %s" % path):
+    with module.handle_errors("xenstore_watch %s" % path):
         with module.open() as client, client.monitor() as monitor:
             monitor.watch(path)
             monitor.next_event(timeout)  # the watch's initial event

@@ -33,6 +33,11 @@ VALID = {
     "xenstore_info": dict(path=XS_BASE),
     "xenstore_watch": dict(path=XS_BASE + "/k", wait_timeout=1),
 }
+# The list forms' valid tasks: a share of each module's cases start from these instead.
+VALID_BULK = {
+    "oio_container": dict(account=ACCOUNT, containers=[{"name": CONTAINER}]),
+    "oio_object": dict(account=ACCOUNT, container=CONTAINER, objects=[{"name": "obj", "content": "data"}]),
+}
 CORE_VALIDATION = "/ansible/module_utils/common/parameters.py"  # before any of our code runs
 READ_ONLY = {"rbd_image_info", "oio_object_info", "xenstore_info", "xenstore_watch"}
 
@@ -98,8 +103,15 @@ SPECIFIC = {
                                  ("image", rng.choice(["", "no-such-image-zz", "\x00"]))],
     "rbd_image_info": lambda rng: [("pool", rng.choice(["", "no-such-pool", "\x00"])), ("name", ["\x00"])],
     "oio_container": lambda rng: [("name", rng.choice(["", "\x00", "x" * 5000])), ("quota", sizes(rng)),
-                                  ("max_versions", rng.choice([-2, -100])), ("account", rng.choice(["", "\x00"]))],
+                                  ("max_versions", rng.choice([-2, -100])), ("account", rng.choice(["", "\x00"])),
+                                  ("containers", rng.choice([[{"name": ""}], [{"name": "a"}, {"name": "a"}],
+                                                             [{"name": "a", "quota": "4X"}], [{"policy": "x"}]]))],
     "oio_object": lambda rng: [("name", rng.choice(["", "\x00", "x" * 5000])), ("src", "/nonexistent/file"),
+                               ("objects", rng.choice([[{"name": "\x00", "content": "x"}], [{"name": "a", "src": "/"}],
+                                                       [{"container": "no-such-ct-zz", "name": "a", "content": "x"}],
+                                                       [{"name": "a", "content": "x"}, {"name": "a", "content": "y"}],
+                                                       [{"name": "never-stored-zz"}], [{"state": "absent"}],
+                                                       [{"name": "a", "mime_type": "a\nb", "content": "x"}]])),
                                ("dest", rng.choice(["/nonexistent/dir/f", "/"])), ("container", "no-such-ct-zz"),
                                ("mode", rng.choice(["999", "u+q", "abc"]))],
     "oio_object_info": lambda rng: [("container", rng.choice(["", "no-such-ct-zz", "\x00"]))],
@@ -117,11 +129,11 @@ def cases(module, count, seed):
     """``count`` spoiled parameter sets: (params, the names that were spoiled)."""
     rng = random.Random(seed)
     spec, _kwargs = argument_spec(module)
-    base = dict(connection(module), **VALID[module])
     options = sorted(spec)
     produced = []
     while len(produced) < count:
-        params = dict(base)
+        bulk = module in VALID_BULK and rng.random() < 0.3
+        params = dict(connection(module), **(VALID_BULK if bulk else VALID)[module])
         spoiled = []
         for _spoil in range(rng.choice([1, 1, 2])):
             roll = rng.random()

@@ -9,7 +9,7 @@ import uuid
 
 import pytest
 
-from conftest import ENV, ansible_adhoc, cephx_key, ssh
+from remote_lab import ENV, ansible_adhoc, cephx_key, ssh
 
 RUN = uuid.uuid4().hex[:8]
 RBD = "ceph_conf=/etc/ceph/ceph.conf client_name={0} keyring=/etc/ceph/ceph.{0}.keyring pool={1}".format(ENV.get("CEPH_CLIENT_NAME"), ENV.get("CEPH_POOL"))

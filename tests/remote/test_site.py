@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ENV, HOSTS, PLAYBOOKS, REPO, ansible_playbook, cephx_key, host_layer, ssh
+from remote_lab import ENV, HOSTS, PLAYBOOKS, REPO, ansible_playbook, cephx_key, host_layer, ssh
 
 SITE = REPO / "playbooks" / "site.yml"
 FORKS = ("--forks", "3")

@@ -10,10 +10,7 @@ from contextlib import contextmanager
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from .diff import ChangeTracker
-
-
-class ParamError(ValueError):
-    """Explicit validation: ``ParamError(name, value, why)`` fails naming the parameter and the value."""
+from .errors import ParamError
 
 
 class StorageModule:
@@ -60,7 +57,7 @@ class StorageModule:
         try:
             yield
         except ParamError as exc:
-            self.fail_param(*exc.args, **result)
+            self.fail_param(exc.name, exc.value, exc.why, **result)
         except self._errors as exc:
             msg = str(exc)
             if action:

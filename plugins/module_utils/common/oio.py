@@ -51,15 +51,3 @@ def open_client(module):
 
 
 BACKEND = Backend("oio", CONNECTION_SPEC, (OioException,), open_client, requirement=lambda: ("urllib3", IMPORT_ERROR))
-
-
-def properties_option(value):
-    """A ``properties`` option as the service stores it: string keys and values."""
-    return {str(k): "" if v is None else str(v) for k, v in (value or {}).items()}
-
-
-def merged_properties(before, wanted, purge):
-    """The properties an object or container should end with."""
-    result = {} if purge else dict(before)
-    result.update(wanted)
-    return result

@@ -4,13 +4,12 @@
 
 from __future__ import annotations
 
-import os
 import uuid
 
 import pytest
+from labenv import need
 
-if not os.environ.get("OIO_PROXY_URL"):
-    pytest.skip("the oio lab service is not running (tests/lab/lab up oio)", allow_module_level=True)
+need("OIO_PROXY_URL", "oio", module_level=True)
 
 from oio_lab import admin, make_api  # noqa: E402
 

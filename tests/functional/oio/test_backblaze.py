@@ -11,12 +11,12 @@ import urllib.request
 import uuid
 
 import pytest
+from labenv import missing, need
 
 from ansible_collections.datacenter.storage.plugins.module_utils.oio.api._b2 import Backblaze, BackblazeError
 from ansible_collections.datacenter.storage.plugins.module_utils.oio.common.exceptions import NotFound
 
-if not os.environ.get("B2_URL"):
-    pytest.skip("the b2 lab service is not running (tests/lab/lab up b2)", allow_module_level=True)
+need("B2_URL", "b2", module_level=True)
 
 
 def b2(**kwargs):
@@ -87,14 +87,13 @@ def test_bad_credentials_and_bucket():
 @pytest.fixture
 def backblaze_api(tmp_path):
     """An ObjectStorageApi on the dev namespace, when it offers the BACKBLAZE policy of the reference catalogue on this B2 lab."""
-    if not os.environ.get("OIO_PROXY_URL"):
-        pytest.skip("the oio lab service is not running")
+    need("OIO_PROXY_URL", "oio")
     from ansible_collections.datacenter.storage.plugins.module_utils.oio.api.object_storage import ObjectStorageApi
     api = ObjectStorageApi(os.environ["OIO_NS"], endpoint=os.environ["OIO_PROXY_URL"], account_url=os.environ["OIO_ACCOUNT_URL"],
                            backblaze_api_url=os.environ["B2_URL"], key_file=str(tmp_path / "b2-appkey.conf"))
     info = api.http.json("GET", os.environ["OIO_PROXY_URL"] + "/v3.0/%s/conscience/info" % os.environ["OIO_NS"])[1]
     if "BACKBLAZE" not in info.get("storage_policy", {}):
-        pytest.skip("the dev namespace has no BACKBLAZE storage policy")
+        missing("the oio lab's dev namespace has no BACKBLAZE storage policy (tests/lab/lab up b2, then restart oio)")
     (tmp_path / "b2-appkey.conf").write_text("[backblaze]\n%s.%s.application_key = %s\n" % (
         os.environ["B2_ACCOUNT_ID"], os.environ["B2_BUCKET"], os.environ["B2_APPLICATION_KEY"]))
     return api

@@ -9,14 +9,14 @@ import json
 import os
 from urllib.parse import quote, urlsplit
 
-import pytest
 import urllib3
+from labenv import missing
 
 
 def _need(key):
     value = os.environ.get(key)
     if not value:
-        pytest.skip(f"{key} not set: start the lab with 'tests/lab/lab up oio'")
+        missing(f"{key} not set: start the lab with 'tests/lab/lab up oio'")
     return value
 
 

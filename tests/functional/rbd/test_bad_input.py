@@ -12,7 +12,7 @@ import subprocess
 import sys
 import uuid
 
-from conftest import COLLECTIONS, PYTHON
+from rbd_lab import COLLECTIONS, PYTHON
 
 CHILD = r'''
 import inspect, json, sys

@@ -8,7 +8,7 @@ import pytest
 
 from ansible_collections.datacenter.storage.plugins.module_utils.rbd import rados, rbd, transfer
 from ansible_collections.datacenter.storage.plugins.module_utils.rbd.features import features_to_names
-from conftest import COLLECTIONS, PYTHON
+from rbd_lab import COLLECTIONS, PYTHON
 
 MiB = 1 << 20
 

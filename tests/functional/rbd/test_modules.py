@@ -7,7 +7,7 @@ import os
 import subprocess
 
 import pytest
-from conftest import run_module
+from rbd_lab import run_module
 
 MiB = 1 << 20
 

@@ -20,9 +20,10 @@ import time
 import uuid
 
 import pytest
+from labenv import need
 
 from ansible_collections.datacenter.storage.plugins.module_utils.rbd import rados
-from conftest import COLLECTIONS
+from rbd_lab import COLLECTIONS
 
 CALLS = []  # (test, label) of each compared call, for the count printed at the end
 
@@ -103,7 +104,7 @@ def norm(value):
 
 @pytest.fixture(scope="module")
 def twin(lab, upstream):
-    keyring = os.environ.get("CEPH_KEYRING_ADMIN") or pytest.skip("the ceph lab service is not up")
+    keyring = need("CEPH_KEYRING_ADMIN", "ceph")
     pools = (os.environ["CEPH_RADOS_POOL"], os.environ["CEPH_RADOS_TWIN_POOL"])
     ours = Side(rados, pools[0], "o", lab.conf, keyring)
     up = Side(upstream, pools[1], "u", lab.conf, keyring)

@@ -6,9 +6,9 @@ Every node a test creates lives below its own ``base`` path, removed afterwards.
 """
 
 import itertools
-import os
 
 import pytest
+from labenv import need
 
 from ansible_collections.datacenter.storage.plugins.module_utils.xenstore import Client
 
@@ -19,10 +19,7 @@ _domids = itertools.count(10)
 
 @pytest.fixture(scope="session")
 def socket_path():
-    path = os.environ.get("XENSTORED_PATH")
-    if not path:
-        pytest.skip("the xenstored lab service is not up (tests/lab/lab up xenstored): XENSTORED_PATH is not set")
-    return path
+    return need("XENSTORED_PATH", "xenstored")
 
 
 @pytest.fixture
@@ -51,8 +48,6 @@ def base(client, request):
 @pytest.fixture
 def guest(client, socket_path):
     """A fresh unprivileged domain (its own domid) whose ``.client`` talks over the shim ring."""
-    shim_dir = os.environ.get("XS_SHIM_DIR")
-    if not shim_dir:
-        pytest.skip("XS_SHIM_DIR is not set (tests/lab/lab up xenstored)")
+    shim_dir = need("XS_SHIM_DIR", "xenstored")
     with Guest(client, shim_dir, next(_domids)) as g:
         yield g

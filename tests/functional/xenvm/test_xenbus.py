@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The XenStore client and modules on a real Xen host: asserts on the report of tests/lab/xenvm/run.
 
-Run by the test command's ``xenvm`` stage with ``XENVM_REPORT=<report.json>``; skipped without it.
+Run by the test command's ``xenvm`` stage with ``XENVM_REPORT=<report.json>`` (the functional stage leaves it out).
 Each operation of the guest (over ``/dev/xen/xenbus``) and of dom0 (modules over xenstored's socket)
 is its own test, so a failure names the operation.
 """
@@ -14,10 +14,11 @@ import json
 import os
 
 import pytest
+from labenv import missing
 
 REPORT = os.environ.get("XENVM_REPORT")
 if not REPORT:
-    pytest.skip("XENVM_REPORT is not set (the xenvm stage runs tests/lab/xenvm/run first)", allow_module_level=True)
+    missing("XENVM_REPORT is not set (the xenvm stage runs tests/lab/xenvm/run first)", module_level=True)
 
 GUEST_OPERATIONS = ["guest_run", "connect", "read", "write", "ls", "rm", "permissions", "transaction",
                     "transaction_eagain", "pipeline", "ls_large", "watch", "release_domain", "module_xenstore_key"]

@@ -1,0 +1,38 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Helpers of the RBD tests: where the collection is, the target's Python, and running a module as Ansible does."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[3]
+COLLECTIONS = REPO / ".lab" / "collections"
+PYTHON = os.environ.get("RBD_TEST_PYTHON", sys.executable)  # the target's Python: it needs cffi
+
+
+def run_module(lab, module, check=False, diff=False, **args):
+    """Run one of our modules as Ansible does on a target (arguments file, JSON result on stdout).
+
+    Connection options default to the lab's client.ansible; ``args`` may override them (None removes one).
+    """
+    params = dict(ceph_conf=lab.conf, client_name=lab.client, keyring=lab.keyring)
+    params.update(args)
+    params = {key: value for key, value in params.items() if value is not None}
+    params.update(_ansible_check_mode=check, _ansible_diff=diff)
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
+        json.dump({"ANSIBLE_MODULE_ARGS": params}, handle)
+    try:
+        env = dict(os.environ, PYTHONPATH=str(COLLECTIONS))
+        proc = subprocess.run([PYTHON, "-m", "ansible_collections.datacenter.storage.plugins.modules." + module,
+                               handle.name], capture_output=True, text=True, env=env, timeout=300, check=False)
+    finally:
+        os.unlink(handle.name)
+    if "{" not in proc.stdout:
+        raise AssertionError("%s gave no result: %s %s" % (module, proc.stdout, proc.stderr))
+    return json.loads(proc.stdout[proc.stdout.index("{"):])

@@ -1,0 +1,75 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+from ansible_collections.datacenter.storage.plugins.filter.roles import (
+    FilterModule, oio_buckets_objects, rbd_volumes_existing, rbd_volumes_images, rbd_volumes_lookups, rbd_volumes_snapshots, xenstore_dirs)
+
+IMAGES = [
+    {"name": "base", "size": "1G", "snapshots": ["gold", {"name": "v2", "protected": False}], "features": None},
+    {"name": "vm1", "pool": "vms", "clone_from": {"image": "base", "snapshot": "gold", "pool": "rbd"}},
+    {"name": "gone", "state": "absent"},
+]
+
+
+def test_images_fill_the_role_defaults_and_drop_role_fields():
+    assert rbd_volumes_images(IMAGES, "rbd", "") == [
+        {"pool": "rbd", "namespace": "", "state": "present", "name": "base", "size": "1G"},
+        {"pool": "vms", "namespace": "", "state": "present", "name": "vm1",
+         "clone_from": {"image": "base", "snapshot": "gold", "pool": "rbd"}},
+        {"pool": "rbd", "namespace": "", "state": "absent", "name": "gone"},
+    ]
+
+
+def test_snapshots_of_present_images_say_whether_the_image_is_a_clone():
+    present = [i for i in rbd_volumes_images(IMAGES, "rbd", "ns") if i["state"] == "present"]
+    assert rbd_volumes_snapshots(present, IMAGES) == [
+        {"name": "gold", "pool": "rbd", "namespace": "ns", "image": "base", "clone": False},
+        {"name": "v2", "protected": False, "pool": "rbd", "namespace": "ns", "image": "base", "clone": False},
+    ]
+
+
+def test_lookups_group_names_by_place_parents_included():
+    present = [i for i in rbd_volumes_images(IMAGES, "rbd", "") if i["state"] == "present"]
+    assert rbd_volumes_lookups(present) == [
+        {"pool": "rbd", "namespace": "", "names": ["base", "base"]},
+        {"pool": "vms", "namespace": "", "names": ["vm1"]},
+    ]
+
+
+def test_existing_reads_the_info_loop():
+    results = [{"item": {"pool": "rbd", "namespace": ""}, "images": [{"name": "base", "snapshots": [{"name": "gold"}]}]},
+               {"item": {"pool": "vms", "namespace": ""}, "skipped": True}]
+    assert rbd_volumes_existing(results) == {"images": ["rbd//base"], "snapshots": ["rbd//base@gold"]}
+    assert rbd_volumes_existing(None) == {"images": [], "snapshots": []}
+
+
+def test_xenstore_dirs_lists_each_directory_then_its_entries():
+    perms = {"owner": 0}
+    assert xenstore_dirs([["/a", {"x": 1, "y": True}, perms], ["/b", {}, perms]]) == [
+        {"path": "/a", "permissions": perms},
+        {"path": "/a/x", "value": "1", "permissions": perms},
+        {"path": "/a/y", "value": "True", "permissions": perms},
+        {"path": "/b", "permissions": perms},
+    ]
+
+
+def test_every_filter_is_registered():
+    assert set(FilterModule().filters()) == {"rbd_volumes_images", "rbd_volumes_snapshots", "rbd_volumes_existing",
+                                             "rbd_volumes_lookups", "xenstore_dirs", "oio_buckets_objects"}
+
+
+def test_bucket_objects_of_present_containers_carry_their_container():
+    containers = [
+        {"name": "a", "objects": [{"name": "x", "content": "1"}, {"src": "/srv/www/", "prefix": "www/"}]},
+        {"name": "b", "state": "absent", "objects": [{"name": "y"}]},
+        {"name": "c"},
+        {"name": "d", "state": "present", "objects": [{"name": "z", "state": "absent"}]},
+    ]
+    assert oio_buckets_objects(containers) == [
+        {"container": "a", "name": "x", "content": "1"},
+        {"container": "a", "src": "/srv/www/", "prefix": "www/"},
+        {"container": "d", "name": "z", "state": "absent"},
+    ]
+    assert oio_buckets_objects(containers, ["a"]) == [{"container": "d", "name": "z", "state": "absent"}]

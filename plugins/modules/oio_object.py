@@ -233,7 +233,7 @@ objects:
     - With a directory O(src) or a O(prefix) deletion, one entry per object and what happened to it
       (C(action) - V(uploaded), V(properties), V(unchanged), V(deleted)).
     - With O(objects), one entry per item, in order, with its C(container), its own C(changed) and the C(object)
-      as O(object) describes it (V({}) when absent); C(action) is then also V(absent) for an object already absent,
+      as RV(object) describes it (V({}) when absent); C(action) is then also V(absent) for an object already absent,
       or V(tree) for an item without a name, whose C(objects) lists its objects as above.
   returned: when O(src) is a directory, O(state=absent) with O(prefix), or O(objects)
   type: list

@@ -107,8 +107,8 @@ def test_absent_items_and_a_prefix():
 
 def test_a_bad_item_fails_before_anything_changes():
     client = FakeContainers("main")
-    failed = run(client, container="main", objects=[{"name": "a", "content": "1"}, {"container": "nope", "name": "b",
-                                                                                     "content": "2"}])
+    items = [{"name": "a", "content": "1"}, {"container": "nope", "name": "b", "content": "2"}]
+    failed = run(client, container="main", objects=items)
     assert failed.failed and "objects[1].container='nope'" in failed.result["msg"]
     assert client.calls == []
     failed = run(client, container="main", objects=[{"name": "a", "content": "1"}, {"name": "a", "content": "2"}])

@@ -82,6 +82,87 @@ def oio_buckets_objects(containers, skip=()):
     return items
 
 
+# What a guest of the xen_guests role sets when neither it nor the role's xen_guests_defaults does (the
+# xen_guest role's defaults, without their prefix).
+XEN_GUEST_DEFAULTS = {
+    "backend_domid": 0, "disk_pool": "rbd", "disk_namespace": "", "disk_size": "10G", "disk_features": [],
+    "disk_clone_from": {}, "disk_flatten": False, "disk_metadata": {}, "disk_vdev": "xvda", "disk_devid": 51712,
+    "disk_mode": "w", "seed_container": "xen-seeds", "seed_content": "", "seed_src": "", "seed_policy": "",
+    "seed_properties": {}, "data": {},
+}
+
+
+def _xen_guest(guest, defaults):
+    """One guest with its defaults filled in; fails naming the guest when name or domid is missing."""
+    merged = dict(XEN_GUEST_DEFAULTS, **defaults)
+    merged.update((k, v) for k, v in guest.items() if v is not None)
+    for key in ("name", "domid"):
+        if merged.get(key) in (None, ""):
+            raise ValueError("xen_guests: %r has no %s" % (guest, key))
+    merged.setdefault("disk_image", merged["name"] + "-disk")
+    merged.setdefault("seed_object", merged["name"] + "/seed")
+    return merged
+
+
+def _xen_guest_image(g):
+    image = {"pool": g["disk_pool"], "namespace": g["disk_namespace"], "name": g["disk_image"], "size": g["disk_size"],
+             "flatten": g["disk_flatten"],
+             "metadata": dict(g["disk_metadata"], **{"xen-guest": g["name"], "xen-vdev": g["disk_vdev"]})}
+    if g["disk_features"]:
+        image["features"] = g["disk_features"]
+    if g["disk_clone_from"]:
+        image["clone_from"] = g["disk_clone_from"]
+    return image
+
+
+def _xen_guest_dirs(g):
+    """The guest's three XenStore directories as xenstore_dirs takes them (the layout libxl writes for a vbd)."""
+    home = "/local/domain/%s" % g["domid"]
+    backend = "/local/domain/%s/backend/vbd/%s/%s" % (g["backend_domid"], g["domid"], g["disk_devid"])
+    frontend = "%s/device/vbd/%s" % (home, g["disk_devid"])
+    namespace = (g["disk_namespace"] + "/") if g["disk_namespace"] else ""
+    backend_perms = {"owner": g["backend_domid"], "others": "none", "domains": {g["domid"]: "read"}}
+    frontend_perms = {"owner": g["domid"], "others": "none", "domains": {g["backend_domid"]: "read"}}
+    seeded = bool(g["seed_content"] or g["seed_src"])
+    data = {"seed/container": g["seed_container"], "seed/object": g["seed_object"]} if seeded else {}
+    data.update(g["data"])
+    return [
+        [backend, {"frontend": frontend, "frontend-id": g["domid"], "params": "rbd:%s/%s%s" % (
+            g["disk_pool"], namespace, g["disk_image"]), "type": "rbd", "mode": g["disk_mode"], "dev": g["disk_vdev"],
+            "device-type": "disk", "removable": "0", "online": "1"}, backend_perms],
+        [frontend, {"backend": backend, "backend-id": g["backend_domid"], "virtual-device": g["disk_devid"],
+                    "device-type": "disk"}, frontend_perms],
+        [home + "/data", data, frontend_perms],
+    ]
+
+
+def xen_guests(guests, defaults=None):
+    """What the xen_guests role hands to the bulk forms for all its guests at once: ``images`` (rbd_volumes),
+    ``containers`` (oio_buckets, the seeds grouped by container), ``xenstore_keys`` (xenstore_key, every guest's keys)
+    and ``frontends`` (the paths whose ``state`` the guests acknowledge)."""
+    result = {"images": [], "containers": [], "xenstore_keys": [], "frontends": []}
+    containers, seen = {}, {}
+    for guest in guests:
+        g = _xen_guest(guest, defaults or {})
+        for key in ("name", "domid"):
+            if (key, g[key]) in seen:
+                raise ValueError("xen_guests: %s %r is given twice" % (key, g[key]))
+            seen[(key, g[key])] = True
+        result["images"].append(_xen_guest_image(g))
+        if g["seed_content"] or g["seed_src"]:
+            seed = {"name": g["seed_object"], "properties": dict(g["seed_properties"], **{"xen-guest": g["name"]})}
+            seed.update({"content": g["seed_content"]} if g["seed_content"] else {"src": g["seed_src"]})
+            if g["seed_policy"]:
+                seed["policy"] = g["seed_policy"]
+            if g["seed_container"] not in containers:
+                containers[g["seed_container"]] = {"name": g["seed_container"], "objects": []}
+                result["containers"].append(containers[g["seed_container"]])
+            containers[g["seed_container"]]["objects"].append(seed)
+        result["xenstore_keys"].extend(xenstore_dirs(_xen_guest_dirs(g)))
+        result["frontends"].append("/local/domain/%s/device/vbd/%s" % (g["domid"], g["disk_devid"]))
+    return result
+
+
 class FilterModule:
     """Filters of the collection's roles."""
 
@@ -93,4 +174,5 @@ class FilterModule:
             "rbd_volumes_lookups": rbd_volumes_lookups,
             "xenstore_dirs": xenstore_dirs,
             "oio_buckets_objects": oio_buckets_objects,
+            "xen_guests": xen_guests,
         }

@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from ansible_collections.datacenter.storage.plugins.filter.roles import (
-    FilterModule, oio_buckets_objects, rbd_volumes_existing, rbd_volumes_images, rbd_volumes_lookups, rbd_volumes_snapshots, xenstore_dirs)
+    FilterModule, oio_buckets_objects, rbd_volumes_existing, rbd_volumes_images, rbd_volumes_lookups, rbd_volumes_snapshots, xen_guests, xenstore_dirs)
 
 IMAGES = [
     {"name": "base", "size": "1G", "snapshots": ["gold", {"name": "v2", "protected": False}], "features": None},
@@ -57,7 +59,7 @@ def test_xenstore_dirs_lists_each_directory_then_its_entries():
 
 def test_every_filter_is_registered():
     assert set(FilterModule().filters()) == {"rbd_volumes_images", "rbd_volumes_snapshots", "rbd_volumes_existing",
-                                             "rbd_volumes_lookups", "xenstore_dirs", "oio_buckets_objects"}
+                                             "rbd_volumes_lookups", "xenstore_dirs", "oio_buckets_objects", "xen_guests"}
 
 
 def test_bucket_objects_of_present_containers_carry_their_container():
@@ -73,3 +75,31 @@ def test_bucket_objects_of_present_containers_carry_their_container():
         {"container": "d", "name": "z", "state": "absent"},
     ]
     assert oio_buckets_objects(containers, ["a"]) == [{"container": "d", "name": "z", "state": "absent"}]
+
+
+def test_xen_guests_one_list_per_bulk_form():
+    plan = xen_guests([{"name": "g1", "domid": 5, "seed_content": "#cloud-config"},
+                       {"name": "g2", "domid": 6, "disk_namespace": "ns", "disk_features": ["layering"], "data": {"k": 1}}],
+                      {"disk_size": "64M", "disk_pool": "vms"})
+    assert plan["images"] == [
+        {"pool": "vms", "namespace": "", "name": "g1-disk", "size": "64M", "flatten": False,
+         "metadata": {"xen-guest": "g1", "xen-vdev": "xvda"}},
+        {"pool": "vms", "namespace": "ns", "name": "g2-disk", "size": "64M", "flatten": False,
+         "metadata": {"xen-guest": "g2", "xen-vdev": "xvda"}, "features": ["layering"]},
+    ]
+    assert plan["containers"] == [{"name": "xen-seeds", "objects": [
+        {"name": "g1/seed", "content": "#cloud-config", "properties": {"xen-guest": "g1"}}]}]
+    assert plan["frontends"] == ["/local/domain/5/device/vbd/51712", "/local/domain/6/device/vbd/51712"]
+    keys = {entry["path"]: entry for entry in plan["xenstore_keys"]}
+    assert len(plan["xenstore_keys"]) == 2 * 3 + (9 + 4 + 2) + (9 + 4 + 1)  # directories, then their entries
+    assert keys["/local/domain/0/backend/vbd/6/51712/params"]["value"] == "rbd:vms/ns/g2-disk"
+    assert keys["/local/domain/5/data/seed/object"]["value"] == "g1/seed"
+    assert keys["/local/domain/6/data/k"]["value"] == "1"
+    assert keys["/local/domain/6/device/vbd/51712"]["permissions"] == {"owner": 6, "others": "none", "domains": {0: "read"}}
+
+
+def test_xen_guests_refuse_a_guest_twice_or_without_domid():
+    with pytest.raises(ValueError, match="domid 5 is given twice"):
+        xen_guests([{"name": "a", "domid": 5}, {"name": "b", "domid": 5}])
+    with pytest.raises(ValueError, match="has no domid"):
+        xen_guests([{"name": "a"}])

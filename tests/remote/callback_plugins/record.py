@@ -14,7 +14,7 @@ DOCUMENTATION = """
 name: record
 type: aggregate
 short_description: each task result as a JSON line (tests/remote)
-description: Writes host, the address of the delegated host, task, action, status and the result to the file named by DCS_RECORD.
+description: Writes host, the inventory name of the delegated host, task, action, status and the result to the file named by DCS_RECORD.
 """
 
 
@@ -31,7 +31,7 @@ class CallbackModule(CallbackBase):
         res = dict(result._result)
         line = {
             "host": result._host.get_name(),
-            "delegated_to": res.get("_ansible_delegated_vars", {}).get("ansible_host"),
+            "delegated_to": res.get("_ansible_delegated_vars", {}).get("ansible_delegated_host"),
             "task": result._task.get_name(),
             "action": result._task.action,
             "status": status,

@@ -3,10 +3,15 @@
 Written from the protocol notes of docs/oio-devserver.md; settings come from the lab (`tests/lab/lab up oio`).
 """
 
+import os
+import subprocess
 import uuid
+from pathlib import Path
 
 import pytest
 from oiolab import Lab
+
+REPO = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture(scope="session")
@@ -19,3 +24,17 @@ def names():
     """Fresh account and container names for one test."""
     tag = uuid.uuid4().hex[:10]
     return f"acct-{tag}", f"ct-{tag}"
+
+
+@pytest.fixture
+def own_lab(tmp_path):
+    """`tests/lab/lab` on a lab directory of this test's own; everything is stopped and purged afterwards."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LAB_", "OIO_LAB_"))}
+    env.update(LAB_DIR=str(tmp_path / "lab"), OIO_LAB_RAWX="1")
+
+    def run(*args):
+        return subprocess.run([str(REPO / "tests" / "lab" / "lab"), *args], check=True, capture_output=True,
+                              text=True, env=env)
+
+    yield run, tmp_path / "lab"
+    run("down", "--purge", "oio", "b2")

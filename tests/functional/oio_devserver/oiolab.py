@@ -13,8 +13,8 @@ import urllib3
 from labenv import missing
 
 
-def _need(key):
-    value = os.environ.get(key)
+def _need(key, env):
+    value = env.get(key)
     if not value:
         missing(f"{key} not set: start the lab with 'tests/lab/lab up oio'")
     return value
@@ -26,6 +26,12 @@ def cid_of(account, container):
 
 def fullpath(account, container, name, version, content_id):
     return "/".join(quote(str(p), safe="") for p in (account, container, name, version, content_id))
+
+
+def settings(lab_dir, name):
+    """The KEY=VALUE settings a lab service wrote to lab_dir/env/<name>.env."""
+    lines = (lab_dir / "env" / f"{name}.env").read_text().splitlines()
+    return dict(line.removeprefix("export ").split("=", 1) for line in lines if "=" in line)
 
 
 class Response:
@@ -46,11 +52,13 @@ class Response:
 class Lab:
     """Raw HTTP access to the three personalities plus the admin port."""
 
-    def __init__(self):
-        self.ns = _need("OIO_NS")
-        self.proxy = _need("OIO_PROXY_URL").rstrip("/")
-        self.account_url = _need("OIO_ACCOUNT_URL").rstrip("/")
-        self.admin_url = _need("OIO_ADMIN_URL").rstrip("/")
+    def __init__(self, env=None):
+        """env: the lab's settings (default: the environment)."""
+        env = os.environ if env is None else env
+        self.ns = _need("OIO_NS", env)
+        self.proxy = _need("OIO_PROXY_URL", env).rstrip("/")
+        self.account_url = _need("OIO_ACCOUNT_URL", env).rstrip("/")
+        self.admin_url = _need("OIO_ADMIN_URL", env).rstrip("/")
         self.http = urllib3.PoolManager(maxsize=16, retries=False, timeout=urllib3.Timeout(connect=5, read=60))
 
     def request(self, method, url, fields=None, body=None, headers=None, **kwargs):

@@ -60,9 +60,13 @@ def test_config(lab):
     config = lab.px("GET", "config").json()
     assert config["meta2.max_versions"] == "1" and config["ns.chunk_size"] == "1048576"
     assert all(isinstance(v, str) for v in config.values())
-    resp = lab.px("POST", "config", body={"lab.test.key": "v1"})
-    assert resp.status == 200 and resp.json() == {"lab.test.key": True}
-    assert lab.px("GET", "config").json()["lab.test.key"] == "v1"
+    resp = lab.px("POST", "config", body={"proxy.bulk.max.delete_many": "7"})
+    try:
+        assert resp.status == 200 and resp.json() == {"proxy.bulk.max.delete_many": True}
+        assert lab.px("GET", "config").json()["proxy.bulk.max.delete_many"] == "7"
+    finally:
+        lab.px("POST", "config", body={"proxy.bulk.max.delete_many": config["proxy.bulk.max.delete_many"]})
+    assert lab.px("GET", "config").json() == config
 
 
 def test_namespace_versioning_default(lab, names):

@@ -3,8 +3,8 @@
 # proxy, account service, OIO_LAB_RAWX rawx services (default 12) and a lab-only admin port.
 # State (sds.conf, SQLite databases, chunk volumes, chosen ports) lives in $LAB_STATE and survives restarts;
 # `lab reset oio` (down --purge, up) deletes all of it but the ports: the namespace starts empty, as new.
-# With the b2 lab service's settings ($LAB_DIR/env/b2.env, written first: services start in alphabetical order)
-# the namespace also offers the BACKBLAZE storage policy on that emulator's account and bucket.
+# While the b2 lab service runs (its settings in $LAB_DIR/env/b2.env, whichever of the two started first), the
+# namespace also offers the BACKBLAZE storage policy on that emulator's account and bucket.
 
 svc_packages() {
   :
@@ -33,23 +33,14 @@ svc_running() {
   oio_pid >/dev/null && oio_answers
 }
 
-# "--b2-account-id A --b2-bucket B" from the b2 service's settings, if it runs.
-oio_b2_args() {
-  local env=${LAB_DIR:-$REPO/.lab}/env/b2.env account bucket
-  [ -r "$env" ] || return 0
-  account=$(sed -n 's/^\(export \)\{0,1\}B2_ACCOUNT_ID=//p' "$env")
-  bucket=$(sed -n 's/^\(export \)\{0,1\}B2_BUCKET=//p' "$env")
-  [ -n "$account" ] && [ -n "$bucket" ] && echo "--b2-account-id $account --b2-bucket $bucket"
-  return 0
-}
-
+# The b2 service's settings file is followed, not read once: BACKBLAZE appears as soon as b2 starts, before or
+# after oio, and goes when it stops.
 svc_up() {
-  local b2_args
-  read -r -a b2_args <<<"$(oio_b2_args)"
   PYTHONPATH="$LAB_HOME/oio${PYTHONPATH:+:$PYTHONPATH}" daemon_start oio 300 oio_answers -- \
     "$(lab_python "${OIO_LAB_PYTHON:-}")" -m oio_devserver serve \
     --state "$LAB_STATE" --ns "${OIO_LAB_NS:-OPENIO}" --rawx "${OIO_LAB_RAWX:-12}" \
-    --base-port "${OIO_LAB_BASE_PORT:-0}" --max-open-containers "${OIO_LAB_MAX_OPEN:-256}" "${b2_args[@]}"
+    --base-port "${OIO_LAB_BASE_PORT:-0}" --max-open-containers "${OIO_LAB_MAX_OPEN:-256}" \
+    --b2-env "${LAB_DIR:-$REPO/.lab}/env/b2.env"
 }
 
 svc_down() {

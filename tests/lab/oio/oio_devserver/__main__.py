@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from . import admin
 from .account import AccountHandler, Accounts
-from .conscience import Conscience, add_backblaze_policy
+from .conscience import Conscience, add_backblaze_policy, follow_backblaze_settings
 from .httpbase import Server
 from .meta2 import Directory, Meta2
 from .proxy import ProxyHandler
@@ -124,7 +124,9 @@ class Namespace:
 
 
 def serve(args):
-    if args.b2_account_id and args.b2_bucket:
+    if args.b2_env:
+        follow_backblaze_settings(args.b2_env)
+    elif args.b2_account_id and args.b2_bucket:
         add_backblaze_policy(args.b2_account_id, args.b2_bucket)
     namespace = Namespace(args.state, ns=args.ns, host=args.host, nb_rawx=args.rawx, base_port=args.base_port,
                           verbose=args.verbose, max_open=args.max_open_containers)
@@ -169,6 +171,8 @@ def main(argv=None):
     srv.add_argument("--b2-account-id", default=os.environ.get("B2_ACCOUNT_ID"),
                      help="with --b2-bucket: offer the BACKBLAZE policy (default: $B2_ACCOUNT_ID)")
     srv.add_argument("--b2-bucket", default=os.environ.get("B2_BUCKET"), help="default: $B2_BUCKET")
+    srv.add_argument("--b2-env", help="instead: offer BACKBLAZE while this settings file (B2_ACCOUNT_ID=…, "
+                     "B2_BUCKET=… lines) exists, re-read when it changes")
     srv.add_argument("--verbose", action="store_true", help="log every request")
     adm = sub.add_parser("admin", help="fault controls of a running namespace")
     adm.add_argument("--admin-url", help="default: $OIO_ADMIN_URL")

@@ -31,6 +31,45 @@ def add_backblaze_policy(account_id, bucket_name):
                                      ("backblaze", {"account_id": account_id, "bucket_name": bucket_name}))
 
 
+_B2_SETTINGS = {"path": None, "stamp": None}
+_B2_LOCK = threading.Lock()
+
+
+def follow_backblaze_settings(path):
+    """Offer BACKBLAZE while the settings file `path` (B2_ACCOUNT_ID=…, B2_BUCKET=… lines, as the b2 lab
+    service writes them) exists: the policy appears and goes with that service, whenever it starts."""
+    _B2_SETTINGS["path"] = path
+    refresh_backblaze()
+
+
+def refresh_backblaze():
+    """Re-read the followed B2 settings file if it changed since the last look."""
+    path = _B2_SETTINGS["path"]
+    if path is None:
+        return
+    with _B2_LOCK:
+        try:
+            st = os.stat(path)
+            stamp = (st.st_ino, st.st_mtime_ns, st.st_size)
+        except OSError:
+            stamp = None
+        if stamp == _B2_SETTINGS["stamp"]:
+            return
+        _B2_SETTINGS["stamp"] = stamp
+        values = {}
+        try:
+            with open(path) as f:
+                for line in f:
+                    key, _sep, value = line.strip().removeprefix("export ").partition("=")
+                    values[key] = value
+        except OSError:
+            pass
+        if values.get("B2_ACCOUNT_ID") and values.get("B2_BUCKET"):
+            add_backblaze_policy(values["B2_ACCOUNT_ID"], values["B2_BUCKET"])
+        else:
+            POLICY_CATALOGUE.pop("BACKBLAZE", None)
+
+
 DEFAULT_CONFIG = {
     "ns.chunk_size": "1048576",
     "ns.storage_policy": "THREECOPIES",
@@ -52,6 +91,7 @@ class Policy:
     """A storage policy and what it implies for placement and metachunk sizes."""
 
     def __init__(self, name):
+        refresh_backblaze()
         if str(name).lower() in ("none", "plain", ""):
             name, entry = "NONE", BUILTIN_NONE
         elif name in POLICY_CATALOGUE:
@@ -148,6 +188,7 @@ class Conscience:
         return Policy(self.config["ns.storage_policy"] if name is None else name)
 
     def info(self):
+        refresh_backblaze()
         return {
             "ns": self.ns,
             "chunksize": self.chunk_size,

@@ -26,11 +26,15 @@ def test_conscience_info_and_types(lab):
 
 def test_resolve_and_score(lab):
     svc = lab.px("GET", "conscience/list", {"type": "rawx"}).json()[0]
-    resolved = lab.px("GET", "conscience/resolve", {"type": "rawx", "service_id": svc["addr"]})
-    assert resolved.status == 200 and resolved.json() == {"addr": svc["addr"]}
     score = lab.px("GET", "conscience/score", {"type": "rawx", "service_id": svc["addr"]}).json()
     assert score["addr"] == svc["addr"] and score["score"] == svc["score"]
-    assert lab.px("GET", "conscience/resolve", {"type": "rawx", "service_id": "nope"}).status == 404
+    echo = {"type": "echo", "addr": "127.0.0.1:2", "tags": {"tag.service_id": "echo-id-1"}}
+    assert lab.px("POST", "conscience/register", body=echo).status == 204
+    try:
+        resolved = lab.px("GET", "conscience/resolve", {"type": "echo", "service_id": "echo-id-1"})
+        assert resolved.status == 200 and resolved.json() == {"addr": "127.0.0.1:2"}
+    finally:
+        lab.px("POST", "conscience/deregister", body=echo)
 
 
 def test_register_flush(lab):
@@ -52,7 +56,7 @@ def test_lb_choose(lab):
     assert "http://" + choice["addr"] == lab.account_url and "id" in choice
     three = lab.px("GET", "lb/choose", {"type": "rawx", "size": 3}).json()
     assert len({c["addr"] for c in three}) == 3
-    poll = lab.px("POST", "lb/poll", {"pool": "THREECOPIES"}, {"avoid": [], "known": []})
+    poll = lab.px("POST", "lb/poll", {"pool": "rawx3"}, {"avoid": [], "known": []})
     assert poll.status == 200 and len(poll.json()) == 3
 
 

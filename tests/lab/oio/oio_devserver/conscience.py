@@ -3,6 +3,7 @@
 import json
 import os
 import random
+import re
 import threading
 
 from .errors import OioError
@@ -81,6 +82,10 @@ DEFAULT_CONFIG = {
     "core.lb.generate_random_chunk_ids": "true",
 }
 
+
+# The service types the namespace's conscience manages: conscience and lb routes refuse any other one.
+SERVICE_TYPES = ("account", "beanstalkd", "echo", "meta0", "meta1", "meta2", "oioproxy", "rawx", "rdir", "redis",
+                 "sqlx")
 
 # "none", "plain" and "" (any case) name a built-in plain policy, NONE on the pool rawx, known without the
 # namespace's configuration.
@@ -223,46 +228,69 @@ class Conscience:
                 out.append({"addr": entry["addr"], "score": score, "tags": tags})
             return out
 
-    def types(self):
-        return sorted(set(self.builtin) | set(self.registered) | {"account", "meta0", "meta1", "meta2", "rawx", "rdir"})
+    @staticmethod
+    def types():
+        return list(SERVICE_TYPES)
 
-    def resolve(self, srvtype, service_id):
-        for svc in self.services(srvtype):
-            if service_id in (svc["tags"].get("tag.service_id"), svc["addr"]):
-                return svc
-        raise OioError(404, f"Service not found: {service_id}")
+    @staticmethod
+    def pool_targets(pool):
+        """(service type, number of targets) of a load-balancing pool, None if unknown: the pools the policies
+        name (rawxN: N rawx) and one pool per service type (one service)."""
+        if pool in SERVICE_TYPES:
+            return pool, 1
+        pools = {entry[0] for entry in POLICY_CATALOGUE.values()}
+        if pool in pools and re.match(r"^rawx\d+$", pool):
+            return "rawx", int(pool[4:])
+        return None
+
+    @staticmethod
+    def check_type(srvtype):
+        """A type the namespace manages, or 404 with status 453."""
+        if srvtype not in SERVICE_TYPES:
+            raise OioError(453, "Unexpected service type")
+        return srvtype
+
+    def service_key(self, srvtype, svc):
+        """The load balancer's id of a service: NS|type|<service id or address>."""
+        return f"{self.ns}|{srvtype}|{svc['tags'].get('tag.service_id') or svc['addr']}"
+
+    def by_key(self, srvtype, key):
+        """The service whose load-balancer id is key, else None."""
+        return next((svc for svc in self.services(srvtype) if self.service_key(srvtype, svc) == key), None)
+
+    def resolve(self, service_id):
+        """The service registered with that tag.service_id (any type), else 503."""
+        for srvtype in SERVICE_TYPES:
+            for svc in self.services(srvtype):
+                if svc["tags"].get("tag.service_id") == service_id:
+                    return svc
+        raise OioError(503, f"Conscience error: Service ID [{service_id}] not found")
 
     def register(self, items):
         with self.lock:
             for item in items:
-                if not isinstance(item, dict) or "addr" not in item or "type" not in item:
-                    raise OioError(400, "Invalid service description")
-                item = dict(item)
-                item.setdefault("tags", {})
+                item = dict(item, tags=dict(item.get("tags") or {}))
                 item.setdefault("score", 100)
                 self.registered.setdefault(item["type"], {})[item["addr"]] = item
 
     def deregister(self, items):
         with self.lock:
             for item in items:
-                if not isinstance(item, dict) or "addr" not in item or "type" not in item:
-                    raise OioError(400, "Invalid service description")
-                self.registered.get(item["type"], {}).pop(item["addr"], None)
+                self.registered.get(item.get("type"), {}).pop(item["addr"], None)
 
     def flush(self, srvtype):
         with self.lock:
             self.registered.pop(srvtype, None)
 
-    def lock_scores(self, items, score=None):
+    def lock_scores(self, items, lock=True):
+        """Lock each service's score at the given one, clamped to 0-100 (unlock: release it)."""
         with self.lock:
             for item in items:
-                if not isinstance(item, dict) or "addr" not in item or "type" not in item:
-                    raise OioError(400, "Invalid service description")
                 key = (item["type"], item["addr"])
-                if score is None:
-                    self.locks.pop(key, None)
+                if lock:
+                    self.locks[key] = min(max(int(item.get("score") or 0), 0), 100)
                 else:
-                    self.locks[key] = int(item.get("score", score))
+                    self.locks.pop(key, None)
 
     def choose(self, srvtype, size=1, avoid=()):
         """Pick `size` distinct services with a positive score, randomly, or raise 481."""

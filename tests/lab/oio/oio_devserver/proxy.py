@@ -161,6 +161,12 @@ def m1_hosts(m1):
     return [h for h in str((m1 or {}).get("host", "")).split(",") if h]
 
 
+def match_any_address(addr):
+    """An address a service cannot be reached at: port 0 or the any-address."""
+    host, _sep, port = addr.rpartition(":")
+    return int(port) == 0 or host in ("0.0.0.0", "[::]")
+
+
 def not_utf8(value):
     """True if a query value held bytes that are not UTF-8 (decoded with surrogateescape)."""
     return value is not None and any("\udc80" <= ch <= "\udcff" for ch in value)
@@ -296,43 +302,69 @@ class ProxyHandler(Handler):
 
     # conscience / lb ------------------------------------------------------------------------
     def srvtype(self):
-        return self.required_param("type")
+        """The type query parameter: 400 when missing, 404/453 when the namespace does not manage it."""
+        return self.server.conscience.check_type(self.required_param("type"))
 
     def r_cs_list(self):
         srvtype = self.srvtype()
         services = self.server.conscience.services(srvtype)
-        if parse_bool(self.query.get("full")):
+        if self.flag("full"):
             for svc in services:
                 svc.update(ns=self.ns, type=srvtype)
         self.send_json(200, services)
 
     def r_cs_info(self):
+        if "type" in self.query:
+            self.server.conscience.check_type(self.query["type"])
         if self.query.get("what") == "types":
             return self.send_json(200, self.server.conscience.types())
         self.send_json(200, self.server.conscience.info())
 
     def r_cs_resolve(self):
-        svc = self.server.conscience.resolve(self.srvtype(), self.query.get("service_id", ""))
-        self.send_json(200, {"addr": svc["addr"]})
+        self.required_param("type")
+        if not self.query.get("service_id"):
+            raise bad_request("Missing service id")
+        self.srvtype()
+        self.send_json(200, {"addr": self.server.conscience.resolve(self.query["service_id"])["addr"]})
 
     def r_cs_score(self):
-        svc = self.server.conscience.resolve(self.srvtype(), self.query.get("service_id", ""))
+        if not self.query.get("type") or not self.query.get("service_id"):
+            raise bad_request("Missing type and/or service_id")
+        srvtype = self.srvtype()
+        svc = self.server.conscience.by_key(srvtype, f"{self.ns}|{srvtype}|{self.query['service_id']}")
+        if svc is None:
+            raise OioError(404, "No such item")
         self.send_json(200, {"addr": svc["addr"], "score": svc["score"]})
 
-    def _service_items(self):
+    def _service_items(self, registration=True):
+        """The body's service descriptions (one object or an array), checked as the proxy loads them; a
+        registration also needs a usable address and a managed type."""
         body = self.json_body()
-        if isinstance(body, dict):
-            body = [body]
-        if not isinstance(body, list):
-            raise bad_request("Service description expected")
-        return body
+        if not isinstance(body, (dict, list)):
+            raise bad_request("Expected: json object")
+        items = [extract_json(item, [("ns", "string", False), ("type", "string", False), ("addr", "string", True),
+                                     ("score", "int", False), ("scores", "object", False),
+                                     ("tags", "object", False)])
+                 for item in (body if isinstance(body, list) else [body])]
+        for item in items:
+            match = re.match(r"^(\d{1,3}(?:\.\d{1,3}){3}|\[[0-9A-Fa-f:.]+\]):(\d{1,5})$", item["addr"])
+            if not match or int(match.group(2)) > 65535:
+                raise bad_request("Invalid address")
+        if registration:
+            for item in items:
+                if match_any_address(item["addr"]):
+                    raise bad_request("Invalid service address")
+                if not item["type"]:
+                    raise bad_request("Service type not specified")
+                self.server.conscience.check_type(item["type"])
+        return items
 
     def r_cs_register(self):
         self.server.conscience.register(self._service_items())
         self.send_text(204)
 
     def r_cs_deregister(self):
-        self.server.conscience.deregister(self._service_items())
+        self.server.conscience.deregister(self._service_items(registration=False))
         self.send_text(204)
 
     def r_cs_flush(self):
@@ -340,17 +372,31 @@ class ProxyHandler(Handler):
         self.send_text(204)
 
     def r_cs_lock(self):
-        self.server.conscience.lock_scores(self._service_items(), score=0)
+        self.server.conscience.lock_scores(self._service_items(), lock=True)
         self.send_text(204)
 
     def r_cs_unlock(self):
-        self.server.conscience.lock_scores(self._service_items(), score=None)
+        self.server.conscience.lock_scores(self._service_items(), lock=False)
         self.send_text(204)
 
+    def _lb_reply(self, srvtype, chosen):
+        """[{addr, id}]: id is the load balancer's key, addr its last part (the service id when there is one)."""
+        keys = [self.server.conscience.service_key(srvtype, s) for s in chosen]
+        self.send_json(200, [{"addr": key.split("|", 2)[2], "id": key} for key in keys])
+
     def r_lb_choose(self):
-        size = self.int_param("size", 1)
-        chosen = self.server.conscience.choose(self.srvtype(), max(size, 1))
-        self.send_json(200, [{"addr": s["addr"], "id": s["tags"].get("tag.service_id", s["addr"])} for s in chosen])
+        try:
+            srvtype = self.srvtype()
+        except OioError as exc:
+            raise OioError(exc.status, exc.message, http=404) from None
+        size = self.query.get("size")
+        if size is not None and not re.match(r"^[+-]?\d+$", size):
+            raise bad_request("Invalid size")
+        try:
+            chosen = self.server.conscience.choose(srvtype, max(int(size or 1), 1))
+        except OioError as exc:
+            raise OioError(exc.status, "found only 0 services matching the criteria: " + exc.message) from None
+        self._lb_reply(srvtype, chosen)
 
     def r_lb_poll(self):
         """Services for the targets of a pool (or of a policy's pool) not already known, away from the avoided."""
@@ -362,21 +408,26 @@ class ProxyHandler(Handler):
             raise bad_request("Expected: json object")
         fields = extract_json(body or {}, [(key, "array", False) for key in
                                            ("avoid", "avoid_locations", "known", "known_locations")])
+        conscience = self.server.conscience
         if pool is None:
             try:
-                count = self.server.conscience.policy(policy).nb_chunks
+                targets = ("rawx", conscience.policy(policy).nb_chunks)
             except OioError:
                 raise OioError(481, f"Invalid storage policy: {policy}") from None
         else:
-            try:
-                count = Policy(pool).nb_chunks
-            except OioError:
-                match = re.match(r"^rawx(\d+)$", pool)
-                count = int(match.group(1)) if match else 1
-        known = [str(i) for i in fields["known"] or []]
-        avoid = set(known) | {str(i) for i in fields["avoid"] or []}
-        chosen = self.server.conscience.choose("rawx", max(count - len(known), 0), avoid=avoid)
-        self.send_json(200, [{"addr": s["addr"], "id": s["addr"]} for s in chosen])
+            targets = conscience.pool_targets(pool)
+        # Ids the load balancer does not know are ignored, as locations are (the dev LB has none).
+        known = [svc["addr"] for svc in (conscience.by_key("rawx", str(i)) for i in fields["known"] or []) if svc]
+        avoid = set(known) | {svc["addr"] for svc in (conscience.by_key("rawx", str(i))
+                                                      for i in fields["avoid"] or []) if svc}
+        try:
+            if targets is None:
+                raise bad_request(f"pool [{pool}] not found")
+            srvtype, count = targets
+            chosen = conscience.choose(srvtype, max(count - len(known), 0), avoid=avoid)
+        except OioError as exc:
+            raise OioError(exc.status, "found only 0 services matching the criteria: " + exc.message) from None
+        self._lb_reply(srvtype, chosen)
 
     def r_lb_reload(self):
         self.send_text(204)

@@ -3,7 +3,6 @@
 meta2 updates it synchronously (the real namespace does it through events).
 """
 
-import html
 import json
 import sqlite3
 import threading
@@ -36,10 +35,10 @@ class Accounts:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.executescript(SCHEMA)
 
-    def _get(self, account):
+    def _get(self, account, message="Account not found"):
         row = self.db.execute("SELECT ctime, metadata FROM accounts WHERE id=?", (account,)).fetchone()
         if row is None:
-            raise AccountError(404, f"Account not found: {account}")
+            raise AccountError(404, message)
         return row
 
     def create(self, account):
@@ -49,7 +48,7 @@ class Accounts:
 
     def delete(self, account):
         with self.lock:
-            self._get(account)
+            self._get(account, "No such account")
             if self.db.execute("SELECT 1 FROM containers WHERE account=? LIMIT 1", (account,)).fetchone():
                 raise AccountError(409, "Account not empty")
             self.db.execute("DELETE FROM accounts WHERE id=?", (account,))
@@ -114,7 +113,7 @@ class Accounts:
             row = self.db.execute("SELECT objects, bytes, damaged, missing, mtime, bucket FROM containers "
                                   "WHERE account=? AND name=?", (account, name)).fetchone()
             if row is None:
-                raise AccountError(404, f"Container not found: {name}")
+                raise AccountError(404, "Container not found")
             return {"name": name, "objects": row[0], "bytes": row[1], "damaged_objects": row[2],
                     "missing_chunks": row[3], "mtime": row[4], "bucket": row[5]}
 
@@ -166,93 +165,120 @@ def _int(value, default, low=None, high=None):
     return min(number, high) if high is not None else number
 
 
+def werkzeug_escape(text):
+    """The escaping the account service applies to an error's description (quotes but not apostrophes)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+NOT_FOUND = ("The requested URL was not found on the server. If you entered the URL manually please check your "
+             "spelling and try again.")
+NOT_ALLOWED = "The method is not allowed for the requested URL."
+
+
 class AccountHandler(Handler):
-    """HTTP personality of the account service."""
+    """HTTP personality of the account service: the route (404, 405) first, then the handler's checks; an
+    error is its description, HTML-escaped, in plain text."""
 
     def send_error_reply(self, code, message):
-        self.send_text(code, html.escape(message), content_type="text/plain; charset=utf-8")
+        self.send_text(code, werkzeug_escape(message), content_type="text/plain; charset=utf-8")
 
     def reply(self, code, obj=None):
         if obj is None:
-            self.send_text(code)
+            self.send_text(code, content_type="text/plain; charset=utf-8")
         else:
             self.send_json(code, obj, content_type="text/json; charset=utf-8")
 
     def json_body(self):
-        raw = self.body.read_all()
-        if not raw.strip():
-            return {}
+        """The body as the service reads it: JSON (an error is a 400 with the parser's message) whose fields
+        are looked up, so anything but an object is a 500."""
         try:
-            data = json.loads(raw)
-        except ValueError:
-            raise AccountError(400, "Invalid JSON body") from None
+            data = json.loads(self.body.read_all())
+        except ValueError as exc:
+            raise AccountError(400, str(exc)) from None
         if not isinstance(data, dict):
-            raise AccountError(400, "JSON object expected")
+            raise AccountError(500, f"Unmanaged error: '{type(data).__name__}' object has no attribute 'get'")
         return data
 
-    def route(self):
-        accounts = self.server.accounts
-        path, q, method = self.url_path, self.query, self.command
+    def item_id(self, key="id", what="account"):
+        value = self.query.get(key)
+        if not value:
+            raise AccountError(400, f"Missing {what} ID")
+        return value
+
+    def int_arg(self, name, default):
+        """int() of a query argument, its ValueError being a 400 with Python's message."""
         try:
-            if path == "/status" and method in ("GET", "HEAD"):
-                return self.reply(200, {"account_count": accounts.count()})
-            if not path.startswith("/v1.0/"):
-                raise AccountError(404, "Not Found")
-            action = path[len("/v1.0/"):]
-            if action == "account/list" and method == "GET":
-                return self.reply(200, accounts.list())
-            account = q.get("id")
-            if not account:
-                raise AccountError(400, "Missing Account ID")
-            handler = self.ROUTES.get((action, method)) or self.ROUTES.get((action, "*"))
+            return int(self.query.get(name, default))
+        except ValueError as exc:
+            raise AccountError(400, str(exc)) from None
+
+    def route(self):
+        path, method = self.url_path, self.command
+        try:
+            if path == "/status":
+                return self.reply(200, {"account_count": self.server.accounts.count()})
+            action = path[len("/v1.0/"):] if path.startswith("/v1.0/") else None
+            methods = self.ROUTES.get(action)
+            if methods is None:
+                raise AccountError(404, NOT_FOUND)
+            handler = methods.get("GET" if method == "HEAD" else method)
             if handler is None:
-                raise AccountError(404 if not any(a == action for a, _method in self.ROUTES) else 405, "Not Found")
-            return handler(self, accounts, account)
+                raise AccountError(405, NOT_ALLOWED)
+            return handler(self, self.server.accounts)
         except AccountError as exc:
             self.send_error_reply(exc.http, exc.message)
 
-    def a_create(self, accounts, account):
-        created = accounts.create(account)
-        self.send_text(201 if created else 202, account, content_type="text/plain; charset=utf-8")
+    def a_list(self, accounts):
+        self.reply(200, accounts.list())
 
-    def a_delete(self, accounts, account):
-        accounts.delete(account)
+    def a_create(self, accounts):
+        account = self.item_id()
+        if accounts.create(account):
+            self.send_text(201, account, content_type="text/plain; charset=utf-8")
+        else:
+            self.reply(202)
+
+    def a_delete(self, accounts):
+        accounts.delete(self.item_id())
         self.reply(204)
 
-    def a_show(self, accounts, account):
-        self.reply(200, accounts.show(account))
+    def a_show(self, accounts):
+        self.reply(200, accounts.show(self.item_id()))
 
-    def a_update(self, accounts, account):
+    def a_update(self, accounts):
+        account = self.item_id()
         data = self.json_body()
         accounts.update(account, data.get("metadata"), data.get("to_delete"))
         self.reply(204)
 
-    def a_containers(self, accounts, account):
+    def a_containers(self, accounts):
         q = self.query
+        account = self.item_id()
         info = accounts.show(account)
-        listing, truncated = accounts.containers(
+        self.int_arg("limit", "1000")  # not a number: 400; out of 1-10000: the default 1000 or the maximum
+        listing, _truncated = accounts.containers(
             account, limit=_int(q.get("limit"), 1000, 1, 10000), marker=q.get("marker", ""),
             end_marker=q.get("end_marker", ""), prefix=q.get("prefix", ""), delimiter=q.get("delimiter", ""),
             buckets_only=q.get("s3_buckets_only", "").lower() in ("1", "true", "yes", "on"))
         info["listing"] = listing
-        info["truncated"] = truncated
-        if truncated and listing:
-            info["next_marker"] = listing[-1][0]
         self.reply(200, info)
 
-    def a_buckets(self, accounts, account):
+    def a_buckets(self, accounts):
         q = self.query
+        account = self.item_id()
         info = accounts.show(account)
-        limit = _int(q.get("limit"), 1000, 1, 10000)
-        listing, truncated = accounts.containers(account, limit=limit, marker=q.get("marker", ""),
-                                                 prefix=q.get("prefix", ""), buckets_only=True)
+        limit = self.int_arg("limit", "1000")
+        listing, truncated = accounts.containers(account, limit=max(limit, 0), marker=q.get("marker", ""),
+                                                 end_marker=q.get("end_marker", ""), prefix=q.get("prefix", ""),
+                                                 buckets_only=True)
         info["listing"] = [{"name": row[0], "objects": row[1], "bytes": row[2], "mtime": row[4]} for row in listing]
         info["truncated"] = truncated
         if truncated and listing:
             info["next_marker"] = listing[-1][0]
         self.reply(200, info)
 
-    def a_container_update(self, accounts, account):
+    def a_container_update(self, accounts):
+        account = self.item_id()
         data = self.json_body()
         name = data.get("name")
         if not name:
@@ -263,42 +289,39 @@ class AccountHandler(Handler):
             mtime=data.get("mtime"), dtime=data.get("dtime"), bucket=data.get("bucket"), check_mtime=True)
         self.reply(200, name)
 
-    def a_container_reset(self, accounts, account):
+    def a_container_reset(self, accounts):
+        account = self.item_id()
         data = self.json_body()
         if not data.get("name"):
             raise AccountError(400, "Missing container name")
         accounts.container_reset(account, data["name"], data.get("mtime"))
         self.reply(204)
 
-    def a_container_show(self, accounts, account):
-        name = self.query.get("container")
-        if not name:
-            raise AccountError(400, "Missing container name")
-        self.reply(200, accounts.container_show(account, name))
+    def a_container_show(self, accounts):
+        account = self.item_id()
+        self.reply(200, accounts.container_show(account, self.item_id("container", "container")))
 
-    def a_refresh(self, accounts, account):
-        accounts.show(account)
+    def a_refresh(self, accounts):
+        accounts.show(self.item_id())
         self.reply(204)
 
-    def a_flush(self, accounts, account):
-        accounts.flush(account)
+    def a_flush(self, accounts):
+        accounts.flush(self.item_id())
         self.reply(204)
 
+    # path after /v1.0/ -> {method: handler}; HEAD is served wherever GET is
     ROUTES = {
-        ("account/create", "PUT"): a_create,
-        ("account/delete", "POST"): a_delete,
-        ("account/show", "GET"): a_show,
-        ("account/show", "HEAD"): a_show,
-        ("account/update", "PUT"): a_update,
-        ("account/update", "POST"): a_update,
-        ("account/containers", "GET"): a_containers,
-        ("account/buckets", "GET"): a_buckets,
-        ("account/container/update", "PUT"): a_container_update,
-        ("account/container/update", "POST"): a_container_update,
-        ("account/container/reset", "PUT"): a_container_reset,
-        ("account/container/reset", "POST"): a_container_reset,
-        ("account/container/show", "GET"): a_container_show,
-        ("account/show-container", "GET"): a_container_show,
-        ("account/refresh", "POST"): a_refresh,
-        ("account/flush", "POST"): a_flush,
+        "account/create": {"PUT": a_create},
+        "account/delete": {"POST": a_delete},
+        "account/list": {"GET": a_list},
+        "account/update": {"PUT": a_update, "POST": a_update},
+        "account/show": {"GET": a_show},
+        "account/show-container": {"GET": a_container_show},
+        "account/buckets": {"GET": a_buckets},
+        "account/containers": {"GET": a_containers},
+        "account/refresh": {"POST": a_refresh},
+        "account/flush": {"POST": a_flush},
+        "account/container/reset": {"PUT": a_container_reset, "POST": a_container_reset},
+        "account/container/show": {"GET": a_container_show},
+        "account/container/update": {"PUT": a_container_update, "POST": a_container_update},
     }

@@ -80,7 +80,17 @@ DEFAULT_CONFIG = {
     "proxy.bulk.max.create_many": "100",
     "proxy.bulk.max.delete_many": "100",
     "core.lb.generate_random_chunk_ids": "true",
+    "meta2.delete_exceeding_versions": "false",
 }
+
+
+def _valid_value(default, value):
+    """A value of the type of the variable whose default is `default` (integer, boolean or text)."""
+    if re.match(r"^-?\d+$", default):
+        return re.match(r"^-?\d+$", value) is not None
+    if default in ("true", "false"):
+        return value.lower() in ("true", "false", "yes", "no", "on", "off", "1", "0")
+    return True
 
 
 # The service types the namespace's conscience manages: conscience and lb routes refuse any other one.
@@ -163,7 +173,7 @@ class Conscience:
         self.config = dict(DEFAULT_CONFIG)
         if os.path.exists(self.config_path):
             with open(self.config_path) as f:
-                self.config.update(json.load(f))
+                self.config.update((k, v) for k, v in json.load(f).items() if k in DEFAULT_CONFIG)
         self.builtin = {}      # type -> [service dict]; rawx entries carry a "rawx" object
         self.registered = {}   # type -> {addr: service dict} registered through the API
         self.locks = {}        # (type, addr) -> locked score
@@ -173,11 +183,13 @@ class Conscience:
         return self.config.get(key, default)
 
     def set_config(self, values):
+        """Apply {key: text or None}: {key: applied}; only known variables with a value of their type apply."""
         with self.lock:
             applied = {}
             for key, value in values.items():
-                self.config[str(key)] = str(value)
-                applied[str(key)] = True
+                applied[key] = value is not None and key in DEFAULT_CONFIG and _valid_value(DEFAULT_CONFIG[key], value)
+                if applied[key]:
+                    self.config[key] = value
             tmp = self.config_path + ".tmp"
             with open(tmp, "w") as f:
                 json.dump({k: v for k, v in self.config.items() if DEFAULT_CONFIG.get(k) != v}, f)

@@ -272,6 +272,8 @@ class ProxyHandler(Handler):
             raise OioError(404, "No handler found")
         if len(parts) == 3 and parts[2] in ("config", "status"):
             key = (parts[2], self.command)
+        elif len(parts) >= 4 and parts[2] == "cache":
+            key = ("/".join(parts[2:]), self.command)
         elif len(parts) == 5:
             if parts[2] != self.ns:
                 raise OioError(418, f"Namespace not managed: {parts[2]}")
@@ -294,11 +296,32 @@ class ProxyHandler(Handler):
     def r_config_set(self):
         body = self.json_body()
         if not isinstance(body, dict):
-            raise bad_request("JSON object expected")
-        self.send_json(200, self.server.conscience.set_config(body))
+            raise bad_request("Object argument expected")
+        if not body:
+            raise bad_request("Empty object argument")
+        self.send_json(200, self.server.conscience.set_config(
+            {key: None if value is None else json_string(value) for key, value in body.items()}))
 
     def r_status(self):
-        self.send_json(200, {"ns": self.ns, "rawx": len(self.server.rawx)})
+        """The proxy's gauges, as Java properties (this proxy keeps no directory cache: zeros)."""
+        gauges = ["cache.dir.count", "cache.dir.max", "cache.dir.ttl", "cache.srv.count", "cache.srv.max",
+                  "cache.srv.ttl", "down.srv"]
+        known = sum(len(self.server.conscience.services(t)) for t in self.server.conscience.types())
+        lines = [f"gauge {name} = 0" for name in gauges] + [f"gauge known.srv = {known}"]
+        self.send_text(200, "\n".join(lines) + "\n", content_type="text/x-java-properties")
+
+    def r_cache_status(self):
+        """Directory cache statistics: this proxy keeps none."""
+        self.send_json(200, {"csm0": {"count": 0, "max": 0, "ttl": 0}, "meta1": {"count": 0, "max": 0, "ttl": 0}})
+
+    def r_cache_flush(self):
+        self.send_text(204)
+
+    def r_cache_show(self):
+        """The load balancer's services: [{addr, id}]."""
+        conscience = self.server.conscience
+        self.send_json(200, [{"addr": svc["addr"], "id": conscience.service_key(srvtype, svc)}
+                             for srvtype in conscience.types() for svc in conscience.services(srvtype)])
 
     # conscience / lb ------------------------------------------------------------------------
     def srvtype(self):
@@ -1113,6 +1136,11 @@ class ProxyHandler(Handler):
         ("config", "GET"): r_config_get,
         ("config", "POST"): r_config_set,
         ("status", "GET"): r_status,
+        ("cache/status", "GET"): r_cache_status,
+        ("cache/show", "GET"): r_cache_show,
+        ("cache/flush/local", "POST"): r_cache_flush,
+        ("cache/flush/low", "POST"): r_cache_flush,
+        ("cache/flush/high", "POST"): r_cache_flush,
         ("conscience/list", "GET"): r_cs_list,
         ("conscience/info", "GET"): r_cs_info,
         ("conscience/resolve", "GET"): r_cs_resolve,

@@ -38,3 +38,19 @@ def own_lab(tmp_path):
 
     yield run, tmp_path / "lab"
     run("down", "--purge", "oio", "b2")
+
+
+@pytest.fixture(autouse=True)
+def leaves_no_trace():
+    """Each test leaves the central configuration and the registered services as it found them."""
+    if not os.environ.get("OIO_PROXY_URL"):
+        yield
+        return
+    lab = Lab()
+
+    def state():
+        return lab.px("GET", "config").json(), lab.px("GET", "conscience/list", {"type": "echo"}).json()
+
+    before = state()
+    yield
+    assert state() == before, "the test changed the namespace's configuration or registered services"

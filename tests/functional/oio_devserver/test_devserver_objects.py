@@ -131,7 +131,7 @@ def test_backblaze_policy(lab, names):
     """BACKBLAZE, on the b2 lab service's account and bucket: pseudo-URLs b2/<CHUNKID>, one per metachunk."""
     account_id, bucket = os.environ.get("B2_ACCOUNT_ID"), os.environ.get("B2_BUCKET")
     if not account_id or not bucket:
-        missing("the b2 lab service is not running (tests/lab/lab up b2, then restart oio)")
+        missing("the b2 lab service is not running (tests/lab/lab up b2)")
     acct, ct = names
     method = f"backblaze/account_id={account_id},bucket_name={bucket}"
     info = lab.px("GET", "conscience/info").json()

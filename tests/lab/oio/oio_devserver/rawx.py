@@ -344,8 +344,8 @@ class RawxHandler(Handler):
         if not fullpath:
             raise ChunkError(400, f"missing header {META}full-path")
         account, container, path, version, content = parse_fullpath(fullpath)
-        given = {suffix: self.header(suffix) for suffix in ("container-id", "content-path", "content-version",
-                                                             "content-id")}
+        identity = ("container-id", "content-path", "content-version", "content-id")
+        given = {suffix: self.header(suffix) for suffix in identity}
         if given["container-id"] and given["container-id"].upper() != container_id(account, container):
             raise ChunkError(400, "container id differs from the full path's")
         if given["content-path"] and unquote(given["content-path"]) != path:

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-FileCopyrightText: 2026 datacenter.storage contributors
 # Shortcuts for developers; the scripts are the source of truth (README: Quick start).
 .PHONY: setup demo test sanity lint docs build lab-up lab-down lab-status
 

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-FileCopyrightText: 2026 datacenter.storage contributors
 """Stand-in for get-pip.py, which ansible-test downloads to bootstrap pip in the venvs it makes.
 
 ansible-test runs it as ``python get_pip_X_Y.py [pip options] pip==X.Y --no-setuptools --no-wheel``.

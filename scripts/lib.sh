@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-FileCopyrightText: 2026 datacenter.storage contributors
 # shellcheck shell=bash
 # Shared by scripts/*: paths of the development environment.
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-FileCopyrightText: 2026 datacenter.storage contributors
 """Throughput of the dev namespace's rawx on loopback against a plain socket peer (same bytes, same run).
 
 PUT: a chunked upload (1 MiB HTTP chunks) of SIZE bytes to one rawx vs the same bytes written to a

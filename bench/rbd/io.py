@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-FileCopyrightText: 2026 datacenter.storage contributors
 """1 GiB of 4 MiB requests through our binding and through Debian's python3-rbd, in one process.
 
 Runs under /usr/bin/python3 (python3-rbd is built for it), with our binding imported from the

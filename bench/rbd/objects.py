@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-FileCopyrightText: 2026 datacenter.storage contributors
 """RADOS object I/O through our rados binding and Debian's python3-rados, in one process.
 
 4 MiB objects: Ioctx.write_full, Ioctx.read, or Ioctx.aio_write with DEPTH requests in flight. Runs under

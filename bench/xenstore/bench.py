@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-FileCopyrightText: 2026 datacenter.storage contributors
 """XenStore benchmark: our client against pyxs (Debian's, under /usr/bin/python3), same daemon, same run.
 
 Then one xenstore_key task setting 1,000 keys against single-key tasks (a loop; extrapolated to 1,000).

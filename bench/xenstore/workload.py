@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-FileCopyrightText: 2026 datacenter.storage contributors
 """The benchmark workload, one function per measure, for our client and for pyxs.
 
 Run as a script under Debian's python (``/usr/bin/python3 workload.py pyxs N``) it measures pyxs and prints

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-FileCopyrightText: 2026 datacenter.storage contributors
 # shellcheck shell=bash
 # tests/lab/daemon.sh: start and stop a lab daemon written in Python (the oio and b2 services).
 # Sourced by tests/lab/lab for every service. A daemon writes $LAB_STATE/endpoints.env (KEY=VALUE lines)

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-FileCopyrightText: 2026 datacenter.storage contributors
 """python3 tests/lab/leftovers.py [LAB_DIR]: list processes that still belong to the lab (exit 1 if any).
 
 A process belongs to the lab when its command line names the lab directory, or when its

@@ -1,4 +1,6 @@
 # -*- coding: utf-8 -*-
+# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-FileCopyrightText: 2026 datacenter.storage contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Load: one xenstore_key task with many keys, one rbd_image task with many images, one oio_object tree of many
 small files. Each must finish, be confirmed by the independent readers, and change nothing on the rerun.

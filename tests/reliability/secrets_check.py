@@ -1,4 +1,6 @@
 # -*- coding: utf-8 -*-
+# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-FileCopyrightText: 2026 datacenter.storage contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Secrets: playbooks at -vvvv with ANSIBLE_DEBUG=1 (normal, check, diff, failing) that pass a real cephx key,
 the lab's B2 application key and a seed; every byte of output and of the Ansible log is searched for them.

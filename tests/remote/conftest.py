@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-FileCopyrightText: 2026 datacenter.storage contributors
 """Fixtures of the tests over SSH on the lab's target hosts; the helpers are in ``remote_lab``."""
 
 import pytest

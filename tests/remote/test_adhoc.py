@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-FileCopyrightText: 2026 datacenter.storage contributors
 """Every module from an ad hoc command over SSH: `ansible HOST -m datacenter.storage.MODULE -a ARGS`.
 
 key=value arguments for the single forms, JSON for the bulk forms; each change twice (changed, then not),

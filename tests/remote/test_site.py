@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-FileCopyrightText: 2026 datacenter.storage contributors
 """playbooks/site.yml over SSH on the lab's three hosts: the clients made, two guests provisioned on the dom0.
 
 One sequence, in order: reset, check mode on fresh client hosts, the clients, check mode of the storage, a

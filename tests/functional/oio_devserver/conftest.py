@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-FileCopyrightText: 2026 datacenter.storage contributors
 """Conformance tests of the OpenIO dev namespace (tests/lab/oio), in raw HTTP with urllib3.
 
 Written from the protocol notes of docs/oio-devserver.md; settings come from the lab (`tests/lab/lab up oio`).

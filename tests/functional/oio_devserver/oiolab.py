@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-FileCopyrightText: 2026 datacenter.storage contributors
 """Raw-HTTP helpers for the conformance tests of the OpenIO dev namespace (tests/lab/oio).
 
 Written from the protocol notes of docs/oio-devserver.md; settings come from the lab

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-FileCopyrightText: 2026 datacenter.storage contributors
 """Container routes and directory routes, and account synchronisation (docs/oio-devserver.md)."""
 
 from oiolab import cid_of

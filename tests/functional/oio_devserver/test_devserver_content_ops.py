@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-FileCopyrightText: 2026 datacenter.storage contributors
 """Content routes beyond upload: versioning, delete, properties, append, truncate, drain…."""
 
 import hashlib

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-FileCopyrightText: 2026 datacenter.storage contributors
 """The error model: JSON bodies, internal codes and their HTTP statuses."""
 
 import pytest

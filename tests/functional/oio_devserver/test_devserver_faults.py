@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-FileCopyrightText: 2026 datacenter.storage contributors
 """Lab fault controls: stop/start one rawx, corrupt or remove one chunk (admin port and CLI)."""
 
 import json

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-FileCopyrightText: 2026 datacenter.storage contributors
 """Object upload, read-back and metadata (docs/oio-devserver.md, "Content routes")."""
 
 import hashlib

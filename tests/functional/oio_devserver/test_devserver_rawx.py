@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-FileCopyrightText: 2026 datacenter.storage contributors
 """rawx chunk protocol: PUT with chunked bodies and trailers, GET ranges, HEAD, DELETE, COPY."""
 
 import hashlib

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-FileCopyrightText: 2026 datacenter.storage contributors
 """`tests/lab/lab reset oio` gives an empty namespace on the same endpoints, as a new one would be."""
 
 import os

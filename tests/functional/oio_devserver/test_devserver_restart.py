@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-FileCopyrightText: 2026 datacenter.storage contributors
 """State survives a restart of the namespace through the lab (tests/lab/lab down/up oio)."""
 
 import hashlib

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-FileCopyrightText: 2026 datacenter.storage contributors
 """Chunk bodies are streamed (never held whole in memory) and uploads proceed in parallel."""
 
 import os

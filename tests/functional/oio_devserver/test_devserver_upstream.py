@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-FileCopyrightText: 2026 datacenter.storage contributors
 """Behaviours of upstream's 7.3.0 proxy and meta2 that a client written for them relies on (B1-B14).
 
 Each test asserts the status, the JSON error body and the effect on the namespace.

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-FileCopyrightText: 2026 datacenter.storage contributors
 """Fixtures for the RBD tests: the lab cluster (tests/lab/lab up ceph), our binding, and independent peers.
 
 Peers: the ``rbd`` CLI (as client.admin, ``--format json``) and Debian's python3-rbd under /usr/bin/python3.

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-FileCopyrightText: 2026 datacenter.storage contributors
 """Bad input to every public call of our rbd module ends in a Python exception, never in a crash.
 
 A child process (so that a segfault or an abort shows as a signal, not as a dead test run) calls each public

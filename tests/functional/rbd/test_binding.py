@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-FileCopyrightText: 2026 datacenter.storage contributors
 """Our cffi binding against the lab cluster, cross-checked with the rbd CLI and python3-rbd."""
 
 import os

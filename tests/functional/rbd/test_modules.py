@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-FileCopyrightText: 2026 datacenter.storage contributors
 """The rbd_* modules run through ansible; the rbd CLI and python3-rbd check what they did.
 
 Bad input and faults: the task fails with a clear message and nothing changes.

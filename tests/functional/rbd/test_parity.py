@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-FileCopyrightText: 2026 datacenter.storage contributors
 """Differential suite: each scenario runs through our binding and through Debian's python3-rbd, on twin
 images, groups and pools of the lab cluster, with the same arguments; the calls' results (normalised where
 they name the twin or a cluster-generated id), their exception classes and errnos, and the state that the

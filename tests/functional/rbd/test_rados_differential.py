@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-FileCopyrightText: 2026 datacenter.storage contributors
 """Our rados binding against Ceph's python3-rados, call by call, on the lab cluster.
 
 Each call runs through both bindings with the same arguments: ours on pool ``rados``, Ceph's on its twin

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-FileCopyrightText: 2026 datacenter.storage contributors
 """Fixtures for the XenStore tests: the lab's real xenstored (tests/lab/lab up xenstored), our client,
 unprivileged guest domains over the shim's ring files, and independent peers.
 

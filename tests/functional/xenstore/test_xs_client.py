@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-FileCopyrightText: 2026 datacenter.storage contributors
 """Our client against the real C xenstored: node operations, errors, pipelining, threads (pyxs's API and ours)."""
 
 import errno

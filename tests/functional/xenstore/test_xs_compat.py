@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-FileCopyrightText: 2026 datacenter.storage contributors
 """pyxs's xs compatibility handle, against the real daemon and cross-checked with the tools."""
 
 import errno

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-FileCopyrightText: 2026 datacenter.storage contributors
 """An unprivileged guest domain over the shim ring: the real daemon's permission checks and quotas."""
 
 import pytest

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-FileCopyrightText: 2026 datacenter.storage contributors
 """Cross-checks with independent peers: Debian's xenstore-* tools and pyxs read what we write, and the reverse."""
 
 from xs_peers import pyxs, xenstore_tool

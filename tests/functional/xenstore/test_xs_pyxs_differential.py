@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-FileCopyrightText: 2026 datacenter.storage contributors
 """pyxs is the oracle: every public pyxs call, and the pyxs tutorial's snippets, run through Debian's python3-pyxs
 and through ours on the lab's real xenstored; same results, same exception class and errno, same daemon state after.
 

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-FileCopyrightText: 2026 datacenter.storage contributors
 """Transactions against the real C xenstored, conflicts included: the client's (pyxs) and transaction objects."""
 
 import errno

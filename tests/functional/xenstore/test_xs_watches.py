@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-FileCopyrightText: 2026 datacenter.storage contributors
 """Watches against the real C xenstored: initial events, children, relative paths, demultiplexing."""
 
 import threading

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-FileCopyrightText: 2026 datacenter.storage contributors
 """XenBusConnection's byte handling (os.read/os.write on a character device, select for readiness) against the
 real daemon: the "device" is a raw pseudo-terminal whose other side is relayed to xenstored's socket.
 

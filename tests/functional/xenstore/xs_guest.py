@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-FileCopyrightText: 2026 datacenter.storage contributors
 """An unprivileged guest domain for the tests, over the lab shim's ring files.
 
 The lab's xenstored runs under tests/lab/xenstored/xsshim.c, which turns the

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-FileCopyrightText: 2026 datacenter.storage contributors
 """Independent peers for cross-checks: Debian's xenstore-* tools (XENSTORED_PATH) and pyxs under /usr/bin/python3."""
 
 import json

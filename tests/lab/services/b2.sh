@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-FileCopyrightText: 2026 datacenter.storage contributors
 # shellcheck shell=bash
 # tests/lab/services/b2.sh: a Backblaze B2 native-API emulator (tests/lab/b2/b2emu.py), in memory, one process.
 # Settings: B2_URL (the API base, in place of https://api.backblazeb2.com), B2_ACCOUNT_ID, B2_APPLICATION_KEY,

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-FileCopyrightText: 2026 datacenter.storage contributors
 # shellcheck shell=bash
 # Ceph lab service: one mon, one mgr and one bluestore OSD (sparse file, survives restarts) on 127.0.0.1, cephx on, no systemd.
 # State in $LAB_STATE; daemons write their PIDs to $LAB_STATE/run/<name>.pid.

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-FileCopyrightText: 2026 datacenter.storage contributors
 # shellcheck shell=bash
 # tests/lab/services/hosts.sh: three target hosts that are not the controller, reached over SSH.
 #

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-FileCopyrightText: 2026 datacenter.storage contributors
 # shellcheck shell=bash
 # tests/lab/services/oio.sh: the OpenIO SDS dev namespace (tests/lab/oio/oio_devserver), one process:
 # proxy, account service, OIO_LAB_RAWX rawx services (default 12) and a lab-only admin port.

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-FileCopyrightText: 2026 datacenter.storage contributors
 # shellcheck shell=bash
 # tests/lab/services/xenstored.sh: Debian's real C xenstored 4.17 on a private Unix socket.
 #

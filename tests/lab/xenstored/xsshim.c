@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-FileCopyrightText: 2026 datacenter.storage contributors */
 /*
  * xsshim.c - LD_PRELOAD shim so that the REAL Xen 4.17 C xenstored
  * (/usr/lib/xen-4.17/bin/xenstored, Debian 12) runs without a hypervisor.

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-FileCopyrightText: 2026 datacenter.storage contributors
 """A single-process OpenIO SDS namespace for tests: proxy, account service and rawx services.
 
 It answers as OpenIO SDS 7.3.0 does (its protocol notes: docs/oio-devserver.md): the proxy on

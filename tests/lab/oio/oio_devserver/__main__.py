@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-FileCopyrightText: 2026 datacenter.storage contributors
 """Entry point: `python -m oio_devserver serve --state DIR` or `python -m oio_devserver admin ...`."""
 
 import argparse

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-FileCopyrightText: 2026 datacenter.storage contributors
 """Account service: accounts, their containers and statistics (docs/oio-devserver.md, "Account service"), kept in SQLite.
 
 meta2 updates it synchronously (the real namespace does it through events).

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-FileCopyrightText: 2026 datacenter.storage contributors
 """Lab-only fault controls: stop/start a rawx (or start them all), corrupt or remove a chunk file.
 
 Served on its own port (OIO_ADMIN_URL); `python -m oio_devserver admin ...` is the CLI.

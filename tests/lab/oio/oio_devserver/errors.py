@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-FileCopyrightText: 2026 datacenter.storage contributors
 """The OpenIO error model: internal status codes and their HTTP statuses (docs/oio-devserver.md, "Errors")."""
 
 NOT_FOUND_FAMILY = {404, 406, 409, 420, 426, 431, 454, 418, 453}

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-FileCopyrightText: 2026 datacenter.storage contributors
 """HTTP/1.1 plumbing shared by every personality: keep-alive, request bodies, JSON replies."""
 
 import json

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-FileCopyrightText: 2026 datacenter.storage contributors
 """meta2: one SQLite database per container (docs/oio-devserver.md, "Container routes"), and the directory of references."""
 
 import json

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-FileCopyrightText: 2026 datacenter.storage contributors
 """Object (content) operations and the listing of one container (docs/oio-devserver.md, "Listing", "Content routes", "Versioning")."""
 
 import time

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-FileCopyrightText: 2026 datacenter.storage contributors
 """oio-proxy personality: /v3.0/{NS}/{conscience,lb,reference,container,content,admin}/… (docs/oio-devserver.md, "Protocol notes")."""
 
 import hashlib

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-FileCopyrightText: 2026 datacenter.storage contributors
 """rawx: chunk storage on a volume directory, one service per port (docs/oio-devserver.md, "rawx").
 
 Layout as the reference rawx: <volume>/<first 3 chars of CHUNKID>/<CHUNKID>, metadata in extended

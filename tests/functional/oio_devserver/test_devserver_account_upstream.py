@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-FileCopyrightText: 2026 datacenter.storage contributors
 """Account service routes as the 7.3.0 service answers them: one test per behaviour the dev server did not share,
 each asserting the status, the plain-text error body and the effect."""
 

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-FileCopyrightText: 2026 datacenter.storage contributors
 """The BACKBLAZE policy follows the b2 lab service whichever starts first (a lab of its own, one rawx)."""
 
 import json

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-FileCopyrightText: 2026 datacenter.storage contributors
 """The proxy's own routes (configuration, status, cache) as the 7.3.0 proxy answers them: one test per behaviour
 the dev server did not share."""
 

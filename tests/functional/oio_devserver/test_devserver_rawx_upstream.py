@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-FileCopyrightText: 2026 datacenter.storage contributors
 """rawx behaviours of the Go rawx of 7.3.0 the dev rawx did not share: one test per behaviour, in raw HTTP."""
 
 import http.client

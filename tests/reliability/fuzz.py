@@ -28,7 +28,7 @@ def _targets():
     from ansible_collections.datacenter.storage.plugins.module_utils.oio.common import exceptions as oio_exc
     from ansible_collections.datacenter.storage.plugins.module_utils.oio.common import utils as oio_utils
     from ansible_collections.datacenter.storage.plugins.module_utils.oio.common import storage_functions
-    from ansible_collections.datacenter.storage.plugins.module_utils.oio.api import ec, _b2
+    from ansible_collections.datacenter.storage.plugins.module_utils.oio.api import ec, backblaze_http as _b2
 
     def xs_decoder(data):
         buffer = bytearray()

@@ -15,7 +15,7 @@ import uuid
 import pytest
 from labenv import missing, need
 
-from ansible_collections.datacenter.storage.plugins.module_utils.oio.api._b2 import Backblaze, BackblazeError
+from ansible_collections.datacenter.storage.plugins.module_utils.oio.api.backblaze_http import Backblaze, BackblazeError
 from ansible_collections.datacenter.storage.plugins.module_utils.oio.common.exceptions import NotFound
 
 need("B2_URL", "b2", module_level=True)

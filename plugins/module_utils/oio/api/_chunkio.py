@@ -20,7 +20,6 @@ from ..common.exceptions import (
     ServiceBusy, ServiceUnavailable, SourceReadError, UnrecoverableContent,
 )
 from ..common.http_urllib3 import ChunkedPut
-from . import ec
 from ..common.utils import CHUNK_META_PREFIX
 
 WRITE_BUFFER_SIZE = 262144
@@ -204,11 +203,11 @@ class ChunkWriter(threading.Thread):
     ``hash_data`` is false: then ``close`` tells where it comes from.
     """
 
-    def __init__(self, chunk, headers, options, trailers=(), hash_data=True):
+    def __init__(self, chunk, headers, options, trailers=(), hash_data=True, put=None):
         super().__init__(daemon=True)
         self.chunk = chunk
-        self.put = ChunkedPut(chunk["real_url"], headers, options["connection_timeout"], options["write_timeout"], trailers,
-                              options.get("connections"))
+        self.put = put or ChunkedPut(chunk["real_url"], headers, options["connection_timeout"], options["write_timeout"],
+                                     trailers, options.get("connections"))
         self.queue = queue.Queue(QUEUE_DEPTH)
         self.md5 = hashlib.md5() if hash_data and options.get("checksum", True) else None
         self.chunk_hash = None
@@ -276,13 +275,18 @@ class ChunkWriter(threading.Thread):
             self.queue.put((_END, trailers or {}, known_hash))
 
 
-def _start_writers(chunks, base_headers, options, trailers, hash_data):
+def chunk_headers(base_headers, chunk):
+    """The PUT headers of one chunk: the object's, its position and its ID."""
+    headers = dict(base_headers)
+    headers[CHUNK_META_PREFIX + "chunk-pos"] = chunk["pos"]
+    headers[CHUNK_META_PREFIX + "chunk-id"] = chunk["real_url"].rsplit("/", 1)[-1]
+    return headers
+
+
+def _start_writers(chunks, base_headers, options, trailers, hash_data, make_writer=ChunkWriter):
     writers = []
     for chunk in chunks:
-        headers = dict(base_headers)
-        headers[CHUNK_META_PREFIX + "chunk-pos"] = chunk["pos"]
-        headers[CHUNK_META_PREFIX + "chunk-id"] = chunk["real_url"].rsplit("/", 1)[-1]
-        writers.append(ChunkWriter(chunk, headers, options, trailers, hash_data))
+        writers.append(make_writer(chunk, chunk_headers(base_headers, chunk), options, trailers, hash_data))
     for writer in writers:
         writer.start()
     return writers
@@ -311,8 +315,10 @@ class MetachunkWriter:
     were stored are in ``stored`` either way (for cleanup).
     """
 
-    def __init__(self, method, chunks, base_headers, options):
+    def __init__(self, method, chunks, base_headers, options, make_writer=ChunkWriter):
+        self.make_writer = make_writer
         self.method = method
+        self.quorum = method.quorum
         self.chunks = chunks
         self.base_headers = base_headers
         self.options = options
@@ -331,7 +337,7 @@ class MetachunkWriter:
         trailers = ()
         if self.method.ec:
             trailers = [CHUNK_META_PREFIX + name for name in ("metachunk-size", "metachunk-hash", "chunk-hash")]
-        self._writers = _start_writers(self.chunks, self.base_headers, self.options, trailers, self.method.ec)
+        self._writers = _start_writers(self.chunks, self.base_headers, self.options, trailers, self.method.ec, self.make_writer)
         try:
             if self.method.ec:
                 self._feed_ec(source, capacity, hasher)
@@ -349,7 +355,7 @@ class MetachunkWriter:
         for writer in self._writers:
             if not writer.failed.is_set():
                 self.stored.append(writer.chunk)
-        alive = _check_quorum(self._writers, self.method.quorum, True)
+        alive = _check_quorum(self._writers, self.quorum, True)
         md5hex = (self._digests.metachunk() if self._digests is not None else None) or alive[0].chunk_hash
         return self.size, md5hex, [{"url": w.chunk["url"], "pos": w.chunk["pos"], "size": self.size, "hash": md5hex} for w in alive]
 
@@ -360,7 +366,7 @@ class MetachunkWriter:
                 break
             hasher.update(data)
             self.size += len(data)
-            _check_quorum(self._writers, self.method.quorum, False)
+            _check_quorum(self._writers, self.quorum, False)
             for writer in self._writers:
                 writer.feed(data)
         digests = self._digests = hasher.cut()
@@ -389,7 +395,7 @@ class MetachunkWriter:
                     break
             if not batches[0]:
                 break
-            _check_quorum(self._writers, method.quorum, False)
+            _check_quorum(self._writers, self.quorum, False)
             for writer, batch in zip(self._writers, batches):
                 writer.feed(batch)
         digests = self._digests = hasher.cut()
@@ -455,7 +461,8 @@ def read_in_parallel(readers, workers=2, ahead=3):
         executor.shutdown(wait=False, cancel_futures=True)
 
 
-def _read_errors_exception(errors, what):
+def read_errors_exception(errors, what):
+    """The exception of a read that no source could serve: UnrecoverableContent when every copy is gone or corrupt."""
     if errors and all(isinstance(e, (NotFound, CorruptedChunk)) for e in errors):
         return UnrecoverableContent("%s: no readable copy: %s" % (what, "; ".join(str(e) for e in errors)))
     return ServiceUnavailable("%s: not enough valid sources to read: %s" % (what, "; ".join(str(e) for e in errors)))
@@ -464,12 +471,13 @@ def _read_errors_exception(errors, what):
 class RangeSource:
     """One rawx chunk read from ``start`` to ``end`` (inclusive; None: to its end) with exact-size reads."""
 
-    def __init__(self, http, url, start, end, headers, read_timeout):
+    def __init__(self, http, url, start, end, headers, read_timeout, connection_timeout=None):
         self.url = url
         headers = dict(headers)
         if start or end is not None:
             headers["Range"] = "bytes=%d-%d" % (start, end)
-        self.resp = http.request("GET", url, headers=headers, stream=True, read_timeout=read_timeout)
+        self.resp = http.request("GET", url, headers=headers, stream=True, read_timeout=read_timeout,
+                                 connection_timeout=connection_timeout)
 
     def read_exact(self, size):
         parts, have = [], 0
@@ -490,58 +498,6 @@ class RangeSource:
 
     def close(self):
         self.resp.release_conn()
-
-
-class ChunkReader:
-    """Reads ``[start, end]`` of one replicated metachunk, failing over between replicas.
-
-    A whole chunk (up to 16 MiB) is checked against its MD5 before any byte
-    is returned, so a corrupted replica is skipped; ranges stream and resume
-    on the next replica at the byte where the stream broke.
-    """
-
-    def __init__(self, http, chunks, start, end, size, headers, read_timeout, what):
-        self.http = http
-        self.chunks = chunks
-        self.start, self.end, self.size = start, end, size
-        self.headers = headers
-        self.read_timeout = read_timeout
-        self.what = what
-
-    def __iter__(self):
-        if self.end < self.start:
-            return
-        verify = self.start == 0 and self.end == self.size - 1 and self.size <= VERIFIED_READ_LIMIT
-        delivered, errors = 0, []
-        for chunk in self.chunks:
-            try:
-                if verify:
-                    data = self._read_verified(chunk)
-                    yield data
-                    return
-                source = RangeSource(self.http, chunk["real_url"], self.start + delivered, self.end, self.headers, self.read_timeout)
-                try:
-                    while delivered < self.end - self.start + 1:
-                        data = source.read_exact(min(READ_BUFFER_SIZE, self.end - self.start + 1 - delivered))
-                        delivered += len(data)
-                        yield data
-                finally:
-                    source.close()
-                return
-            except (OioException, ClientException) as exc:
-                errors.append(exc)
-        raise _read_errors_exception(errors, self.what)
-
-    def _read_verified(self, chunk):
-        source = RangeSource(self.http, chunk["real_url"], 0, None, self.headers, self.read_timeout)
-        try:
-            data = source.read_exact(self.size)
-        finally:
-            source.close()
-        digest = hashlib.md5(data).hexdigest()
-        if chunk.get("hash") and digest.upper() != chunk["hash"].upper():
-            raise CorruptedChunk("%s: MD5 %s differs from the recorded %s" % (chunk["real_url"], digest.upper(), chunk["hash"].upper()))
-        return data
 
 
 class FragmentStream(threading.Thread):
@@ -581,67 +537,3 @@ class FragmentStream(threading.Thread):
             except queue.Empty:
                 pass
         self.source.close()
-
-
-class ECReader:
-    """Decodes ``[start, end]`` of one EC metachunk from any K of its fragment-chunks."""
-
-    def __init__(self, http, method, chunks, start, end, size, headers, read_timeout, what):
-        self.http = http
-        self.method = method
-        self.chunks = sorted(chunks, key=lambda c: int(c["pos"].split(".")[1]))
-        self.start, self.end, self.size = start, end, size
-        self.headers = headers
-        self.read_timeout = read_timeout
-        self.what = what
-
-    def __iter__(self):
-        if self.end < self.start or self.size == 0:
-            return
-        seg_size = self.method.segment_size
-        seg_start, seg_end = ec.meta_chunk_range_to_segment_range(self.start, self.end, seg_size)
-        frag_start, frag_end = ec.segment_range_to_fragment_range(seg_start, seg_end, seg_size, self.method.fragment_size)
-        first, last = seg_start // seg_size, self.end // seg_size
-        lengths = [self.method.segment_fragment_size(self.size, index) for index in range(first, last + 1)]
-        # the last segment of a metachunk is shorter: its fragment ends before frag_end
-        frag_end = min(frag_end, first * self.method.fragment_size + sum(lengths) - 1)
-        pending = list(self.chunks)
-        errors, streams = [], []
-
-        def open_one(segment):
-            """A stream of the fragments of segments ``segment``.. from the next chunk not tried yet."""
-            while pending:
-                chunk = pending.pop(0)
-                try:
-                    source = RangeSource(self.http, chunk["real_url"], frag_start + sum(lengths[:segment]), frag_end,
-                                         self.headers, self.read_timeout)
-                except (OioException, ClientException) as exc:
-                    errors.append(exc)
-                    continue
-                return FragmentStream(source, lengths[segment:])
-            raise ServiceUnavailable("%s: not enough valid sources to read (%d/%d): %s" % (
-                self.what, len(streams), self.method.k, "; ".join(str(e) for e in errors)))
-
-        try:
-            while len(streams) < self.method.k:
-                streams.append(open_one(0))
-            for segment, index in enumerate(range(first, last + 1)):
-                fragments = []
-                for slot, stream in enumerate(streams):
-                    while True:
-                        try:
-                            fragments.append(stream.get())
-                            break
-                        except OioException as exc:
-                            errors.append(exc)
-                            stream.close()
-                            stream = streams[slot] = open_one(segment)
-                try:
-                    data = self.method.driver.decode(fragments)
-                except Exception as exc:
-                    raise ECError("%s: EC decode failed: %s" % (self.what, exc)) from None
-                offset = index * seg_size
-                yield data[max(self.start - offset, 0):self.end - offset + 1]
-        finally:
-            for stream in streams:
-                stream.close()

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 import os
-import random
 import time
 import warnings
 from contextlib import contextmanager
@@ -27,14 +26,19 @@ from ..container.client import ContainerClient
 from ..directory.client import DirectoryClient
 from ..common.decorators import patch_kwargs  # noqa: F401 # pylint: disable=unused-import
 from .base import api_call, check_deadline, current_options, record_perfdata, request_headers
-from ._chunkio import BackgroundMD5, ChunkReader, ECReader, MetachunkWriter, Source, read_ahead, read_in_parallel
+from ._chunkio import BackgroundMD5, MetachunkWriter, Source, read_ahead
+from .backblaze import BackblazeWriteHandler
+from .ec import ECWriteHandler
+from .io import MetachunkPreparer, by_metachunk
+from .replication import ReplicatedWriteHandler
 from ..common.exceptions import (
     ClientException, ConfigurationException, Conflict, ContainerNotEmpty, EtagMismatch, FileNotFound, MissingData, MissingName,
     NoSuchAccount, NoSuchContainer, NoSuchObject, NotFound, OioException, ServiceBusy, UnsatisfiableRange,
 )
 from ..common.http_urllib3 import DEFAULT_READ_TIMEOUT, DEFAULT_WRITE_TIMEOUT, HttpClient, build_url
-from ..common.storage_functions import obj_range_to_meta_chunk_range
-from ._b2 import B2_API_URL, Backblaze, BackblazeMetachunkWriter, chunk_file_name, load_application_key
+from ..common.storage_functions import fetch_stream, fetch_stream_ec, wrand_choice_index
+from .backblaze import BackblazeDeleteHandler, BackblazeDownloadHandler
+from .backblaze_http import B2_API_URL, Backblaze, load_application_key
 from ._rebuild import chunk_bean, rebuild_chunk
 from ..common.storage_method import storage_method
 from ..common.utils import (
@@ -81,21 +85,6 @@ def _object_errors(account, container, obj):
         if exc.status in (406, 431):
             raise NoSuchContainer("Container %s/%s: %s" % (account, container, exc.message)) from exc
         raise NoSuchObject("Object %s/%s/%s: %s" % (account, container, obj, exc.message)) from exc
-
-
-def _by_metachunk(chunks, first=0):
-    """Chunks of a prepare answer grouped by metachunk position (relative positions shifted by ``first``)."""
-    groups = {}
-    for chunk in chunks:
-        position = int(chunk["pos"].split(".")[0])
-        groups.setdefault(position if position >= first else position + first, []).append(chunk)
-    return groups
-
-
-def _b2_reader(b2, file_name, start, end):
-    """The bytes of a B2 file range, requested only when iterated."""
-    if end >= start:
-        yield from b2.download(file_name, start, end)
 
 
 def _listing_entry(item, latest):
@@ -569,7 +558,9 @@ class ObjectStorageApi:
 
     def chunk_write_options(self):
         """Timeouts and the keep-alive connections of chunk uploads."""
-        return {"connection_timeout": RAWX_CONNECTION_TIMEOUT, "write_timeout": self._options().get("write_timeout") or self.write_timeout,
+        options = self._options()
+        return {"connection_timeout": options.get("connection_timeout") or RAWX_CONNECTION_TIMEOUT,
+                "write_timeout": options.get("write_timeout") or self.write_timeout,
                 "connections": self.http.put_connections, "checksum": self.chunk_checksum_algo is not None}
 
     def backblaze(self, method, key_file=None):
@@ -583,12 +574,12 @@ class ObjectStorageApi:
         return self._backblaze_clients[key]
 
     def _delete_chunks(self, chunks, cid, reqid, b2=None):
+        if b2 is not None:
+            BackblazeDeleteHandler({"container_id": cid}, chunks, {"client": b2}).delete()
+            return
         for chunk in chunks:
             try:
-                if b2 is not None:
-                    b2.delete(chunk_file_name(cid, chunk["url"]))
-                else:
-                    self.http.request("DELETE", chunk["real_url"], headers={CHUNK_META_PREFIX + "container-id": cid, "x-oio-req-id": reqid})
+                self.http.request("DELETE", chunk["real_url"], headers={CHUNK_META_PREFIX + "container-id": cid, "x-oio-req-id": reqid})
             except OioException:
                 pass
 
@@ -630,52 +621,27 @@ class ObjectStorageApi:
                 container_properties, key_file=None):
         reqid = request_id("create-")
         cid = cid_from_name(account, container)
-        meta, chunks, hints = self._prepare(account, container, obj, policy, 0, size=source.size_hint, version=version, reqid=reqid)
+
+        def prepare(position, policy, version, content_id):
+            return self._prepare(account, container, obj, policy, position, size=source.size_hint, version=version,
+                                 content_id=content_id, reqid=reqid)
+
+        preparer = MetachunkPreparer(self.container, account, container, obj, policy=policy, version=version, prepare=prepare)
+        meta = preparer.obj_meta
         method = storage_method(meta["chunk_method"])
         b2 = self.backblaze(method, key_file) if method.backblaze else None
-        base_headers = chunk_put_headers(account, container, obj, meta, reqid)
+        sysmeta = dict(meta, container_id=cid, content_path=obj, mime_type=mime_type or meta.get("mime_type"),
+                       full_path=full_path(account, container, obj, meta["version"], meta["id"]))
         options = self.chunk_write_options()
-        capacity = method.metachunk_size(meta["chunk_size"])
-        prepared = _by_metachunk(chunks)
-        hasher, total, uploaded, stored = BackgroundMD5(), 0, [], []
-        position, pending = 0, None
-
-        def collect(writer):
-            try:
-                uploaded.extend(writer.finish()[2])
-            finally:
-                stored.extend(writer.stored)
-
+        if b2 is not None:
+            handler = BackblazeWriteHandler(source, sysmeta, preparer, method, {"client": b2})
+        else:
+            handler = (ECWriteHandler if method.ec else ReplicatedWriteHandler)(
+                source, sysmeta, preparer, method, connection_timeout=options["connection_timeout"],
+                write_timeout=options["write_timeout"], deadline=self._options().get("deadline"),
+                chunk_checksum_algo=self.chunk_checksum_algo, connections=options["connections"], reqid=reqid)
         try:
-            while True:
-                if position not in prepared:
-                    answer = self._prepare(account, container, obj, policy or meta["policy"], position, size=source.size_hint,
-                                           version=meta["version"], content_id=meta["id"], reqid=reqid)
-                    prepared = _by_metachunk(answer[1], position)
-                    hints.update(answer[2])
-                chunks = prepared.pop(position)
-                for chunk in chunks:
-                    sub = chunk["pos"].partition(".")[2]
-                    chunk["pos"] = "%d.%s" % (position, sub) if method.ec else str(position)
-                if b2 is not None:
-                    writer = BackblazeMetachunkWriter(b2, cid, chunks, mime_type or "application/octet-stream")
-                else:
-                    writer = MetachunkWriter(method, chunks, base_headers, options)
-                previous, pending = pending, None
-                try:
-                    writer.start(source, capacity, hasher)
-                finally:
-                    pending = writer
-                    if previous is not None:
-                        collect(previous)
-                total += writer.size
-                if writer.size < capacity or source.at_eof():
-                    break
-                position += 1
-            previous, pending = pending, None
-            collect(previous)
-            md5hex = hasher.hexdigest()
-            hasher.close()
+            uploaded, total, md5hex = handler.stream()
             if etag and etag.lower() != md5hex:
                 raise EtagMismatch("object %s/%s/%s: etag %s differs from the MD5 %s of the data" % (account, container, obj, etag, md5hex))
             headers = {
@@ -688,21 +654,14 @@ class ObjectStorageApi:
             }
             if mime_type:
                 headers[CONTENT_META_PREFIX + "mime-type"] = mime_type
-            body = {"chunks": uploaded, "properties": dict(hints, **properties), "container_properties": container_properties}
+            body = {"chunks": uploaded, "properties": dict(preparer.properties, **properties), "container_properties": container_properties}
             params = self._ref(account, container, path=obj, append=1 if append else None, change_policy=1 if change_policy else None)
             self.proxy_request("POST", "content", "create", params, body, headers=headers, reqid=reqid)
         except BaseException:
-            hasher.close()
-            if pending is not None:
-                try:
-                    collect(pending)
-                except OioException:
-                    pass
-            self._delete_chunks(stored, cid, reqid, b2)
+            self._delete_chunks(handler.stored, cid, reqid, b2)
             raise
         meta.update(container_id=cid, content_path=obj, ns=self.namespace, etag=md5hex, properties=properties,
-                    full_path=base_headers[CHUNK_META_PREFIX + "full-path"], mime_type=mime_type or meta.get("mime_type"),
-                    size=total, length=total, hash=md5hex)
+                    full_path=sysmeta["full_path"], mime_type=sysmeta["mime_type"], size=total, length=total, hash=md5hex)
         return uploaded, total, md5hex, meta
 
     def _metachunks(self, chunks):
@@ -719,7 +678,10 @@ class ObjectStorageApi:
             for chunk in group:
                 by_hash.setdefault((chunk.get("hash") or "").upper(), []).append(chunk)
             group = max(by_hash.values(), key=len)
-            group.sort(key=lambda c: int(c.get("score") or 0) + random.randint(0, 9) if c.get("score") else -1, reverse=True)
+            group.sort(key=lambda c: int(c.get("score") or 0), reverse=True)
+            if "." not in group[0]["pos"] and len(group) > 1:  # close scores: not always the same copy first
+                first = wrand_choice_index(int(c.get("score") or 0) for c in group)
+                group[0], group[first] = group[first], group[0]
             result.append((position, int(group[0]["size"]), group))
         return result
 
@@ -733,29 +695,19 @@ class ObjectStorageApi:
         if [m[0] for m in metachunks] != list(range(len(metachunks))):
             raise UnsatisfiableRange(500, 425, "object %s/%s/%s: metachunks %s are not contiguous" % (
                 account, container, obj, [m[0] for m in metachunks]))
-        sizes = [m[1] for m in metachunks]
-        if ranges:
-            plans = [obj_range_to_meta_chunk_range(start, end, sizes) for start, end in ranges]
-        else:
-            plans = [{pos: (0, size - 1) for pos, size in enumerate(sizes)}]
         headers = {"x-oio-req-id": request_id("fetch-")}
         what = "object %s/%s/%s" % (account, container, obj)
-
-        readers = []
-        for plan in plans:
-            for pos in sorted(plan):
-                start, end = plan[pos]
-                dummy, size, group = metachunks[pos]
-                label = "%s metachunk %d" % (what, pos)
-                if b2 is not None:
-                    readers.append(_b2_reader(b2, chunk_file_name(meta["container_id"], group[0]["url"]), start, end))
-                elif method.ec:
-                    readers.append(ECReader(self.http, method, group, start, end, size, headers, RAWX_READ_TIMEOUT, label))
-                else:
-                    readers.append(ChunkReader(self.http, group, start, end, size, headers, RAWX_READ_TIMEOUT, label))
-        if method.ec or b2 is not None:
-            return meta, read_ahead(piece for reader in readers for piece in reader)
-        return meta, read_in_parallel(readers)
+        by_position = {position: group for position, dummy, group in metachunks}
+        if b2 is not None:
+            parts = [BackblazeDownloadHandler(meta, by_position, {"client": b2}, headers, start, end).get_iter()
+                     for start, end in (ranges or [(None, None)])]
+            return meta, read_ahead(piece for part in parts for piece in part)
+        options = self._options()
+        timeouts = {"read_timeout": options.get("read_timeout") or RAWX_READ_TIMEOUT,
+                    "connection_timeout": options.get("connection_timeout") or RAWX_CONNECTION_TIMEOUT}
+        if method.ec:
+            return meta, read_ahead(fetch_stream_ec(by_position, ranges, method, headers=headers, http=self.http, what=what, **timeouts))
+        return meta, fetch_stream(by_position, ranges, method, headers=headers, http=self.http, what=what, **timeouts)
 
     @api_call
     def object_truncate(self, account, container, obj, version=None, size=None, **kwargs):
@@ -775,7 +727,7 @@ class ObjectStorageApi:
         reqid = request_id("truncate-")
         data = b"".join(self.object_fetch(account, container, obj, version=meta["version"], ranges=[(offset, size - 1)])[1])
         method = storage_method(meta["chunk_method"])
-        chunks = _by_metachunk(self._prepare(account, container, obj, meta["policy"], position, size=len(data),
+        chunks = by_metachunk(self._prepare(account, container, obj, meta["policy"], position, size=len(data),
                                              version=meta["version"], content_id=meta["id"], reqid=reqid)[1], position)[position]
         for chunk in chunks:
             sub = chunk["pos"].partition(".")[2]

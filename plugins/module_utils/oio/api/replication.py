@@ -7,6 +7,9 @@
 
 from __future__ import annotations
 
+from ._chunkio import Source
+from .io import MetachunkWriter, WriteHandler
+
 
 class FakeChecksum:
     """A checksum object that returns a hash already computed elsewhere."""
@@ -19,3 +22,26 @@ class FakeChecksum:
 
     def hexdigest(self):
         return self.checksum
+
+
+class ReplicatedMetachunkWriter(MetachunkWriter):
+    """Writes one replicated metachunk to its copies in parallel, each chunk's MD5 computed once."""
+
+    def __init__(self, sysmeta, meta_chunk, checksum, storage_method, quorum=None, connection_timeout=None,
+                 write_timeout=None, read_timeout=None, headers=None, **kwargs):
+        super().__init__(storage_method=storage_method, quorum=quorum, **kwargs)
+        self.sysmeta = sysmeta
+        self.meta_chunk = meta_chunk
+        self.checksum = checksum
+        self._engine(meta_chunk, sysmeta, headers, kwargs.get("reqid"), connection_timeout, write_timeout, kwargs)
+
+    def stream(self, source, size=None):
+        """Write up to ``size`` bytes of ``source``: ``(bytes written, MD5 of the metachunk, chunk entries)``."""
+        self.start(source if isinstance(source, Source) else Source(source), float("inf") if size is None else size, self.checksum)
+        return self.finish()
+
+
+class ReplicatedWriteHandler(WriteHandler):
+    """Uploads an object with a replicated (``plain/nb_copy=N``) storage method."""
+
+    metachunk_writer_class = ReplicatedMetachunkWriter

@@ -11,7 +11,12 @@ bytes and ``(n, None)`` everything from n.
 
 from __future__ import annotations
 
+import random
+
 from .exceptions import UnsatisfiableRange
+from ..api._chunkio import READ_BUFFER_SIZE, read_in_parallel
+from ..api.ec import ECChunkDownloadHandler
+from ..api.io import ChunkReader
 
 
 def normalize_range(start, end, total):
@@ -38,3 +43,69 @@ def obj_range_to_meta_chunk_range(start, end, meta_sizes):
             result[pos] = (max(start, offset) - offset, min(end, last) - offset)
         offset += size
     return result
+
+
+def get_meta_ranges(ranges, chunks):
+    """Object ranges to ``[{metachunk position: (start, end)}]``; ``chunks`` maps positions to their chunks.
+
+    ``(None, None)`` is the whole object.
+    """
+    sizes = [int(chunks[pos][0]["size"]) for pos in sorted(chunks)]
+    result = []
+    for start, end in ranges:
+        if start is None and end is None:
+            result.append({pos: (0, size - 1) for pos, size in enumerate(sizes)})
+        else:
+            result.append(obj_range_to_meta_chunk_range(start, end, sizes))
+    return result
+
+
+def wrand_choice_index(scores):
+    """The index of an element of ``scores`` drawn with a probability proportional to its score."""
+    scores = list(scores)
+    target = random.uniform(0, sum(scores))
+    upto = 0
+    for index, score in enumerate(scores):
+        if upto + score >= target:
+            return index
+        upto += score
+    return len(scores) - 1
+
+
+def _what(kwargs, pos):
+    return "%s metachunk %d" % (kwargs.get("what") or "object", pos)
+
+
+def fetch_stream(chunks, ranges, storage_method, headers=None, **kwargs):
+    """The bytes of ``ranges`` (default: all) of a replicated object, read by a ``ChunkReader`` per metachunk.
+
+    ``chunks`` maps metachunk positions to their copies, best first. The ranges are checked at once
+    (``UnsatisfiableRange``); two metachunks are read at a time, ahead of the consumer.
+    """
+    readers = []
+    for meta_ranges in get_meta_ranges(ranges or [(None, None)], chunks):
+        for pos in sorted(meta_ranges):
+            start, end = meta_ranges[pos]
+            part_headers = dict(headers or {}, Range="bytes=%d-%d" % (start, end))
+            readers.append(ChunkReader(iter(chunks[pos]), READ_BUFFER_SIZE, part_headers, **dict(kwargs, what=_what(kwargs, pos))))
+    return read_in_parallel(readers)
+
+
+def fetch_stream_ec(chunks, ranges, storage_method, **kwargs):
+    """The bytes of ``ranges`` (default: all) of an EC object, decoded by an ``ECChunkDownloadHandler`` per metachunk."""
+    plans = get_meta_ranges(ranges or [(None, None)], chunks)
+    kwargs.setdefault("headers", {})
+    return _ec_stream(chunks, plans, storage_method, kwargs)
+
+
+def _ec_stream(chunks, plans, storage_method, kwargs):
+    for meta_ranges in plans:
+        for pos in sorted(meta_ranges):
+            start, end = meta_ranges[pos]
+            handler = ECChunkDownloadHandler(storage_method, chunks[pos], start, end, **dict(kwargs, what=_what(kwargs, pos)))
+            stream = handler.get_stream()
+            try:
+                for part in stream:
+                    yield from part["iter"]
+            finally:
+                stream.close()

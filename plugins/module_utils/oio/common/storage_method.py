@@ -27,6 +27,15 @@ def parse_chunk_method(chunk_method):
     return kind.strip(), params
 
 
+def guess_storage_method(url):
+    """The chunk method type a chunk URL implies: ``backblaze`` for ``b2``/``backblaze`` URLs, else ``plain``."""
+    if url.startswith("b2") or url.startswith("backblaze"):
+        return "backblaze"
+    if url.startswith("kine"):
+        return "kplain"
+    return "plain"
+
+
 def _int_param(chunk_method, params, name, default=None):
     value = params.get(name, default)
     try:
@@ -86,14 +95,16 @@ class ECStorageMethod(StorageMethod):
     ec = True
     backblaze = False
 
-    def __init__(self, chunk_method, algo, k, m):
+    def __init__(self, chunk_method, algo, k, m, ec_segment_size=EC_SEGMENT_SIZE):
         if k < 1:
             raise InvalidStorageMethod("chunk method %r: k must be at least 1" % chunk_method)
         self.chunk_method = chunk_method
         self.algo = algo
         self.k = k
         self.m = m
-        self.segment_size = EC_SEGMENT_SIZE
+        if ec_segment_size < 1:
+            raise InvalidStorageMethod("chunk method %r: ec_segment_size must be at least 1" % chunk_method)
+        self.segment_size = ec_segment_size
         self._driver = None
 
     @property
@@ -168,15 +179,21 @@ class BackblazeStorageMethod(StorageMethod):
         return chunk_size
 
 
-def storage_method(chunk_method):
-    """The storage method object of a chunk method string."""
+def storage_method(chunk_method, **kwargs):
+    """The storage method object of a chunk method string; ``kwargs`` add parameters, as upstream's ``load``.
+
+    EC methods take ``ec_segment_size`` (upstream's constructor argument, default ``EC_SEGMENT_SIZE``) from
+    the chunk method or from ``kwargs``.
+    """
     kind, params = parse_chunk_method(chunk_method)
+    params.update({key: str(value) for key, value in kwargs.items()})
     if kind == "plain":
         return ReplicatedStorageMethod(chunk_method, _int_param(chunk_method, params, "nb_copy", 1))
     if kind == "ec":
         if "algo" not in params:
             raise InvalidStorageMethod("chunk method %r: algo is missing" % chunk_method)
-        return ECStorageMethod(chunk_method, params["algo"], _int_param(chunk_method, params, "k"), _int_param(chunk_method, params, "m"))
+        return ECStorageMethod(chunk_method, params["algo"], _int_param(chunk_method, params, "k"), _int_param(chunk_method, params, "m"),
+                               _int_param(chunk_method, params, "ec_segment_size", EC_SEGMENT_SIZE))
     if kind == "backblaze":
         if not params.get("account_id") or not params.get("bucket_name"):
             raise InvalidStorageMethod("chunk method %r: account_id and bucket_name are required" % chunk_method)
@@ -196,10 +213,11 @@ class StorageMethods:
         self.index = methods
         self.cache = {}
 
-    def load(self, chunk_method, **_kwargs):
-        if chunk_method not in self.cache:
-            self.cache[chunk_method] = storage_method(chunk_method)
-        return self.cache[chunk_method]
+    def load(self, chunk_method, **kwargs):
+        key = (chunk_method, tuple(sorted(kwargs.items())))
+        if key not in self.cache:
+            self.cache[key] = storage_method(chunk_method, **kwargs)
+        return self.cache[key]
 
 
 STORAGE_METHODS = StorageMethods(load_methods())

@@ -79,15 +79,22 @@ def container_meta_from_headers(headers):
 
 def chunk_put_headers(account, container, obj, meta, reqid):
     """Headers of every chunk PUT of one object version (``meta``: id, version, chunk_method, policy)."""
+    return sysmeta_put_headers(dict(meta, container_id=cid_from_name(account, container), content_path=obj,
+                                    full_path=full_path(account, container, obj, meta["version"], meta["id"])), reqid)
+
+
+def sysmeta_put_headers(sysmeta, reqid):
+    """Headers of every chunk PUT of the object that upstream's ``sysmeta`` describes (id, version, chunk_method,
+    policy, container_id, content_path, full_path)."""
     return {
-        CHUNK_META_PREFIX + "content-id": meta["id"],
-        CHUNK_META_PREFIX + "content-version": str(meta["version"]),
-        CHUNK_META_PREFIX + "content-path": quote(obj, ""),
-        CHUNK_META_PREFIX + "content-chunk-method": meta["chunk_method"],
-        CHUNK_META_PREFIX + "content-storage-policy": meta["policy"],
-        CHUNK_META_PREFIX + "container-id": cid_from_name(account, container),
+        CHUNK_META_PREFIX + "content-id": sysmeta["id"],
+        CHUNK_META_PREFIX + "content-version": str(sysmeta["version"]),
+        CHUNK_META_PREFIX + "content-path": quote(sysmeta["content_path"], ""),
+        CHUNK_META_PREFIX + "content-chunk-method": sysmeta["chunk_method"],
+        CHUNK_META_PREFIX + "content-storage-policy": sysmeta["policy"],
+        CHUNK_META_PREFIX + "container-id": sysmeta["container_id"],
         CHUNK_META_PREFIX + "oio-version": OIO_VERSION,
-        CHUNK_META_PREFIX + "full-path": full_path(account, container, obj, meta["version"], meta["id"]),
+        CHUNK_META_PREFIX + "full-path": sysmeta["full_path"],
         "x-oio-req-id": reqid,
     }
 

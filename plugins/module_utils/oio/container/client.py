@@ -170,10 +170,12 @@ class ContainerClient(ProxyClient):
                              **kwargs)
 
     def content_prepare(self, account=None, reference=None, path=None, size=None, cid=None, stgpol=None,
-                        content_id=None, version=None, **kwargs):
-        """Chunk locations for an upload: ``(object metadata, chunks)``."""
+                        content_id=None, version=None, position=None, **kwargs):
+        """Chunk locations for an upload from metachunk ``position`` on: ``(object metadata, chunks)``."""
         params = self._make_params(account, reference, path, cid=cid, content=content_id, version=version)
         body = {"size": size}
+        if position is not None:
+            body["position"] = position
         if stgpol:
             body["policy"] = stgpol
         resp, answer = self._content("prepare2", params=params, json=body, **kwargs)

@@ -7,6 +7,7 @@ Served on its own port (OIO_ADMIN_URL); `python -m oio_devserver admin ...` is t
 
 import json
 import os
+import time
 import urllib.request
 from urllib.parse import urlencode, urlsplit
 
@@ -26,10 +27,14 @@ class AdminHandler(Handler):
             action = (self.command, self.url_path)
             if action == ("GET", "/status"):
                 return self.send_json(200, namespace.describe())
+            if action in (("GET", "/rawx/ranges"), ("POST", "/rawx/ranges")):
+                return self.send_json(200, [{"rawx": r.addr, "chunk": chunk, "range": value}
+                                            for r in namespace.rawx for chunk, value in list(r.ranges)])
             handler = {
                 ("POST", "/rawx/stop"): self.rawx_stop,
                 ("POST", "/rawx/start"): self.rawx_start,
                 ("POST", "/rawx/start-all"): self.rawx_start_all,
+                ("POST", "/rawx/stall"): self.rawx_stall,
                 ("POST", "/chunk/corrupt"): self.chunk_corrupt,
                 ("POST", "/chunk/remove"): self.chunk_remove,
             }.get(action)
@@ -60,6 +65,13 @@ class AdminHandler(Handler):
         for rawx in namespace.rawx:
             rawx.start()
         self.send_json(200, {"started": [rawx.addr for rawx in namespace.rawx]})
+
+    def rawx_stall(self, namespace):
+        """Every rawx waits ``seconds`` (from now) before reading the body of a PUT; 0 ends it."""
+        until = time.monotonic() + float(self.query.get("seconds", "0"))
+        for rawx in namespace.rawx:
+            rawx.stall_until = until
+        self.send_json(200, {"stalled": [rawx.addr for rawx in namespace.rawx]})
 
     def _chunk_file(self, namespace):
         url = self.query.get("url", "")

@@ -22,6 +22,11 @@ POLICY_CATALOGUE = {
            ("ec", {"algo": "liberasurecode_rs_vand", "k": 6, "m": 3})),
     "EC21": ("NONE", "EC21", "ec/k=2,m=1,algo=liberasurecode_rs_vand,min_dist=1",
              ("ec", {"algo": "liberasurecode_rs_vand", "k": 2, "m": 1})),
+    # small segments: the range examples of upstream's documentation on real reads
+    "EC256": ("NONE", "EC256", "ec/k=6,m=3,algo=liberasurecode_rs_vand,ec_segment_size=256,min_dist=1",
+              ("ec", {"algo": "liberasurecode_rs_vand", "k": 6, "m": 3, "ec_segment_size": 256})),
+    "EC512": ("NONE", "EC512", "ec/k=6,m=3,algo=liberasurecode_rs_vand,ec_segment_size=512,min_dist=1",
+              ("ec", {"algo": "liberasurecode_rs_vand", "k": 6, "m": 3, "ec_segment_size": 512})),
     "ECISAL63D1": ("NONE", "ECISAL63D1", "ec/k=6,m=3,algo=isa_l_rs_vand,distance=1",
                    ("ec", {"algo": "isa_l_rs_vand", "k": 6, "m": 3})),
 }
@@ -120,7 +125,10 @@ class Policy:
         if self.kind == "ec":
             self.k, self.m = self.params["k"], self.params["m"]
             self.nb_chunks = self.k + self.m
+            self.segment = self.params.get("ec_segment_size", EC_SEGMENT)
             self.chunk_method = f"ec/algo={self.params['algo']},k={self.k},m={self.m}"
+            if self.segment != EC_SEGMENT:
+                self.chunk_method += f",ec_segment_size={self.segment}"
         elif self.kind == "backblaze":
             self.k = self.m = 0
             self.nb_chunks = 1
@@ -143,8 +151,8 @@ class Policy:
         if not self.is_ec:
             return chunk_size
         size = self.k * chunk_size
-        if size > EC_SEGMENT:
-            size -= size % EC_SEGMENT
+        if size > self.segment:
+            size -= size % self.segment
         return size
 
     def positions(self, meta_pos):

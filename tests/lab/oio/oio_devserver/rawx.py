@@ -14,7 +14,7 @@ import re
 import threading
 import time
 import uuid
-from collections import Counter
+from collections import Counter, deque
 from urllib.parse import quote, unquote, urlsplit
 
 from .httpbase import Handler, Server
@@ -107,6 +107,8 @@ class Rawx:
         self.stats = Counter()
         self.stats_lock = threading.Lock()
         self.lifecycle = threading.Lock()
+        self.ranges = deque(maxlen=1000)  # (chunk id, Range header) of the last GETs, for the tests
+        self.stall_until = 0.0  # PUTs wait until then before reading their body (write timeouts, for the tests)
         os.makedirs(volume, exist_ok=True)
 
     @property
@@ -301,6 +303,9 @@ class RawxHandler(Handler):
 
     # PUT -----------------------------------------------------------------------------------
     def put(self, chunk_id):
+        stall = self.rawx.stall_until - time.monotonic()
+        if stall > 0:
+            time.sleep(stall)
         try:
             meta = self._put_headers(chunk_id)
             final = self.rawx.path(chunk_id)
@@ -414,6 +419,7 @@ class RawxHandler(Handler):
         attrs, size, st = self._open(chunk_id)
         headers = self._meta_headers(chunk_id, attrs, st)
         start, length, code = 0, size, 200
+        self.rawx.ranges.append((chunk_id, self.headers.get("Range")))
         match = RANGE.match(self.headers.get("Range", ""))
         if match and size > 0:
             first, last = int(match.group(1)), int(match.group(2))

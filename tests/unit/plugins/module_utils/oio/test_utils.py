@@ -10,7 +10,7 @@ import io
 
 import pytest
 
-from ansible_collections.datacenter.storage.plugins.module_utils.oio.api._b2 import chunk_file_name, load_application_key
+from ansible_collections.datacenter.storage.plugins.module_utils.oio.api.backblaze_http import chunk_file_name, load_application_key
 from ansible_collections.datacenter.storage.plugins.module_utils.oio.api._chunkio import Source
 from ansible_collections.datacenter.storage.plugins.module_utils.oio.common.configuration import conf_files, load_namespace_conf, proxy_url
 from ansible_collections.datacenter.storage.plugins.module_utils.oio.common.exceptions import (

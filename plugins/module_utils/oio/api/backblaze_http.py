@@ -11,6 +11,7 @@ import base64
 import configparser
 import hashlib
 import json
+import json as _json
 import time
 from urllib.parse import quote
 
@@ -24,12 +25,79 @@ DEFAULT_KEY_FILE = "/etc/oio/sds/b2-appkey.conf"
 RETRIABLE = (408, 429, 500, 503)
 
 
-class BackblazeError(ClientException):
-    """A B2 error answer: ``http_status``, B2 ``code`` (in ``status``) and ``message``."""
+class BackblazeException(ClientException):
+    """A B2 failure as upstream names it: ``status_code``, ``message``, the response and the headers sent."""
+
+    def __init__(self, status_code, message, response=None, headers_send=None):
+        super().__init__(status_code, None, message)
+        self.status_code = status_code
+        self.response = response
+        self.headers_send = headers_send
+        self.headers_received = dict(getattr(response, "headers", None) or {})
+
+
+class BackblazeError(BackblazeException):
+    """A B2 error answer: ``http_status``, B2 ``code`` (in ``status``), ``message`` and ``retry_after``."""
 
     def __init__(self, http_status, code=None, message=None, retry_after=None):
-        super().__init__(http_status, code, message)
+        super().__init__(http_status, message)
+        self.status = code
         self.retry_after = retry_after
+
+
+class BackblazeUtilsException(ConfigurationException):
+    """Missing or unreadable Backblaze credentials."""
+
+
+class BackblazeUtils:
+    """Credentials of ``backblaze/...`` storage methods, read from the application key file."""
+
+    b2_authorization_list = {}
+
+    @staticmethod
+    def get_credentials(storage_method, application_key_path=None, renew=False):
+        """``{"backblaze.account_id", "backblaze.application_key", "bucket_name"}`` of a storage method."""
+        key = (storage_method.account_id, storage_method.bucket_name, application_key_path)
+        if renew or key not in BackblazeUtils.b2_authorization_list:
+            try:
+                application_key = load_application_key(storage_method.account_id, storage_method.bucket_name,
+                                                       application_key_path)
+            except ConfigurationException as exc:
+                raise BackblazeUtilsException(str(exc)) from None
+            BackblazeUtils.b2_authorization_list[key] = {
+                "backblaze.account_id": storage_method.account_id, "backblaze.application_key": application_key,
+                "bucket_name": storage_method.bucket_name}
+        return BackblazeUtils.b2_authorization_list[key]
+
+
+class Requests:
+    """One B2 HTTP request at a time over urllib3; an error answer goes to ``error_handler(resp, body, url)``,
+    else raises ``BackblazeException``."""
+
+    def __init__(self, error_handler=None, http=None):
+        self.error_handler = error_handler
+        self.http = http or HttpClient(read_timeout=300.0)
+
+    def get_response_from_request(self, content_type, url, headers=None, file_descriptor=None, json=False):
+        """``content_type`` is the method (``GET``/``POST``); returns the decoded JSON answer if ``json``,
+        else the streaming response."""
+        try:
+            resp = self.http.pool.request(content_type, url, headers=headers, body=file_descriptor, preload_content=False,
+                                          timeout=self.http.timeout(), retries=False, redirect=False)
+        except HTTPError as exc:
+            raise OioNetworkException("B2 %s %s: %s" % (content_type, url, exc)) from None
+        if resp.status >= 400:
+            data = resp.read()
+            resp.release_conn()
+            if self.error_handler is not None:
+                return self.error_handler(resp, data, url)
+            raise BackblazeException(resp.status, data.decode("utf-8", "replace"), resp, headers)
+        if not json:
+            return resp
+        try:
+            return _json.loads(resp.read())
+        finally:
+            resp.release_conn()
 
 
 def load_application_key(account_id, bucket_name, key_file=None):
@@ -76,6 +144,7 @@ class Backblaze:
         self.part_size = part_size
         self.large_threshold = min(large_threshold, PART_LIMIT)
         self.http = http or HttpClient(read_timeout=300.0)
+        self.requests = Requests(self._raise_error, http=self.http)
         self.backoff = backoff
         self._auth = None
         self._bucket_id = None
@@ -83,24 +152,20 @@ class Backblaze:
 
     # ------------------------------------------------------------------ plumbing
 
-    def _request(self, method, url, headers=None, body=None, stream=False):
+    def _request(self, method, url, headers=None, body=None, stream=False):  # pylint: disable=unused-argument
+        """One request (the body read on ``resp.data``, or streamed); B2's error answers raise ``BackblazeError``."""
+        return self.requests.get_response_from_request(method, url, headers, body)
+
+    @staticmethod
+    def _raise_error(resp, data, url):
         try:
-            resp = self.http.pool.request(method, url, headers=headers, body=body, preload_content=not stream,
-                                          timeout=self.http.timeout(), retries=False, redirect=False)
-        except HTTPError as exc:
-            raise OioNetworkException("B2 %s %s: %s" % (method, url, exc)) from None
-        if resp.status >= 400:
-            data = resp.read() if stream else resp.data
-            resp.release_conn()
-            try:
-                doc = json.loads(data)
-            except ValueError:
-                doc = None
-            if not isinstance(doc, dict):  # a proxy's page, or JSON that is not B2's error object
-                doc = {}
-            raise BackblazeError(resp.status, doc.get("code"), "B2 %s: %s" % (url.rsplit("/", 1)[-1], doc.get("message") or resp.reason),
-                                 _retry_after(resp.headers.get("Retry-After")))
-        return resp
+            doc = json.loads(data)
+        except ValueError:
+            doc = None
+        if not isinstance(doc, dict):  # a proxy's page, or JSON that is not B2's error object
+            doc = {}
+        raise BackblazeError(resp.status, doc.get("code"), "B2 %s: %s" % (url.rsplit("/", 1)[-1], doc.get("message") or resp.reason),
+                             _retry_after(resp.headers.get("Retry-After")))
 
     def _retrying(self, action):
         for attempt in range(self.max_retries + 1):
@@ -233,32 +298,3 @@ class Backblaze:
                 break
             return self._call("b2_delete_file_version", {"fileId": info["fileId"], "fileName": file_name})
         raise NotFound(404, None, "B2 bucket %s has no file %s" % (self.bucket_name, file_name))
-
-
-class BackblazeMetachunkWriter:
-    """Stores one metachunk as one B2 file (same interface as ``chunkio.MetachunkWriter``).
-
-    The chunk entry records the metachunk size and, as upstream does, the
-    running MD5 of the object up to the end of this metachunk.
-    """
-
-    def __init__(self, b2, cid, chunks, content_type):
-        self.b2 = b2
-        self.cid = cid
-        self.chunk = chunks[0]
-        self.content_type = content_type
-        self.stored = []
-        self.size = 0
-        self._digests = None
-
-    def start(self, source, capacity, hasher):
-        data = source.read(capacity)
-        hasher.update(data)
-        self._digests = hasher.cut()
-        self.size = len(data)
-        self.b2.upload(chunk_file_name(self.cid, self.chunk["url"]), data, self.content_type)
-        self.stored.append(self.chunk)
-
-    def finish(self):
-        md5hex = self._digests.object_so_far()
-        return self.size, md5hex, [{"url": self.chunk["url"], "pos": self.chunk["pos"], "size": self.size, "hash": md5hex}]

@@ -4,14 +4,15 @@
 """Transfer handlers of ``backblaze/...`` storage methods (``oio.api.backblaze``): one B2 file per metachunk.
 
 ``backblaze_info`` is a dict; its ``client`` entry is the ``backblaze_http.Backblaze`` of the method's
-account and bucket (made from ``backblaze.account_id`` and ``backblaze.application_key`` when absent).
+account and bucket, made when absent from ``backblaze.account_id``, ``backblaze.application_key``,
+``bucket_name`` and ``api_url`` (extension; default: Backblaze's).
 """
 
 from __future__ import annotations
 
 from ..common.storage_functions import get_meta_ranges
 from ._chunkio import Source
-from .backblaze_http import Backblaze, chunk_file_name
+from .backblaze_http import B2_API_URL, Backblaze, chunk_file_name
 from .io import WriteHandler
 
 
@@ -20,7 +21,7 @@ def _client(backblaze_info, storage_method=None):
     if client is None:
         client = backblaze_info["client"] = Backblaze(
             backblaze_info["backblaze.account_id"], backblaze_info["backblaze.application_key"],
-            backblaze_info.get("bucket_name") or storage_method.bucket_name)
+            backblaze_info.get("bucket_name") or storage_method.bucket_name, api_url=backblaze_info.get("api_url", B2_API_URL))
     return client
 
 

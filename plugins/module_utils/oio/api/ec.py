@@ -45,7 +45,6 @@ def segment_range_to_fragment_range(segment_start, segment_end, segment_size, fr
     return fragment_start, fragment_end
 
 
-
 class ECStream:
     """Decodes the segments of one metachunk range from K fragment readers (``oio.api.ec.ECStream``).
 
@@ -258,7 +257,6 @@ class _OpenedSource(RangeSource):
         self.resp = resp
 
 
-
 class EcChunkWriter(ChunkWriter):
     """Streams one fragment-chunk to one rawx in its own thread, the metachunk's size and MD5 sent as trailers.
 
@@ -277,10 +275,9 @@ class EcChunkWriter(ChunkWriter):
     def connect(cls, chunk, sysmeta, reqid=None, connection_timeout=None, write_timeout=None, **kwargs):
         """A writer of ``chunk`` for the object ``sysmeta`` describes, its PUT sent (``open``) when started."""
         headers = chunk_headers(sysmeta_put_headers(sysmeta, reqid or request_id()), chunk)
-        return cls.for_metachunk(chunk, headers, {"connection_timeout": connection_timeout or 10.0,
-                                                   "write_timeout": write_timeout or 60.0,
-                                                   "connections": kwargs.get("connections"),
-                                                   "checksum": kwargs.get("chunk_checksum_algo", "md5") is not None})
+        options = {"connection_timeout": connection_timeout or 10.0, "write_timeout": write_timeout or 60.0,
+                   "connections": kwargs.get("connections"), "checksum": kwargs.get("chunk_checksum_algo", "md5") is not None}
+        return cls.for_metachunk(chunk, headers, options)
 
     @classmethod
     def for_metachunk(cls, chunk, headers, options, trailers=TRAILERS, hash_data=True):  # pylint: disable=unused-argument

@@ -728,7 +728,7 @@ class ObjectStorageApi:
         data = b"".join(self.object_fetch(account, container, obj, version=meta["version"], ranges=[(offset, size - 1)])[1])
         method = storage_method(meta["chunk_method"])
         chunks = by_metachunk(self._prepare(account, container, obj, meta["policy"], position, size=len(data),
-                                             version=meta["version"], content_id=meta["id"], reqid=reqid)[1], position)[position]
+                                            version=meta["version"], content_id=meta["id"], reqid=reqid)[1], position)[position]
         for chunk in chunks:
             sub = chunk["pos"].partition(".")[2]
             chunk["pos"] = "%d.%s" % (position, sub) if method.ec else str(position)

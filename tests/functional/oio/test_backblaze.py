@@ -15,7 +15,13 @@ import uuid
 import pytest
 from labenv import missing, need
 
-from ansible_collections.datacenter.storage.plugins.module_utils.oio.api.backblaze_http import Backblaze, BackblazeError
+from ansible_collections.datacenter.storage.plugins.module_utils.oio.api.backblaze import (
+    BackblazeChunkDownloadHandler, BackblazeDeleteHandler, BackblazeDownloadHandler,
+)
+from ansible_collections.datacenter.storage.plugins.module_utils.oio.api.backblaze_http import (
+    Backblaze, BackblazeError, BackblazeException, BackblazeUtils, BackblazeUtilsException, Requests,
+)
+from ansible_collections.datacenter.storage.plugins.module_utils.oio.common.storage_method import STORAGE_METHODS
 from ansible_collections.datacenter.storage.plugins.module_utils.oio.common.exceptions import NotFound
 
 need("B2_URL", "b2", module_level=True)
@@ -144,4 +150,29 @@ def test_backblaze_metachunk_above_the_part_size_goes_up_in_parts(backblaze_api)
     assert files[first]["contentSha1"] == "none" and files[first]["contentLength"] == 11 * 1048576  # a large file
     assert files[second]["contentSha1"] == hashlib.sha1(data[11 * 1048576:]).hexdigest()
     api.object_delete(account, container, "big")
+    api.container_delete(account, container)
+
+
+def test_backblaze_handlers_and_http_helpers(backblaze_api, tmp_path):
+    """Upstream's Backblaze handlers used directly on an object of the BACKBLAZE policy, with credentials from
+    BackblazeUtils; Requests raises BackblazeException on B2's error answers."""
+    api = backblaze_api
+    account, container = "b2test", "ct-" + uuid.uuid4().hex[:8]
+    data = os.urandom(5000)
+    api.object_create(account, container, data=data, obj_name="h", policy="BACKBLAZE")
+    meta, chunks = api.object_locate(account, container, "h")
+    method = STORAGE_METHODS.load(meta["chunk_method"])
+    info = dict(BackblazeUtils.get_credentials(method, str(tmp_path / "b2-appkey.conf")), api_url=os.environ["B2_URL"])
+    assert info["backblaze.application_key"] == os.environ["B2_APPLICATION_KEY"]
+    with pytest.raises(BackblazeUtilsException):
+        BackblazeUtils.get_credentials(method, str(tmp_path / "missing.conf"))
+    assert b"".join(BackblazeChunkDownloadHandler(meta, chunks, 100, 50, backblaze_info=info).get_stream()) == data[100:150]
+    assert b"".join(BackblazeDownloadHandler(meta, {0: chunks}, info, {}, 10, 4000).get_iter()) == data[10:4001]
+    assert BackblazeDeleteHandler(meta, chunks, info).delete() == []
+    assert not list(b2().list_file_names(prefix=meta["container_id"] + "/"))
+    with pytest.raises(BackblazeException) as error:
+        Requests().get_response_from_request("GET", os.environ["B2_URL"] + "/b2api/v2/b2_authorize_account",
+                                             headers={"Authorization": "Basic bm9ib2R5Om5vdGhpbmc="}, json=True)
+    assert error.value.status_code == 401
+    api.container.content_delete(account, container, "h")
     api.container_delete(account, container)

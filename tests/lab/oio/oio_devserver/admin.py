@@ -68,9 +68,10 @@ class AdminHandler(Handler):
 
     def rawx_stall(self, namespace):
         """Every rawx waits ``seconds`` (from now) before reading the body of a PUT; 0 ends it."""
-        until = time.monotonic() + float(self.query.get("seconds", "0"))
+        seconds = float(self.query.get("seconds", "0"))
         for rawx in namespace.rawx:
-            rawx.stall_until = until
+            rawx.stall_until = time.monotonic() + seconds
+            (rawx.stall_ended.clear if seconds > 0 else rawx.stall_ended.set)()
         self.send_json(200, {"stalled": [rawx.addr for rawx in namespace.rawx]})
 
     def _chunk_file(self, namespace):

@@ -108,7 +108,8 @@ class Rawx:
         self.stats_lock = threading.Lock()
         self.lifecycle = threading.Lock()
         self.ranges = deque(maxlen=1000)  # (chunk id, Range header) of the last GETs, for the tests
-        self.stall_until = 0.0  # PUTs wait until then before reading their body (write timeouts, for the tests)
+        self.stall_until = 0.0  # PUTs wait until then (or the end of the stall) before reading their body
+        self.stall_ended = threading.Event()
         os.makedirs(volume, exist_ok=True)
 
     @property
@@ -305,7 +306,7 @@ class RawxHandler(Handler):
     def put(self, chunk_id):
         stall = self.rawx.stall_until - time.monotonic()
         if stall > 0:
-            time.sleep(stall)
+            self.rawx.stall_ended.wait(stall)
         try:
             meta = self._put_headers(chunk_id)
             final = self.rawx.path(chunk_id)

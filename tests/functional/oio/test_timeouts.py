@@ -23,12 +23,10 @@ def unreachable_proxy():
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen(0)
-    fillers = []
-    for dummy in range(8):  # the queue holds backlog + 1; the connections past it stay in SYN_SENT
-        filler = socket.socket()
+    fillers = [socket.socket() for _unused in range(8)]  # the queue holds backlog + 1: the others stay in SYN_SENT
+    for filler in fillers:
         filler.setblocking(False)
         filler.connect_ex(listener.getsockname())
-        fillers.append(filler)
     time.sleep(0.2)
     yield "http://127.0.0.1:%d" % listener.getsockname()[1]
     for sock in fillers + [listener]:

@@ -185,6 +185,8 @@ void rados_read_op_omap_get_keys2(rados_read_op_t read_op, const char *start_aft
                                   rados_omap_iter_t *iter, unsigned char *pmore, int *prval);
 void rados_read_op_omap_get_vals_by_keys(rados_read_op_t read_op, char const* const* keys, size_t keys_len,
                                          rados_omap_iter_t *iter, int *prval);
+void rados_read_op_exec_user_buf(rados_read_op_t read_op, const char *cls, const char *method, const char *in_buf,
+                                 size_t in_len, char *out_buf, size_t out_len, size_t *used_len, int *prval);
 int rados_read_op_operate(rados_read_op_t read_op, rados_ioctx_t io, const char *oid, int flags);
 int rados_aio_read_op_operate(rados_read_op_t read_op, rados_ioctx_t io, rados_completion_t completion,
                               const char *oid, int flags);

@@ -271,6 +271,11 @@ def _fresh_bytes(length):
     return _NEW_BYTES(None, length) if length else b""
 
 
+def _out(ffi, buf):
+    """Where librados may write ``buf``: NULL for an empty one (b"" is a shared object of the interpreter)."""
+    return ffi.from_buffer(buf) if buf else ffi.NULL
+
+
 def _shrink(buf, ret):
     return buf if ret == len(buf) else buf[:ret]
 
@@ -928,6 +933,7 @@ class Completion(object):
         self._keep = None  # buffers librados writes into, alive until the request is done
         self._handle = None
         self._finish = None
+        self._result = None  # maps librados' return value when the request is not the call it stands for
 
     def _create(self, finish=None):
         """Create the C completion; ``finish(self)`` replaces the plain call of oncomplete."""
@@ -972,7 +978,8 @@ class Completion(object):
 
     def get_return_value(self):
         """The request's return value (bytes or 0, or a negative errno)."""
-        return self.ioctx._lib.rados_aio_get_return_value(self.rados_comp)
+        ret = self.ioctx._lib.rados_aio_get_return_value(self.rados_comp)
+        return ret if self._result is None or not self.is_complete() else self._result(ret)
 
     def __del__(self):
         comp, self.rados_comp = getattr(self, "rados_comp", None), None
@@ -1024,6 +1031,7 @@ class _Op(object):
         self._ffi = _ffi.ffi()
         self._op = None
         self._outputs = []  # the omap iterators this op fills: freed only after the op
+        self._steps = 0  # steps added since the op last ran (librados moves them out when it runs)
 
     def create(self):
         if self._op is None:
@@ -1035,25 +1043,44 @@ class _Op(object):
         if op is not None:
             getattr(self._lib, "rados_release_%s_op" % self._kind)(op)
         self._outputs = []
+        self._steps = 0
 
     def _handle(self):
         if self._op is None:
             raise LogicError("the %s operation is not created (create()) or already released" % self._kind)
         return self._op
 
+    def _add(self):
+        """The C handle, to add a step to."""
+        op = self._handle()
+        self._steps += 1
+        return op
+
+    def _run(self, aio=False):
+        """The C handle, to run. librados runs an empty op as a no-op, but sends it when asynchronous, and with
+        some flags that aborts a 16.2 OSD: refused (a run op is empty again: librados moves its steps out)."""
+        op = self._handle()
+        if aio and not self._steps:
+            raise InvalidArgumentError("the %s operation has nothing to do" % self._kind, errno=22)
+        self._steps = 0
+        return op
+
     def __del__(self):
         if getattr(self, "_op", None) is not None:
             self.release()
 
     def set_flags(self, flags=LIBRADOS_OPERATION_NOFLAG):
-        """Flags for the last operation added."""
-        getattr(self._lib, "rados_%s_op_set_flags" % self._kind)(self._handle(), _new("int", flags)[0])
+        """Flags for the last operation added (LogicError if there is none: librados would abort)."""
+        flags = _new("int", flags)[0]
+        if not self._steps:
+            raise LogicError("set_flags() applies to the last step of the operation, and it has none")
+        getattr(self._lib, "rados_%s_op_set_flags" % self._kind)(self._handle(), flags)
 
     def cmpext(self, cmp_buf, offset=0):
         """Require the object's data at ``offset`` to equal ``cmp_buf``."""
         cmp_buf = _data(cmp_buf, "cmp_buf")
         func = getattr(self._lib, "rados_%s_op_cmpext" % self._kind)
-        func(self._handle(), cmp_buf, len(cmp_buf), _new("uint64_t", offset)[0], self._ffi.NULL)
+        func(self._add(), cmp_buf, len(cmp_buf), _new("uint64_t", offset)[0], self._ffi.NULL)
 
 
 class WriteOp(_Op):
@@ -1061,32 +1088,32 @@ class WriteOp(_Op):
 
     def new(self, exclusive=None):
         """Create the object (LIBRADOS_CREATE_EXCLUSIVE: fail if it exists)."""
-        self._lib.rados_write_op_create(self._handle(), _new("int", exclusive)[0], self._ffi.NULL)
+        self._lib.rados_write_op_create(self._add(), _new("int", exclusive)[0], self._ffi.NULL)
 
     def remove(self):
-        self._lib.rados_write_op_remove(self._handle())
+        self._lib.rados_write_op_remove(self._add())
 
     def set_xattr(self, xattr_name, xattr_value):
         name, value = _text(xattr_name, "xattr_name"), _data(xattr_value, "xattr_value")
-        self._lib.rados_write_op_setxattr(self._handle(), name, value, len(value))
+        self._lib.rados_write_op_setxattr(self._add(), name, value, len(value))
 
     def rm_xattr(self, xattr_name):
-        self._lib.rados_write_op_rmxattr(self._handle(), _text(xattr_name, "xattr_name"))
+        self._lib.rados_write_op_rmxattr(self._add(), _text(xattr_name, "xattr_name"))
 
     def append(self, to_write):
         to_write = _data(to_write, "to_write")
-        self._lib.rados_write_op_append(self._handle(), to_write, len(to_write))
+        self._lib.rados_write_op_append(self._add(), to_write, len(to_write))
 
     def write_full(self, to_write):
         to_write = _data(to_write, "to_write")
-        self._lib.rados_write_op_write_full(self._handle(), to_write, len(to_write))
+        self._lib.rados_write_op_write_full(self._add(), to_write, len(to_write))
 
     def write(self, to_write, offset=0):
         to_write = _data(to_write, "to_write")
-        self._lib.rados_write_op_write(self._handle(), to_write, len(to_write), _new("uint64_t", offset)[0])
+        self._lib.rados_write_op_write(self._add(), to_write, len(to_write), _new("uint64_t", offset)[0])
 
     def assert_version(self, version):
-        self._lib.rados_write_op_assert_version(self._handle(), _new("uint64_t", version)[0])
+        self._lib.rados_write_op_assert_version(self._add(), _new("uint64_t", version)[0])
 
     def zero(self, offset, length):
         """Zero ``length`` bytes at ``offset``.
@@ -1095,25 +1122,25 @@ class WriteOp(_Op):
         passes them in order, and adds nothing for ``length`` 0."""
         offset, length = _new("uint64_t", offset)[0], _new("uint64_t", length)[0]
         if length:
-            self._lib.rados_write_op_zero(self._handle(), offset, length)
+            self._lib.rados_write_op_zero(self._add(), offset, length)
 
     def truncate(self, offset):
-        self._lib.rados_write_op_truncate(self._handle(), _new("uint64_t", offset)[0])
+        self._lib.rados_write_op_truncate(self._add(), _new("uint64_t", offset)[0])
 
     def execute(self, cls, method, data):
         """Run OSD class method ``cls.method`` with input ``data``."""
         cls_raw, method_raw, data = _text(cls, "cls"), _text(method, "method"), _data(data, "data")
-        self._lib.rados_write_op_exec(self._handle(), cls_raw, method_raw, data, len(data), self._ffi.NULL)
+        self._lib.rados_write_op_exec(self._add(), cls_raw, method_raw, data, len(data), self._ffi.NULL)
 
     def writesame(self, to_write, write_len, offset=0):
         to_write = _data(to_write, "to_write")
-        self._lib.rados_write_op_writesame(self._handle(), to_write, len(to_write), _new("size_t", write_len)[0],
+        self._lib.rados_write_op_writesame(self._add(), to_write, len(to_write), _new("size_t", write_len)[0],
                                            _new("uint64_t", offset)[0])
 
     def omap_cmp(self, key, val, cmp_op=LIBRADOS_CMPXATTR_OP_EQ):
         """Require omap ``key``'s value to compare to ``val`` by ``cmp_op``."""
         key_raw, val_raw = _text(key, "key"), _text(val, "val")
-        self._lib.rados_write_op_omap_cmp(self._handle(), key_raw, _new("uint8_t", cmp_op)[0], val_raw, len(val),
+        self._lib.rados_write_op_omap_cmp(self._add(), key_raw, _new("uint8_t", cmp_op)[0], val_raw, len(val),
                                           self._ffi.NULL)
 
 
@@ -1335,7 +1362,11 @@ class Ioctx(object):
                             comp.rados_comp, xattr, value, len(value))
 
     def aio_read(self, object_name, length, offset, oncomplete=None):
-        """Start reading; ``oncomplete(completion, data)`` (data None on error)."""
+        """Start reading; ``oncomplete(completion, data)`` (data None on error).
+
+        librados copies the whole reply into the buffer without checking its length, and reads the whole
+        object for ``length`` 0: Ceph's module then writes past its buffer. Ours gives librados no buffer for
+        ``length`` 0 (the data is b"", the return value the object's size)."""
         name = _text(object_name, "object_name")
         io = self._handle()
         buf = _fresh_bytes(length)
@@ -1346,14 +1377,22 @@ class Ioctx(object):
 
         comp = self._completion(oncomplete, None, buf, finish)
         return self._submit(comp, "error reading %s" % object_name, self._lib.rados_aio_read, io, name,
-                            comp.rados_comp, self._ffi.from_buffer(buf), len(buf), offset)
+                            comp.rados_comp, _out(self._ffi, buf), len(buf), offset)
 
     def aio_execute(self, object_name, cls, method, data, length=8192, oncomplete=None, onsafe=None):
-        """Start OSD class method ``cls.method``; the callbacks get ``(completion, output)``."""
+        """Start OSD class method ``cls.method``; the callbacks get ``(completion, output)``.
+
+        rados_aio_exec() copies an output longer than ``length`` past the buffer (Ceph's module corrupts its
+        heap then): ours runs the call as a read operation, whose output librados checks, and the completion's
+        return value is the output's length or -ERANGE, as rados_exec() gives."""
         name, cls_raw, method_raw = _text(object_name, "object_name"), _text(cls, "cls"), _text(method, "method")
         data = _data(data, "data")
         io = self._handle()
         buf = _fresh_bytes(length)
+        used, prval = self._ffi.new("size_t *"), self._ffi.new("int *")
+        op = ReadOp().create()
+        self._lib.rados_read_op_exec_user_buf(op._handle(), cls_raw, method_raw, data, len(data), _out(self._ffi, buf),
+                                              len(buf), used, prval)
 
         def finish(comp):
             ret = comp.get_return_value()
@@ -1363,10 +1402,10 @@ class Ioctx(object):
             if onsafe:
                 onsafe(comp, out)
 
-        comp = self._completion(oncomplete, onsafe, buf, finish)
+        comp = self._completion(oncomplete, onsafe, (buf, op), finish)
+        comp._result = lambda ret: ret if ret < 0 else prval[0] if prval[0] < 0 else used[0]
         return self._submit(comp, "error executing %s::%s on %s" % (cls, method, object_name),
-                            self._lib.rados_aio_exec, io, name, comp.rados_comp, cls_raw, method_raw, data, len(data),
-                            self._ffi.from_buffer(buf), len(buf))
+                            self._lib.rados_aio_read_op_operate, op._handle(), io, comp.rados_comp, name, 0)
 
     def aio_remove(self, object_name, oncomplete=None, onsafe=None):
         name = _text(object_name, "object_name")
@@ -1491,7 +1530,7 @@ class Ioctx(object):
         self.require_ioctx_open()
         key_raw = _text(key, "key")
         buf = _fresh_bytes(length)
-        ret = self._lib.rados_read(self._handle(), key_raw, self._ffi.from_buffer(buf), len(buf), offset)
+        ret = self._lib.rados_read(self._handle(), key_raw, _out(self._ffi, buf), len(buf), offset)
         if ret < 0:
             raise _make_ex(ret, "Ioctx.read(%s): failed to read %s" % (self.name, key))
         return _shrink(buf, ret)
@@ -1503,7 +1542,7 @@ class Ioctx(object):
         data = _data(data, "data")
         buf = _fresh_bytes(length)
         ret = self._lib.rados_exec(self._handle(), key_raw, cls_raw, method_raw, data, len(data),
-                                   self._ffi.from_buffer(buf), len(buf))
+                                   _out(self._ffi, buf), len(buf))
         if ret < 0:
             raise _make_ex(ret, "Ioctx.read(%s): failed to read %s" % (self.name, key))
         return ret, _shrink(buf, ret)
@@ -1718,7 +1757,7 @@ class Ioctx(object):
             raise Error("Rados(): keys and values must have the same number of items")
         ckeys, key_array = self._strings(keys, "keys")
         cvals = [self._ffi.from_buffer(v) for v in cstr_list(values, "values")]
-        self._lib.rados_write_op_omap_set(write_op._handle(), key_array, self._ffi.new("char *[]", cvals),
+        self._lib.rados_write_op_omap_set(write_op._add(), key_array, self._ffi.new("char *[]", cvals),
                                           self._ffi.new("size_t[]", [len(v) for v in cvals]), len(ckeys))
 
     def _strings(self, values, name):
@@ -1733,35 +1772,39 @@ class Ioctx(object):
 
     def operate_write_op(self, write_op, oid, mtime=0, flags=LIBRADOS_OPERATION_NOFLAG):
         """Run ``write_op`` on object ``oid`` (``mtime`` 0: now)."""
-        op = _typed(write_op, WriteOp, "write_op")._handle()
-        self._operate(op, oid, "Failed to operate write op for oid %s", self._lib.rados_write_op_operate,
+        op = _typed(write_op, WriteOp, "write_op")
+        _text(oid, "oid")
+        self._operate(op._run(), oid, "Failed to operate write op for oid %s", self._lib.rados_write_op_operate,
                       _new("time_t", mtime), flags)
 
     def operate_aio_write_op(self, write_op, oid, oncomplete=None, onsafe=None, mtime=0,
                              flags=LIBRADOS_OPERATION_NOFLAG):
         """Start ``write_op`` on object ``oid``; a :class:`Completion`."""
-        op = _typed(write_op, WriteOp, "write_op")._handle()
+        op = _typed(write_op, WriteOp, "write_op")
         oid_raw, io = _text(oid, "oid"), self._handle()
         stamp = _new("time_t", mtime)
+        op = op._run(aio=True)
         comp = self._completion(oncomplete, onsafe)
         return self._submit(comp, "Failed to operate aio write op for oid %s" % oid,
                             self._lib.rados_aio_write_op_operate, op, io, comp.rados_comp, oid_raw, stamp, flags)
 
     def operate_read_op(self, read_op, oid, flag=LIBRADOS_OPERATION_NOFLAG):
         """Run ``read_op`` on object ``oid``."""
-        op = _typed(read_op, ReadOp, "read_op")._handle()
-        self._operate(op, oid, "Failed to operate read op for oid %s", self._lib.rados_read_op_operate, flag)
+        op = _typed(read_op, ReadOp, "read_op")
+        _text(oid, "oid")
+        self._operate(op._run(), oid, "Failed to operate read op for oid %s", self._lib.rados_read_op_operate, flag)
 
     def operate_aio_read_op(self, read_op, oid, oncomplete=None, onsafe=None, flag=LIBRADOS_OPERATION_NOFLAG):
         """Start ``read_op`` on object ``oid``; a :class:`Completion`."""
-        op = _typed(read_op, ReadOp, "read_op")._handle()
+        op = _typed(read_op, ReadOp, "read_op")
         oid_raw, io = _text(oid, "oid"), self._handle()
+        op = op._run(aio=True)
         comp = self._completion(oncomplete, onsafe, read_op)
         return self._submit(comp, "Failed to operate aio read op for oid %s" % oid,
                             self._lib.rados_aio_read_op_operate, op, io, comp.rados_comp, oid_raw, flag)
 
     def _omap_iterator(self, func, read_op, *args):
-        op = _typed(read_op, ReadOp, "read_op")._handle()
+        op = _typed(read_op, ReadOp, "read_op")._add()
         out = self._ffi.new("rados_omap_iter_t *")
         func(op, *(args + (out,)))
         it = OmapIterator(self)
@@ -1800,17 +1843,17 @@ class Ioctx(object):
         """Add removing omap ``keys`` to ``write_op``."""
         _typed(write_op, WriteOp, "write_op")
         ckeys, array = self._strings(keys, "keys")
-        self._lib.rados_write_op_omap_rm_keys(write_op._handle(), array, len(ckeys))
+        self._lib.rados_write_op_omap_rm_keys(write_op._add(), array, len(ckeys))
 
     def clear_omap(self, write_op):
         """Add removing every omap key to ``write_op``."""
-        self._lib.rados_write_op_omap_clear(_typed(write_op, WriteOp, "write_op")._handle())
+        self._lib.rados_write_op_omap_clear(_typed(write_op, WriteOp, "write_op")._add())
 
     def remove_omap_range2(self, write_op, key_begin, key_end):
         """Add removing the omap keys in [key_begin, key_end) to ``write_op``."""
         _typed(write_op, WriteOp, "write_op")
         begin, end = _text(key_begin, "key_begin"), _text(key_end, "key_end")
-        self._lib.rados_write_op_omap_rm_range2(write_op._handle(), begin, len(key_begin), end, len(key_end))
+        self._lib.rados_write_op_omap_rm_range2(write_op._add(), begin, len(key_begin), end, len(key_end))
 
     # -- advisory locks
     def _lock(self, func, key, name, cookie, args, desc, duration, flags):

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-FileCopyrightText: 2026 datacenter.storage contributors
 """Every public call of our rados binding, fed wrong types, NUL bytes, negative and huge values, one argument
 at a time: Python exceptions (or a result), never a crash. The sweep runs in a child process, so that a
 segfault or an abort shows up as a failed test with its signal."""

@@ -199,12 +199,12 @@ container:
     bytes: 0
 """
 
-from ansible_collections.datacenter.storage.plugins.module_utils.common.errors import ParamError  # noqa: E402
-from ansible_collections.datacenter.storage.plugins.module_utils.common.module import StorageModule  # noqa: E402
-from ansible_collections.datacenter.storage.plugins.module_utils.common.oio import BACKEND  # noqa: E402
-from ansible_collections.datacenter.storage.plugins.module_utils.common.oio_plan import (  # noqa: E402
+from ansible_collections.datacenter.storage.plugins.module_utils.common.errors import ParamError
+from ansible_collections.datacenter.storage.plugins.module_utils.common.module import StorageModule
+from ansible_collections.datacenter.storage.plugins.module_utils.common.oio import BACKEND
+from ansible_collections.datacenter.storage.plugins.module_utils.common.oio_plan import (
     SYSTEM_KEYS, container_updates, describe_container, plan_container)
-from ansible_collections.datacenter.storage.plugins.module_utils.oio.common.exceptions import ContainerNotEmpty, NoSuchContainer  # noqa: E402
+from ansible_collections.datacenter.storage.plugins.module_utils.oio.common.exceptions import ContainerNotEmpty, NoSuchContainer
 
 CONTAINER_OPTIONS = dict(
     state=(dict(type="str", choices=["present", "absent"]), "present"),

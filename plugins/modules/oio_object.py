@@ -250,17 +250,17 @@ dest:
   sample: /tmp/restore.dump
 """
 
-import hashlib  # noqa: E402
-import os  # noqa: E402
-import tempfile  # noqa: E402
-from contextlib import contextmanager  # noqa: E402
+import hashlib
+import os
+import tempfile
+from contextlib import contextmanager
 
-from ansible_collections.datacenter.storage.plugins.module_utils.common.errors import ParamError  # noqa: E402
-from ansible_collections.datacenter.storage.plugins.module_utils.common.module import StorageModule  # noqa: E402
-from ansible_collections.datacenter.storage.plugins.module_utils.common.oio import BACKEND  # noqa: E402
-from ansible_collections.datacenter.storage.plugins.module_utils.common.oio_plan import (  # noqa: E402
+from ansible_collections.datacenter.storage.plugins.module_utils.common.errors import ParamError
+from ansible_collections.datacenter.storage.plugins.module_utils.common.module import StorageModule
+from ansible_collections.datacenter.storage.plugins.module_utils.common.oio import BACKEND
+from ansible_collections.datacenter.storage.plugins.module_utils.common.oio_plan import (
     describe_object as describe, merged_properties, properties_option)
-from ansible_collections.datacenter.storage.plugins.module_utils.oio.common.exceptions import NoSuchContainer, NoSuchObject  # noqa: E402
+from ansible_collections.datacenter.storage.plugins.module_utils.oio.common.exceptions import NoSuchContainer, NoSuchObject
 
 
 @contextmanager

@@ -103,10 +103,10 @@ exists:
   sample: true
 """
 
-from ansible_collections.datacenter.storage.plugins.module_utils.common.module import StorageModule  # noqa: E402
-from ansible_collections.datacenter.storage.plugins.module_utils.common.oio import BACKEND  # noqa: E402
-from ansible_collections.datacenter.storage.plugins.module_utils.common.oio_plan import normalise_object as normalise  # noqa: E402
-from ansible_collections.datacenter.storage.plugins.module_utils.oio.common.exceptions import NoSuchContainer, NoSuchObject  # noqa: E402
+from ansible_collections.datacenter.storage.plugins.module_utils.common.module import StorageModule
+from ansible_collections.datacenter.storage.plugins.module_utils.common.oio import BACKEND
+from ansible_collections.datacenter.storage.plugins.module_utils.common.oio_plan import normalise_object as normalise
+from ansible_collections.datacenter.storage.plugins.module_utils.oio.common.exceptions import NoSuchContainer, NoSuchObject
 
 LISTED = ("name", "version", "size", "hash", "policy", "chunk_method", "mime_type", "deleted", "is_latest", "ctime", "mtime", "properties")
 

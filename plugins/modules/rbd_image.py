@@ -355,19 +355,19 @@ images:
       type: dict
 """
 
-import os  # noqa: E402
+import os
 
-from ansible_collections.datacenter.storage.plugins.module_utils.common.module import ParamError, StorageModule  # noqa: E402
-from ansible_collections.datacenter.storage.plugins.module_utils.common.rbd import (  # noqa: E402
+from ansible_collections.datacenter.storage.plugins.module_utils.common.module import ParamError, StorageModule
+from ansible_collections.datacenter.storage.plugins.module_utils.common.rbd import (
     BACKEND, CONFIG_PREFIX, ERRORS, MIRROR_MODES, POOL_MIRROR_MODES, Pools, image_facts, image_spec, plan_keys,
 )
-from ansible_collections.datacenter.storage.plugins.module_utils.common.units import parse_size  # noqa: E402
-from ansible_collections.datacenter.storage.plugins.module_utils.rbd import rbd as librbd  # noqa: E402
-from ansible_collections.datacenter.storage.plugins.module_utils.rbd.features import (  # noqa: E402
+from ansible_collections.datacenter.storage.plugins.module_utils.common.units import parse_size
+from ansible_collections.datacenter.storage.plugins.module_utils.rbd import rbd as librbd
+from ansible_collections.datacenter.storage.plugins.module_utils.rbd.features import (
     FEATURE_NAMES, RBD_FEATURE_OBJECT_MAP, RBD_FEATURES_IMPLICIT, RBD_FEATURES_MUTABLE, RBD_FEATURE_DEEP_FLATTEN,
     features_from_names, features_to_names, missing_dependencies, with_implied,
 )
-from ansible_collections.datacenter.storage.plugins.module_utils.rbd.transfer import import_file  # noqa: E402
+from ansible_collections.datacenter.storage.plugins.module_utils.rbd.transfer import import_file
 
 CLONE_FROM = dict(
     pool=dict(type="str"),

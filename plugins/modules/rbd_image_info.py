@@ -128,11 +128,11 @@ images:
       create_timestamp: "2026-01-01T09:00:00Z"
 """
 
-from ansible_collections.datacenter.storage.plugins.module_utils.common.module import StorageModule  # noqa: E402
-from ansible_collections.datacenter.storage.plugins.module_utils.common.rbd import (  # noqa: E402
+from ansible_collections.datacenter.storage.plugins.module_utils.common.module import StorageModule
+from ansible_collections.datacenter.storage.plugins.module_utils.common.rbd import (
     BACKEND, Pools, image_facts,
 )
-from ansible_collections.datacenter.storage.plugins.module_utils.rbd import rbd as librbd  # noqa: E402
+from ansible_collections.datacenter.storage.plugins.module_utils.rbd import rbd as librbd
 
 
 def main():

@@ -133,13 +133,13 @@ pool:
            "namespaces": ["tenant-a", "tenant-b"], "mirror_mode": "image"}
 """
 
-import json  # noqa: E402
+import json
 
-from ansible_collections.datacenter.storage.plugins.module_utils.common.module import StorageModule  # noqa: E402
-from ansible_collections.datacenter.storage.plugins.module_utils.common.rbd import (  # noqa: E402
+from ansible_collections.datacenter.storage.plugins.module_utils.common.module import StorageModule
+from ansible_collections.datacenter.storage.plugins.module_utils.common.rbd import (
     BACKEND, POOL_MIRROR_MODES, plan_keys,
 )
-from ansible_collections.datacenter.storage.plugins.module_utils.rbd import rbd as librbd  # noqa: E402
+from ansible_collections.datacenter.storage.plugins.module_utils.rbd import rbd as librbd
 
 
 def pool_facts(ioctx):

@@ -116,11 +116,11 @@ snapshot:
   sample: {"name": "v1", "size": 1073741824, "protected": true, "children": ["rbd/vm-disk-2"]}
 """
 
-from ansible_collections.datacenter.storage.plugins.module_utils.common.module import StorageModule  # noqa: E402
-from ansible_collections.datacenter.storage.plugins.module_utils.common.rbd import (  # noqa: E402
+from ansible_collections.datacenter.storage.plugins.module_utils.common.module import StorageModule
+from ansible_collections.datacenter.storage.plugins.module_utils.common.rbd import (
     BACKEND, Pools, image_spec,
 )
-from ansible_collections.datacenter.storage.plugins.module_utils.rbd import rbd as librbd  # noqa: E402
+from ansible_collections.datacenter.storage.plugins.module_utils.rbd import rbd as librbd
 
 
 def snapshot_state(image, name):

@@ -76,11 +76,11 @@ tree:
   sample: {"name": {"value": "web", "children": {}}, "memory": {"value": "2048", "children": {}}}
 """
 
-from ansible_collections.datacenter.storage.plugins.module_utils.common.module import StorageModule  # noqa: E402
-from ansible_collections.datacenter.storage.plugins.module_utils.common.xenstore import (  # noqa: E402
+from ansible_collections.datacenter.storage.plugins.module_utils.common.module import StorageModule
+from ansible_collections.datacenter.storage.plugins.module_utils.common.xenstore import (
     BACKEND, perms_to_dict, text)
-from ansible_collections.datacenter.storage.plugins.module_utils.common.xenstore_plan import tree  # noqa: E402
-from ansible_collections.datacenter.storage.plugins.module_utils.xenstore import XenStoreError, check_path  # noqa: E402
+from ansible_collections.datacenter.storage.plugins.module_utils.common.xenstore_plan import tree
+from ansible_collections.datacenter.storage.plugins.module_utils.xenstore import XenStoreError, check_path
 
 
 def main():

@@ -148,10 +148,10 @@ keys:
       type: dict
 """
 
-from ansible_collections.datacenter.storage.plugins.module_utils.common.module import StorageModule  # noqa: E402
-from ansible_collections.datacenter.storage.plugins.module_utils.common.xenstore import (  # noqa: E402
+from ansible_collections.datacenter.storage.plugins.module_utils.common.module import StorageModule
+from ansible_collections.datacenter.storage.plugins.module_utils.common.xenstore import (
     BACKEND, PERMISSIONS_SPEC, unknown_domains)
-from ansible_collections.datacenter.storage.plugins.module_utils.common.xenstore_plan import items, plan, validate  # noqa: E402
+from ansible_collections.datacenter.storage.plugins.module_utils.common.xenstore_plan import items, plan, validate
 
 
 def main():

@@ -85,12 +85,12 @@ elapsed:
   type: float
 """
 
-import time  # noqa: E402
+import time
 
-from ansible_collections.datacenter.storage.plugins.module_utils.common.module import StorageModule  # noqa: E402
-from ansible_collections.datacenter.storage.plugins.module_utils.common.xenstore import (  # noqa: E402
+from ansible_collections.datacenter.storage.plugins.module_utils.common.module import StorageModule
+from ansible_collections.datacenter.storage.plugins.module_utils.common.xenstore import (
     BACKEND, text)
-from ansible_collections.datacenter.storage.plugins.module_utils.xenstore import XenStoreError, check_path  # noqa: E402
+from ansible_collections.datacenter.storage.plugins.module_utils.xenstore import XenStoreError, check_path
 
 
 DEFAULT_WAIT = 300.0

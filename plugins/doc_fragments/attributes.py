@@ -10,17 +10,21 @@ from __future__ import annotations
 class ModuleDocFragment:
     """Attributes shared by the collection's modules."""
 
-    # Modules that change state: each module states its own support of every attribute.
+    # Modules that change state: full support of each attribute, unless the module's own ``attributes`` say
+    # otherwise (its keys override these, attribute by attribute: support, details).
     DOCUMENTATION = r"""
 options: {}
 attributes:
   check_mode:
     description: Can run in C(check_mode) and return changed status prediction without modifying target.
+    support: full
   diff_mode:
     description: Will return details on what has changed (or possibly needs changing in C(check_mode)), when in diff mode.
+    support: full
   idempotent:
     description:
       - When run twice in a row outside check mode with the same arguments, the second run reports no change.
+    support: full
   platform:
     description: Target OS/families that can be operated against.
     support: N/A

@@ -91,13 +91,6 @@ options:
       - Maximum bytes stored in the container (C(sys.m2.quota)), as a number of bytes or with a unit such as V(10G).
       - V(0) removes the limit.
     type: str
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: full
-  idempotent:
-    support: full
 seealso:
   - module: datacenter.storage.oio_object
   - module: datacenter.storage.oio_object_info

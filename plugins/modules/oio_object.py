@@ -119,14 +119,10 @@ options:
         description: See O(purge_properties).
         type: bool
 attributes:
-  check_mode:
-    support: full
   diff_mode:
     support: partial
     details:
       - The diff shows the object as the service describes it (size, MD5, properties, policy), not its content.
-  idempotent:
-    support: full
 seealso:
   - module: datacenter.storage.oio_container
   - module: datacenter.storage.oio_object_info

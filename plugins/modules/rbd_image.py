@@ -224,13 +224,6 @@ options:
       group:
         description: See O(group).
         type: str
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: full
-  idempotent:
-    support: full
 extends_documentation_fragment:
   - datacenter.storage.rbd
   - datacenter.storage.attributes

@@ -67,13 +67,6 @@ options:
     description: With O(state=absent), delete the pool even if it holds images.
     type: bool
     default: false
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: full
-  idempotent:
-    support: full
 extends_documentation_fragment:
   - datacenter.storage.rbd
   - datacenter.storage.attributes

@@ -49,13 +49,6 @@ options:
         the bytes of the extents written since the snapshot), so the task is idempotent. The image must not be in use.
     type: bool
     default: false
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: full
-  idempotent:
-    support: full
 extends_documentation_fragment:
   - datacenter.storage.rbd
   - datacenter.storage.attributes

@@ -65,13 +65,6 @@ options:
         or a list of dicts with C(path) and optionally C(value), C(state) and C(permissions)."
       - Mutually exclusive with O(path).
     type: raw
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: full
-  idempotent:
-    support: full
 extends_documentation_fragment:
   - datacenter.storage.xenstore
   - datacenter.storage.attributes

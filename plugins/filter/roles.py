@@ -48,6 +48,24 @@ def rbd_volumes_existing(info_results):
     return {"images": images, "snapshots": snapshots}
 
 
+def rbd_volumes_todo(batch, existing, check_mode):
+    """The images of ``batch`` to hand to rbd_image: in check mode, a clone of a snapshot that does not exist yet
+    (not in ``existing["snapshots"]``, from rbd_volumes_existing) is left out."""
+    if not check_mode:
+        return list(batch)
+    result = []
+    for image in batch:
+        parent = image.get("clone_from")
+        if parent:
+            spec = "%s/%s/%s@%s" % (parent.get("pool") or image["pool"],
+                                    image["namespace"] if parent.get("namespace") is None else parent["namespace"],
+                                    parent["image"], parent["snapshot"])
+            if spec not in existing["snapshots"]:
+                continue
+        result.append(image)
+    return result
+
+
 def rbd_volumes_lookups(present):
     """Where to look in check mode: each pool/namespace once, with the image names asked about (parents included)."""
     lookups = {}
@@ -174,6 +192,7 @@ class FilterModule:
             "rbd_volumes_snapshots": rbd_volumes_snapshots,
             "rbd_volumes_existing": rbd_volumes_existing,
             "rbd_volumes_lookups": rbd_volumes_lookups,
+            "rbd_volumes_todo": rbd_volumes_todo,
             "xenstore_dirs": xenstore_dirs,
             "oio_buckets_objects": oio_buckets_objects,
             "xen_guests": xen_guests,

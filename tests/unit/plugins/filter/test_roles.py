@@ -8,7 +8,8 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.datacenter.storage.plugins.filter.roles import (
-    FilterModule, oio_buckets_objects, rbd_volumes_existing, rbd_volumes_images, rbd_volumes_lookups, rbd_volumes_snapshots, xen_guests, xenstore_dirs)
+    FilterModule, oio_buckets_objects, rbd_volumes_existing, rbd_volumes_images, rbd_volumes_lookups, rbd_volumes_snapshots,
+    rbd_volumes_todo, xen_guests, xenstore_dirs)
 
 IMAGES = [
     {"name": "base", "size": "1G", "snapshots": ["gold", {"name": "v2", "protected": False}], "features": None},
@@ -61,7 +62,8 @@ def test_xenstore_dirs_lists_each_directory_then_its_entries():
 
 def test_every_filter_is_registered():
     assert set(FilterModule().filters()) == {"rbd_volumes_images", "rbd_volumes_snapshots", "rbd_volumes_existing",
-                                             "rbd_volumes_lookups", "xenstore_dirs", "oio_buckets_objects", "xen_guests"}
+                                             "rbd_volumes_lookups", "xenstore_dirs", "oio_buckets_objects", "xen_guests",
+                                             "rbd_volumes_todo"}
 
 
 def test_bucket_objects_of_present_containers_carry_their_container():
@@ -105,3 +107,15 @@ def test_xen_guests_refuse_a_guest_twice_or_without_domid():
         xen_guests([{"name": "a", "domid": 5}, {"name": "b", "domid": 5}])
     with pytest.raises(ValueError, match="has no domid"):
         xen_guests([{"name": "a"}])
+
+
+def test_todo_leaves_out_clones_of_missing_snapshots_in_check_mode_only():
+    batch = [{"name": "a", "pool": "rbd", "namespace": ""},
+             {"name": "b", "pool": "rbd", "namespace": "ns", "clone_from": {"image": "base", "snapshot": "gold"}},
+             {"name": "c", "pool": "rbd", "namespace": "", "clone_from": {"image": "base", "snapshot": "v2",
+                                                                          "pool": "golden", "namespace": ""}}]
+    existing = {"images": [], "snapshots": ["rbd/ns/base@gold"]}
+    assert rbd_volumes_todo(batch, existing, False) == batch
+    assert [i["name"] for i in rbd_volumes_todo(batch, existing, True)] == ["a", "b"]
+    existing["snapshots"].append("golden//base@v2")
+    assert [i["name"] for i in rbd_volumes_todo(batch, existing, True)] == ["a", "b", "c"]

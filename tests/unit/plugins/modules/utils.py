@@ -6,11 +6,20 @@
 
 from __future__ import annotations
 
+import json
 from contextlib import contextmanager
 from unittest import mock
 
 from ansible.module_utils import basic
-from ansible.module_utils.testing import patch_module_args
+
+try:
+    from ansible.module_utils.testing import patch_module_args
+except ImportError:  # ansible-core before 2.19 reads the module's arguments from basic._ANSIBLE_ARGS
+
+    @contextmanager
+    def patch_module_args(args):
+        with mock.patch.object(basic, "_ANSIBLE_ARGS", json.dumps({"ANSIBLE_MODULE_ARGS": args}).encode()):
+            yield
 
 
 class ModuleExit(Exception):

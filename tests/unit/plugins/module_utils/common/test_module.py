@@ -6,25 +6,13 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
-from unittest import mock
 
 import pytest
 
-from ansible.module_utils import basic
-
-try:
-    from ansible.module_utils.testing import patch_module_args
-except ImportError:  # ansible-core before 2.19 reads the module's arguments from basic._ANSIBLE_ARGS
-
-    @contextlib.contextmanager
-    def patch_module_args(args):
-        with mock.patch.object(basic, "_ANSIBLE_ARGS", json.dumps({"ANSIBLE_MODULE_ARGS": args}).encode()):
-            yield
-
 from ansible_collections.datacenter.storage.plugins.module_utils.common.backend import Backend
 from ansible_collections.datacenter.storage.plugins.module_utils.common.module import ParamError, StorageModule
+from ansible_collections.datacenter.storage.tests.unit.plugins.modules.utils import patch_module_args
 
 
 class BackendError(Exception):

@@ -9,7 +9,7 @@ import os
 import subprocess
 import sys
 
-from conftest import COLLECTIONS
+from rbd_lab import COLLECTIONS
 
 SWEEP = r'''
 import inspect, json, os, sys, time

@@ -5,10 +5,8 @@
 import os
 import shlex
 import sys
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
-COLLECTIONS = REPO / ".lab" / "collections"
+from labenv import COLLECTIONS, REPO
 
 
 def _load_lab_env():

@@ -11,8 +11,12 @@ developer running one suite) the tests that need the service are skipped, saying
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+COLLECTIONS = REPO / ".lab" / "collections"  # the collection as the lab installs it
 
 
 def missing(why, module_level=False):

@@ -11,10 +11,9 @@ import os
 import subprocess
 import sys
 import tempfile
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[3]
-COLLECTIONS = REPO / ".lab" / "collections"
+from labenv import COLLECTIONS
+
 PYTHON = os.environ.get("RBD_TEST_PYTHON", sys.executable)  # the target's Python: it needs cffi
 
 

@@ -19,7 +19,7 @@ from ansible_collections.datacenter.storage.plugins.module_utils.oio.api.backbla
     BackblazeChunkDownloadHandler, BackblazeDeleteHandler, BackblazeDownloadHandler,
 )
 from ansible_collections.datacenter.storage.plugins.module_utils.oio.api.backblaze_http import (
-    Backblaze, BackblazeError, BackblazeException, BackblazeUtils, BackblazeUtilsException, Requests,
+    B2Bucket, BackblazeError, BackblazeException, BackblazeUtils, BackblazeUtilsException, Requests,
 )
 from ansible_collections.datacenter.storage.plugins.module_utils.oio.common.storage_method import STORAGE_METHODS
 from ansible_collections.datacenter.storage.plugins.module_utils.oio.common.exceptions import NotFound
@@ -28,7 +28,7 @@ need("B2_URL", "b2", module_level=True)
 
 
 def b2(**kwargs):
-    return Backblaze(os.environ["B2_ACCOUNT_ID"], os.environ["B2_APPLICATION_KEY"], os.environ["B2_BUCKET"],
+    return B2Bucket(os.environ["B2_ACCOUNT_ID"], os.environ["B2_APPLICATION_KEY"], os.environ["B2_BUCKET"],
                      api_url=os.environ["B2_URL"], backoff=0.01, **kwargs)
 
 
@@ -86,10 +86,10 @@ def test_retries_on_503_with_retry_after_and_gives_up(prefix):
 
 def test_bad_credentials_and_bucket():
     with pytest.raises(BackblazeError) as info:
-        Backblaze(os.environ["B2_ACCOUNT_ID"], "wrong", os.environ["B2_BUCKET"], api_url=os.environ["B2_URL"], max_retries=0).authorize()
+        B2Bucket(os.environ["B2_ACCOUNT_ID"], "wrong", os.environ["B2_BUCKET"], api_url=os.environ["B2_URL"], max_retries=0).authorize()
     assert info.value.http_status == 401
     with pytest.raises(NotFound, match="no bucket"):
-        assert Backblaze(os.environ["B2_ACCOUNT_ID"], os.environ["B2_APPLICATION_KEY"], "nope", api_url=os.environ["B2_URL"]).bucket_id
+        assert B2Bucket(os.environ["B2_ACCOUNT_ID"], os.environ["B2_APPLICATION_KEY"], "nope", api_url=os.environ["B2_URL"]).bucket_id
 
 
 @pytest.fixture
@@ -162,10 +162,14 @@ def test_backblaze_handlers_and_http_helpers(backblaze_api, tmp_path):
     api.object_create(account, container, data=data, obj_name="h", policy="BACKBLAZE")
     meta, chunks = api.object_locate(account, container, "h")
     method = STORAGE_METHODS.load(meta["chunk_method"])
-    info = dict(BackblazeUtils.get_credentials(method, str(tmp_path / "b2-appkey.conf")), api_url=os.environ["B2_URL"])
-    assert info["backblaze.application_key"] == os.environ["B2_APPLICATION_KEY"]
-    with pytest.raises(BackblazeUtilsException):
-        BackblazeUtils.get_credentials(method, str(tmp_path / "missing.conf"))
+    info = BackblazeUtils.get_credentials(method, str(tmp_path / "b2-appkey.conf"), renew=True, api_url=os.environ["B2_URL"])
+    assert info["backblaze.application_key"] == os.environ["B2_APPLICATION_KEY"] and info["api_url"] == os.environ["B2_URL"]
+    assert info["authorization"]["apiUrl"] == os.environ["B2_URL"] and info["upload_token"]["uploadUrl"]
+    assert BackblazeUtils.get_credentials(method, str(tmp_path / "b2-appkey.conf")) is info  # cached per account.bucket
+    with pytest.raises(BackblazeUtilsException, match="application_key_path"):
+        BackblazeUtils.get_credentials(method)
+    with pytest.raises(FileNotFoundError):  # upstream opens the key file unguarded
+        BackblazeUtils.get_credentials(method, str(tmp_path / "missing.conf"), renew=True)
     assert b"".join(BackblazeChunkDownloadHandler(meta, chunks, 100, 50, backblaze_info=info).get_stream()) == data[100:150]
     assert b"".join(BackblazeDownloadHandler(meta, {0: chunks}, info, {}, 10, 4000).get_iter()) == data[10:4001]
     assert BackblazeDeleteHandler(meta, chunks, info).delete() == []

@@ -8,7 +8,7 @@ One process, in memory: b2_authorize_account (HTTP Basic ``accountId:application
 b2_create_bucket, b2_get_upload_url + upload (Content-Length and X-Bz-Content-Sha1 checked), large files
 (b2_start_large_file, b2_get_upload_part_url + part uploads, b2_finish_large_file with the SHA1 list and the
 minimum part size), b2_list_file_names, b2_delete_file_version and downloads by name (``/file/<bucket>/<name>``,
-single ``Range``). API versions v1 to v4 share the routes. Errors are ``{"status", "code", "message"}``.
+single ``Range``). API versions v1 to v4 share the routes (v1's file lists add ``size``). Errors are ``{"status", "code", "message"}``.
 Lab-only: ``POST /emu/fail?status=503&count=N[&retry_after=S]`` makes the next N requests fail (count=0 clears).
 
 Usage: python b2emu.py --state DIR --account ID --key KEY --bucket NAME [--min-part BYTES]
@@ -296,6 +296,8 @@ class Handler(BaseHTTPRequestHandler):
         names = sorted({f["fileName"] for f in state.files.values()
                         if f["bucketId"] == bucket_id and f["fileName"] >= start and f["fileName"].startswith(prefix)})
         files = [state.file_info(self._latest(bucket_id, n)) for n in names[:count]]
+        if urlsplit(self.path).path.startswith("/b2api/v1/"):  # v1 answers also carry the length as "size"
+            files = [dict(f, size=f["contentLength"]) for f in files]
         self.reply(200, {"files": files, "nextFileName": names[count] if len(names) > count else None})
 
     def api_b2_delete_file_version(self):

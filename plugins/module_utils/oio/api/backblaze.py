@@ -5,7 +5,7 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Transfer handlers of ``backblaze/...`` storage methods (``oio.api.backblaze``): one B2 file per metachunk.
 
-``backblaze_info`` is a dict; its ``client`` entry is the ``backblaze_http.Backblaze`` of the method's
+``backblaze_info`` is a dict; its ``client`` entry is the ``backblaze_http.B2Bucket`` of the method's
 account and bucket, made when absent from ``backblaze.account_id``, ``backblaze.application_key``,
 ``bucket_name`` and ``api_url`` (extension; default: Backblaze's).
 """
@@ -14,14 +14,14 @@ from __future__ import annotations
 
 from ..common.storage_functions import get_meta_ranges
 from ._chunkio import Source
-from .backblaze_http import B2_API_URL, Backblaze, chunk_file_name
+from .backblaze_http import B2_API_URL, B2Bucket, chunk_file_name
 from .io import WriteHandler
 
 
 def _client(backblaze_info, storage_method=None):
     client = backblaze_info.get("client")
     if client is None:
-        client = backblaze_info["client"] = Backblaze(
+        client = backblaze_info["client"] = B2Bucket(
             backblaze_info["backblaze.account_id"], backblaze_info["backblaze.application_key"],
             backblaze_info.get("bucket_name") or storage_method.bucket_name, api_url=backblaze_info.get("api_url", B2_API_URL))
     return client

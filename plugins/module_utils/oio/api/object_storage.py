@@ -38,7 +38,7 @@ from ..common.exceptions import (
 from ..common.http_urllib3 import DEFAULT_READ_TIMEOUT, DEFAULT_WRITE_TIMEOUT, HttpClient, build_url
 from ..common.storage_functions import fetch_stream, fetch_stream_ec, wrand_choice_index
 from .backblaze import BackblazeDeleteHandler, BackblazeDownloadHandler
-from .backblaze_http import B2_API_URL, Backblaze, load_application_key
+from .backblaze_http import B2_API_URL, B2Bucket, load_application_key
 from ._rebuild import chunk_bean, rebuild_chunk
 from ..common.storage_method import storage_method
 from ..common.utils import (
@@ -569,8 +569,8 @@ class ObjectStorageApi:
         if key not in self._backblaze_clients:
             application_key = self.backblaze_application_key or load_application_key(
                 method.account_id, method.bucket_name, key_file or self.key_file)
-            self._backblaze_clients[key] = Backblaze(method.account_id, application_key, method.bucket_name,
-                                                     api_url=self.backblaze_api_url, http=self.http)
+            self._backblaze_clients[key] = B2Bucket(method.account_id, application_key, method.bucket_name,
+                                                   api_url=self.backblaze_api_url, http=self.http)
         return self._backblaze_clients[key]
 
     def _delete_chunks(self, chunks, cid, reqid, b2=None):

@@ -196,6 +196,29 @@ class BackgroundMD5:
         self.update(None)
 
 
+class CallerChecksum:
+    """``BackgroundMD5``'s interface over a caller's checksum object (anything with ``update``, as upstream's
+    metachunk writers take): the caller's object is updated with the data, the metachunk's MD5 computed
+    alongside, both in the caller's thread."""
+
+    def __init__(self, checksum):
+        self.checksum = checksum
+        self.md5 = hashlib.md5()
+
+    def update(self, data):
+        self.checksum.update(data)
+        self.md5.update(data)
+
+    def cut(self):
+        """End the current metachunk here: its ``MetachunkDigests``, already resolved."""
+        digests = MetachunkDigests()
+        digests.resolve_metachunk(self.md5.hexdigest())
+        hexdigest = getattr(self.checksum, "hexdigest", None)
+        digests.resolve_object(hexdigest() if hexdigest is not None else None)
+        self.md5 = hashlib.md5()
+        return digests
+
+
 class ChunkWriter(threading.Thread):
     """Streams one chunk to one rawx from a bounded queue, in its own thread.
 

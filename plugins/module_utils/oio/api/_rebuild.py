@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ._chunkio import ChunkWriter
 from .ec import ECRebuildHandler
-from .io import READ_CHUNK_SIZE, ChunkReader
+from .io import READ_CHUNK_SIZE, ChunkReader, read_or_explain
 from ..common.exceptions import ChunkException
 from ..common.storage_method import storage_method
 from ..common.utils import CHUNK_META_PREFIX, chunk_put_headers, cid_from_name, request_id
@@ -57,7 +57,8 @@ def rebuild_chunk(api, account, container, obj, chunk_url, version=None):
         expected, data = handler.rebuild()
         trailers = [CHUNK_META_PREFIX + name for name in ("metachunk-size", "metachunk-hash", "chunk-hash")]
     else:
-        data = ChunkReader(others, READ_CHUNK_SIZE, headers, read_timeout=REBUILD_TIMEOUT, http=api.http, what="chunk %s" % chunk_url)
+        data = read_or_explain(ChunkReader(iter(others), READ_CHUNK_SIZE, headers, read_timeout=REBUILD_TIMEOUT, http=api.http,
+                                           what="chunk %s" % chunk_url))
         expected, trailers = size, ()
     put_headers = chunk_put_headers(account, container, obj, meta, reqid)
     put_headers.update({CHUNK_META_PREFIX + "chunk-pos": new["pos"], CHUNK_META_PREFIX + "chunk-id": new["real_url"].rsplit("/", 1)[-1]})

@@ -9,18 +9,26 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import time
 from collections import deque
 
-from ..common.exceptions import ClientException, CorruptedChunk, DeadlineReached, OioException, ServiceBusy
-from ..common.http_urllib3 import HttpClient
-from ..common.utils import request_id, sysmeta_put_headers
+from ..common.constants import REQID_HEADER
+from ..common.exceptions import (
+    CorruptedChunk, DeadlineReached, EmptyByteRange, OioException, OioNetworkException, ServiceBusy,
+    ServiceUnavailable, UnsatisfiableRange, error_from_answer, from_status,
+)
+from ..common.http import http_header_from_ranges, ranges_from_http_header
+from ..common.http_urllib3 import HTTPError, HttpClient
+from ..common.utils import group_chunk_errors, request_id, sysmeta_put_headers
 from ._chunkio import MetachunkWriter as Engine
-from ._chunkio import VERIFIED_READ_LIMIT, BackgroundMD5, ChunkWriter, RangeSource, Source, read_errors_exception
+from ._chunkio import VERIFIED_READ_LIMIT, BackgroundMD5, CallerChecksum, ChunkWriter, Source, read_errors_exception
 
+LOGGER = logging.getLogger("oio.api.io")
 CONNECTION_TIMEOUT = 10.0
 WRITE_TIMEOUT = 60.0
 
+CHUNK_TIMEOUT = 60
 WRITE_CHUNK_SIZE = 65536
 READ_CHUNK_SIZE = 65536
 
@@ -65,14 +73,15 @@ def iters_to_raw_body(parts_iter):
 
 
 def make_iter_from_resp(resp):
-    """Parts of a response as ``(start, end, length, headers, body_file)`` tuples (one part: the whole body)."""
+    """Parts of a response as ``(start, end, length, headers, body_file)`` tuples (one part: the whole body, or
+    the range of ``Content-Range``)."""
     headers = dict(resp.headers)
     content_range = headers.get("Content-Range") or headers.get("content-range")
     length = int(headers.get("Content-Length") or headers.get("content-length") or 0)
     if content_range:
         span, dummy, total = content_range.split(" ", 1)[1].partition("/")
         start, dummy, end = span.partition("-")
-        yield int(start), int(end), int(total) if total != "*" else None, headers, resp
+        yield int(start), int(end), int(end) - int(start) + 1, headers, resp
     else:
         yield 0, max(length - 1, 0), length, headers, resp
 
@@ -124,16 +133,6 @@ class IOBaseWrapper(io.RawIOBase):
         return super().read(n)
 
 
-def parse_range_header(value):
-    """``bytes=A-B`` (B may be empty) as ``(A, B or None)``; None for no or another kind of Range header."""
-    if not value or not value.startswith("bytes="):
-        return None
-    first, dummy, last = value[6:].split(",")[0].strip().partition("-")
-    if not first:
-        return None
-    return int(first), int(last) if last else None
-
-
 _DEFAULT_HTTP = []
 
 
@@ -144,74 +143,285 @@ def default_http():
     return _DEFAULT_HTTP[0]
 
 
-class ChunkReader:
-    """Reads one replicated metachunk from the first of ``chunk_iter``'s copies that answers (``oio.api.io``).
+class _VerifiedBody:
+    """A whole chunk read and checked against its MD5, served as a response body."""
 
-    The range comes from the ``Range`` header of ``headers`` (none: the whole chunk). A whole chunk (up to
-    16 MiB) is checked against its MD5 before any byte is returned, so a corrupted copy is skipped; a range
-    streams and resumes on the next copy at the byte where the stream broke. Extensions: ``http`` (the
-    client's ``HttpClient``) and ``what`` (names the data in errors). Iterating the reader yields its bytes.
+    def __init__(self, resp, data):
+        self.status, self.headers, self.reason = resp.status, resp.headers, resp.reason
+        self._data = memoryview(data)
+        self._offset = 0
+
+    def read(self, amt=None):
+        end = len(self._data) if amt is None else self._offset + amt
+        piece = bytes(self._data[self._offset:end])
+        self._offset += len(piece)
+        return piece
+
+    def close(self):
+        self._data = memoryview(b"")
+
+
+def _close_response(resp):
+    """Give a fully read urllib3 response's connection back to the pool; close a partly read one."""
+    if getattr(resp, "length_remaining", None) == 0 and hasattr(resp, "release_conn"):
+        resp.release_conn()
+    else:
+        close_source(resp)
+
+
+def read_or_explain(reader):
+    """The bytes of a ``ChunkReader``; when no copy could serve them, the error names every copy's failure
+    (``UnrecoverableContent`` when all are gone or corrupted, else ``ServiceUnavailable``)."""
+    try:
+        yield from reader
+    except (OioException, HTTPError, OSError) as exc:
+        raise read_errors_exception(reader.errors or [exc], reader.what) from None
+
+
+class ChunkReader:
+    """Reads one chunk from the first of ``chunk_iter``'s copies that answers (``oio.api.io``), as upstream's.
+
+    ``headers`` is the request's (``Range`` included) and is updated as the read goes: ``fill_ranges`` sets the
+    range of the part being read, ``recover(nb_bytes)`` moves it past the bytes already delivered, and a
+    read that breaks goes on from there on the next copy of ``chunk_iter``. ``get_iter()`` gives the parts
+    (dicts with ``start``, ``end``, ``length``, ``headers`` and ``iter``), ``stream()`` and iterating the reader
+    give the bytes, in ``buf_size`` pieces (``align``: skip to the next multiple of ``buf_size`` first).
+    A copy that does not answer 200/206 is recorded in ``_resp_by_chunk``; when none answers, ``get_iter``
+    raises the exception of their common status, else ``ServiceUnavailable``.
+
+    Extensions: ``http`` (the client's ``HttpClient``), ``what`` (names the data in errors), ``errors`` (the
+    exception of each failed copy), and a whole chunk of at most 16 MiB asked for entirely is checked
+    against the copy's recorded MD5 before any byte is returned, a corrupted copy counted as failed.
     """
 
     def __init__(self, chunk_iter, buf_size, headers, connection_timeout=None, read_timeout=None, align=False,
                  **_kwargs):
-        self.chunks = list(chunk_iter)
-        self.buf_size = buf_size or READ_CHUNK_SIZE
-        self.headers = dict(headers or {})
-        self.reqid = self.headers.get("X-oio-req-id") or self.headers.get("x-oio-req-id")
-        self.connection_timeout = connection_timeout
-        self.read_timeout = read_timeout
+        self.chunk_iter = chunk_iter
+        self.source = None
+        self._headers = None
+        self.request_headers = headers if headers is not None else {}
+        self.sources = []
+        self.status = None
+        self.buf_size = buf_size
+        self.discard_bytes = 0
         self.align = align
+        self.connection_timeout = connection_timeout or CONNECTION_TIMEOUT
+        self.read_timeout = read_timeout or CHUNK_TIMEOUT
+        resp_by_chunk = _kwargs.get("resp_by_chunk")
+        self._resp_by_chunk = resp_by_chunk if resp_by_chunk is not None else {}
+        self.perfdata = _kwargs.get("perfdata")
+        self.logger = _kwargs.get("logger") or LOGGER
         self.http = _kwargs.get("http") or default_http()
         self.what = _kwargs.get("what") or "chunk"
-        self.size = int(self.chunks[0]["size"]) if self.chunks else 0
-        wanted = parse_range_header(self.headers.pop("Range", None) or self.headers.pop("range", None))
-        self.start, self.end = wanted if wanted else (0, None)
-        self.end = self.size - 1 if self.end is None else min(self.end, self.size - 1)
+        self.errors = []
+
+    @property
+    def reqid(self):
+        """The request ID of the headers, or None."""
+        if not self.request_headers:
+            return None
+        return self.request_headers.get(REQID_HEADER) or self.request_headers.get(REQID_HEADER.lower())
+
+    def recover(self, nb_bytes):
+        """Move the request's first range past ``nb_bytes`` already delivered (no range: ``bytes=nb_bytes-``).
+
+        Raises ``EmptyByteRange`` when nothing is left, ``UnsatisfiableRange`` or ValueError when the range is
+        invalid.
+        """
+        if "Range" not in self.request_headers:
+            self.request_headers["Range"] = "bytes=%d-" % nb_bytes
+            return
+        ranges = ranges_from_http_header(self.request_headers["Range"])
+        start, end = ranges[0]
+        if start is None:
+            end -= nb_bytes  # a suffix range: fewer bytes from the end
+        else:
+            start += nb_bytes
+        if end is not None:
+            if start == end + 1:
+                raise EmptyByteRange()
+            if start is not None and start > end:
+                raise UnsatisfiableRange()
+        self.request_headers["Range"] = http_header_from_ranges([(start, end)] + ranges[1:])
+
+    def _fail(self, chunk, status, reason, error):
+        self._resp_by_chunk[chunk["url"]] = (status, reason)
+        self.errors.append(error)
+        self.logger.warning("Failed to read %s (reqid=%s): %s", chunk["url"], self.reqid, reason)
+        return False
+
+    @staticmethod
+    def _whole_chunk(chunk, resp):
+        """True when ``resp`` brings all of a chunk with a recorded MD5, small enough to check before use."""
+        size = chunk.get("size")
+        if not chunk.get("hash") or size is None or int(size) > VERIFIED_READ_LIMIT:
+            return False
+        size = int(size)
+        if resp.status == 206 and resp.headers.get("Content-Range") != "bytes 0-%d/%d" % (size - 1, size):
+            return False
+        return getattr(resp, "length_remaining", None) == size
+
+    def _verify(self, chunk, resp):
+        """The body of ``resp`` read and checked when it is a whole chunk with a recorded MD5, else ``resp``."""
+        if not self._whole_chunk(chunk, resp):
+            return resp
+        try:
+            data = resp.read()
+        finally:
+            _close_response(resp)
+        digest = hashlib.md5(data).hexdigest().upper()
+        if digest != chunk["hash"].upper():
+            raise CorruptedChunk("%s: MD5 %s differs from the recorded %s" % (chunk["url"], digest, chunk["hash"].upper()))
+        return _VerifiedBody(resp, data)
+
+    def _get_request(self, chunk):
+        """GET ``chunk`` with the request headers; keep the response in ``sources`` if it answers 200/206."""
+        url = chunk.get("real_url", chunk["url"])
+        try:
+            resp = self.http.pool.request("GET", url, headers=self.request_headers, preload_content=False, retries=False,
+                                          redirect=False, timeout=self.http.timeout(self.read_timeout, self.connection_timeout))
+        except HTTPError as exc:
+            return self._fail(chunk, 0, str(exc), OioNetworkException("GET %s: %s" % (url, exc)))
+        if resp.status not in (200, 206):
+            data = resp.read()
+            _close_response(resp)
+            return self._fail(chunk, resp.status, resp.reason, error_from_answer(resp.status, data, "%s: %s" % (url, resp.reason)))
+        try:
+            source = self._verify(chunk, resp)
+        except CorruptedChunk as exc:
+            return self._fail(chunk, 0, str(exc), exc)
+        except HTTPError as exc:
+            return self._fail(chunk, 0, str(exc), OioNetworkException("GET %s: %s" % (url, exc)))
+        self.status = resp.status
+        self._headers = [(k.lower(), v) for k, v in resp.headers.items()]
+        self.sources.append((source, chunk))
+        return True
+
+    def _get_source(self):
+        """The first copy of ``chunk_iter`` that answers: ``(response, chunk)``, or ``(None, None)``."""
+        for chunk in self.chunk_iter:
+            if self._get_request(chunk):
+                break
+        if self.sources:
+            return self.sources.pop()
+        return None, None
 
     def get_iter(self):
-        """The parts read, as upstream's: one dict with ``start``, ``end``, ``length`` and ``iter`` (bytes)."""
-        yield {"start": self.start, "end": self.end, "length": self.end - self.start + 1, "headers": {}, "iter": iter(self)}
+        """The parts of the first copy that answers (a generator); raises when none does."""
+        source, chunk = self._get_source()
+        if source:
+            return self._get_iter(chunk, source)
+        errors = group_chunk_errors(self._resp_by_chunk.items())
+        if len(errors) == 1:
+            status, chunks = errors.popitem()
+            raise from_status(status[0], "%s %s" % (status[1], chunks))
+        raise ServiceUnavailable("unavailable chunks: %s" % self._resp_by_chunk)
 
     def stream(self):
-        """The bytes of the part, one buffer at a time."""
-        return iter(self)
+        """A generator of the bytes; ``headers`` is known once this returns."""
+        parts_iter = self.get_iter()
+
+        def _iter():
+            for part in parts_iter:
+                yield from part["iter"]
+        return _iter()
+
+    def fill_ranges(self, start, end, length):
+        """Set the request's first range to the part being read (``start``-``end``), for a later recovery."""
+        if length == 0:
+            return
+        if self.align and self.buf_size:
+            self.discard_bytes = discard_bytes(self.buf_size, start)
+        new_ranges = [(start, end)]
+        if "Range" in self.request_headers:
+            try:
+                new_ranges += ranges_from_http_header(self.request_headers["Range"])[1:]
+            except ValueError:
+                pass
+        self.request_headers["Range"] = http_header_from_ranges(new_ranges)
+
+    @staticmethod
+    def get_next_part(parts_iter):
+        """The next ``(start, end, length, headers, part)`` of ``parts_iter[0]`` (single range only)."""
+        return next(parts_iter[0])
+
+    def _switch_source(self, source, parts_iter, chunk, error):
+        """After a read error: the part of the next copy, from where the read stopped; raises when none answers."""
+        new_source, new_chunk = self._get_source()
+        if not new_source:
+            self.logger.warning("Failed to read from %s (%s, reqid=%s)", chunk["url"], error, self.reqid)
+            raise error
+        self.logger.warning("Failed to read from %s (%s), retrying from %s (reqid=%s)", chunk["url"], error,
+                            new_chunk["url"], self.reqid)
+        close_source(source[0])
+        source[0] = new_source
+        parts_iter[0] = make_iter_from_resp(new_source)
+        return self.get_next_part(parts_iter)[4], new_chunk
+
+    def iter_from_resp(self, source, parts_iter, part, chunk):
+        """The bytes of ``part`` in ``buf_size`` pieces; on a read error, ``recover`` and go on with the next copy."""
+        bytes_consumed = 0
+        buf = bytearray()
+        while True:
+            try:
+                data = part.read(READ_CHUNK_SIZE)
+            except (HTTPError, OSError) as error:
+                self.errors.append(OioNetworkException("GET %s: %s" % (chunk["url"], error)))
+                try:
+                    self.recover(bytes_consumed)
+                except EmptyByteRange:
+                    break
+                buf = bytearray()
+                try:
+                    part, chunk = self._switch_source(source, parts_iter, chunk, error)
+                except StopIteration:
+                    return
+                continue
+            buf += data
+            if buf and self.discard_bytes:
+                skipped = min(self.discard_bytes, len(buf))
+                del buf[:skipped]
+                self.discard_bytes -= skipped
+                bytes_consumed += skipped
+            if not data:
+                if buf:
+                    bytes_consumed += len(buf)
+                    yield bytes(buf)
+                break
+            if self.buf_size is not None:
+                while len(buf) >= self.buf_size:
+                    piece = bytes(buf[:self.buf_size])
+                    del buf[:self.buf_size]
+                    bytes_consumed += len(piece)
+                    yield piece
+            else:
+                bytes_consumed += len(buf)
+                yield bytes(buf)
+                buf = bytearray()
+
+    def _get_iter(self, chunk, source):
+        source = [source]
+        try:
+            parts_iter = [make_iter_from_resp(source[0])]
+            while True:
+                try:
+                    start, end, length, headers, part = self.get_next_part(parts_iter)
+                except StopIteration:
+                    return
+                self.fill_ranges(start, end, length)
+                yield {"start": start, "end": end, "length": length, "iter": self.iter_from_resp(source, parts_iter, part, chunk),
+                       "headers": headers}
+        finally:
+            _close_response(source[0])
+
+    @property
+    def headers(self):
+        """The headers of the copy's answer (lowercase names)."""
+        return dict(self._headers) if self._headers else {}
 
     def __iter__(self):
-        if self.end < self.start:
-            return
-        verify = self.start == 0 and self.end == self.size - 1 and self.size <= VERIFIED_READ_LIMIT
-        delivered, errors = 0, []
-        for chunk in self.chunks:
-            url = chunk.get("real_url") or chunk["url"]
-            try:
-                if verify:
-                    yield self._read_verified(chunk, url)
-                    return
-                source = RangeSource(self.http, url, self.start + delivered, self.end, self.headers, self.read_timeout,
-                                     self.connection_timeout)
-                try:
-                    while delivered < self.end - self.start + 1:
-                        data = source.read_exact(min(self.buf_size, self.end - self.start + 1 - delivered))
-                        delivered += len(data)
-                        yield data
-                finally:
-                    source.close()
-                return
-            except (OioException, ClientException) as exc:
-                errors.append(exc)
-        raise read_errors_exception(errors, self.what)
-
-    def _read_verified(self, chunk, url):
-        source = RangeSource(self.http, url, 0, None, self.headers, self.read_timeout, self.connection_timeout)
-        try:
-            data = source.read_exact(self.size)
-        finally:
-            source.close()
-        digest = hashlib.md5(data).hexdigest()
-        if chunk.get("hash") and digest.upper() != chunk["hash"].upper():
-            raise CorruptedChunk("%s: MD5 %s differs from the recorded %s" % (url, digest.upper(), chunk["hash"].upper()))
-        return data
+        for part in self.get_iter():
+            yield from part["iter"]
 
 
 def by_metachunk(chunks, first=0):
@@ -316,8 +526,9 @@ class MetachunkWriter:
         return self._writer.size
 
     def start(self, source, size, checksum):
-        """Read up to ``size`` bytes of ``source`` into the chunk uploads (``checksum``: the object's MD5)."""
-        self._writer.start(source, size, checksum)
+        """Read up to ``size`` bytes of ``source`` into the chunk uploads (``checksum``: the object's MD5, a
+        ``BackgroundMD5`` or any object with ``update`` such as ``hashlib.md5()``)."""
+        self._writer.start(source, size, checksum if hasattr(checksum, "cut") else CallerChecksum(checksum))
 
     def finish(self):
         """Wait for the chunk uploads: ``(bytes written, metachunk MD5, chunk entries)``."""

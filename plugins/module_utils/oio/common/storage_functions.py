@@ -16,7 +16,7 @@ import random
 from .exceptions import UnsatisfiableRange
 from ..api._chunkio import READ_BUFFER_SIZE, read_in_parallel
 from ..api.ec import ECChunkDownloadHandler
-from ..api.io import ChunkReader
+from ..api.io import ChunkReader, read_or_explain
 
 
 def normalize_range(start, end, total):
@@ -87,7 +87,8 @@ def fetch_stream(chunks, ranges, storage_method, headers=None, **kwargs):
         for pos in sorted(meta_ranges):
             start, end = meta_ranges[pos]
             part_headers = dict(headers or {}, Range="bytes=%d-%d" % (start, end))
-            readers.append(ChunkReader(iter(chunks[pos]), READ_BUFFER_SIZE, part_headers, **dict(kwargs, what=_what(kwargs, pos))))
+            readers.append(read_or_explain(ChunkReader(iter(chunks[pos]), READ_BUFFER_SIZE, part_headers,
+                                                       **dict(kwargs, what=_what(kwargs, pos)))))
     return read_in_parallel(readers)
 
 

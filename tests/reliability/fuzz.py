@@ -89,7 +89,7 @@ def _targets():
 
     def b2_answer(status, body, headers):
         b2 = _b2.B2Bucket("acct", "key", "bucket", api_url="http://127.0.0.1:9", http=Http(Pool(status, body, headers)),
-                         max_retries=0, backoff=0)
+                          max_retries=0, backoff=0)
         try:
             b2._request("GET", "http://127.0.0.1:9/b2api/v2/b2_list_buckets")
         except oio_exc.OioException:

@@ -29,7 +29,7 @@ need("B2_URL", "b2", module_level=True)
 
 def b2(**kwargs):
     return B2Bucket(os.environ["B2_ACCOUNT_ID"], os.environ["B2_APPLICATION_KEY"], os.environ["B2_BUCKET"],
-                     api_url=os.environ["B2_URL"], backoff=0.01, **kwargs)
+                    api_url=os.environ["B2_URL"], backoff=0.01, **kwargs)
 
 
 def fail_next(status=503, count=1, retry_after=None):

@@ -570,7 +570,7 @@ class ObjectStorageApi:
             application_key = self.backblaze_application_key or load_application_key(
                 method.account_id, method.bucket_name, key_file or self.key_file)
             self._backblaze_clients[key] = B2Bucket(method.account_id, application_key, method.bucket_name,
-                                                   api_url=self.backblaze_api_url, http=self.http)
+                                                    api_url=self.backblaze_api_url, http=self.http)
         return self._backblaze_clients[key]
 
     def _delete_chunks(self, chunks, cid, reqid, b2=None):

@@ -362,9 +362,10 @@ class ChunkReader:
         """The bytes of ``part`` in ``buf_size`` pieces; on a read error, ``recover`` and go on with the next copy."""
         bytes_consumed = 0
         buf = bytearray()
+        read_size = max(READ_CHUNK_SIZE, self.buf_size or 0)  # whole buffers at once: no copy in the common case
         while True:
             try:
-                data = part.read(READ_CHUNK_SIZE)
+                data = part.read(read_size)
             except (HTTPError, OSError) as error:
                 self.errors.append(OioNetworkException("GET %s: %s" % (chunk["url"], error)))
                 try:
@@ -376,6 +377,10 @@ class ChunkReader:
                     part, chunk = self._switch_source(source, parts_iter, chunk, error)
                 except StopIteration:
                     return
+                continue
+            if not buf and not self.discard_bytes and data and len(data) == self.buf_size:
+                bytes_consumed += len(data)
+                yield data
                 continue
             buf += data
             if buf and self.discard_bytes:

@@ -23,7 +23,7 @@ CHUNK_ID = re.compile(r"^[0-9A-Fa-f]{24,64}$")
 HEX = re.compile(r"^[0-9A-Fa-f]*$")
 HEX64 = re.compile(r"^[0-9A-Fa-f]{0,64}$")
 INT64 = re.compile(r"^[+-]?\d{1,19}$")
-RANGE = re.compile(r"^bytes=(\d*)-(\d*)")  # the first range only; what follows is not looked at
+RANGE = re.compile(r"^bytes=(\d+)-(\d+)")  # the first range only; what follows is not looked at
 REQID_MAX = 63
 # The counters /stat lists, in its order: microseconds spent and hits per kind of request, replies per class,
 # bytes read and written.
@@ -422,11 +422,8 @@ class RawxHandler(Handler):
         start, length, code = 0, size, 200
         self.rawx.ranges.append((chunk_id, self.headers.get("Range")))
         match = RANGE.match(self.headers.get("Range", ""))
-        if match and size > 0 and any(match.groups()):
-            if not match.group(1):  # a suffix: the last N bytes
-                first, last = max(size - int(match.group(2)), 0), size - 1
-            else:
-                first, last = int(match.group(1)), int(match.group(2)) if match.group(2) else size - 1
+        if match and size > 0:
+            first, last = int(match.group(1)), int(match.group(2))
             if first <= last:
                 if first >= size:
                     raise ChunkError(416, "range not satisfiable")

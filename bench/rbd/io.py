@@ -1,33 +1,14 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # SPDX-FileCopyrightText: 2026 datacenter.storage contributors
-"""1 GiB of 4 MiB requests through our binding and through Debian's python3-rbd, in one process.
+"""1 GiB of 4 MiB requests through our binding and through Debian's python3-rbd, in one process (see pair.py).
 
-Runs under /usr/bin/python3 (python3-rbd is built for it), with our binding imported from the
-collection and cffi from the venv. Both bindings get the same code (the API is the same) and
-alternate every slice (64 MiB), so a busy machine slows both alike. Writes go to a fresh image
-per binding; reads switch between two images, so that both bindings read both.
-Prints one JSON line: {"ours": seconds, "upstream": seconds, "bytes": total}.
+Writes go to a fresh image per binding; reads switch between two images, so that both bindings read both.
 """
 
-import argparse
-import json
 import os
-import sys
-import time
 from collections import deque
 
-MiB = 1 << 20
-
-
-def load_bindings(repo, venv_site):
-    import rados as up_rados
-    import rbd as up_rbd
-
-    sys.path.insert(0, venv_site)
-    sys.path.insert(0, os.path.join(repo, ".lab", "collections"))
-    from ansible_collections.datacenter.storage.plugins.module_utils.rbd import rados, rbd
-
-    return {"upstream": (up_rados, up_rbd), "ours": (rados, rbd)}
+import pair
 
 
 def sync_slice(image, op, data, start, end):
@@ -59,55 +40,39 @@ def aio_slice(image, op, data, start, end, depth):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--op", choices=["write", "read"], required=True)
-    parser.add_argument("--depth", type=int, default=1, help="requests in flight (1: synchronous calls)")
-    parser.add_argument("--total", type=int, default=1024 * MiB)
-    parser.add_argument("--size", type=int, default=4 * MiB)
-    parser.add_argument("--slice", type=int, default=64 * MiB)
-    parser.add_argument("--prefix", required=True, help="images <prefix>-a and <prefix>-b must exist")
-    parser.add_argument("--swap", action="store_true", help="ours takes image b, the peer a (the bench alternates)")
-    parser.add_argument("--repo", required=True)
-    parser.add_argument("--venv-site", required=True)
-    parser.add_argument("--connect-first", choices=["ours", "upstream"], default="upstream",
-                        help="which binding connects first (the order may decide which OSD messenger thread serves"
-                             " each connection: the bench alternates it between rounds)")
-    args = parser.parse_args()
-    bindings = load_bindings(args.repo, args.venv_site)
-    conf = {"keyring": os.environ["CEPH_KEYRING_ANSIBLE"]}
-    handles, images = [], {}
-    for impl in sorted(bindings, key=lambda name: name != args.connect_first):
-        rados, rbd = bindings[impl]
-        cluster = rados.Rados(conffile=os.environ["CEPH_CONF"], name=os.environ["CEPH_CLIENT_NAME"], conf=conf)
-        cluster.connect()
-        ioctx = cluster.open_ioctx(os.environ["CEPH_POOL"])
-        images[impl] = [rbd.Image(ioctx, "%s-%s" % (args.prefix, name)) for name in "ab"]
-        handles.append((cluster, ioctx))
+    args = pair.parser(__doc__, "images <prefix>-a and <prefix>-b must exist").parse_args()
+    bindings = pair.load_bindings(args, ("rados", "rbd"))
+    ioctxs = []
+
+    def open_images(modules, cluster):
+        ioctxs.append(cluster.open_ioctx(os.environ["CEPH_POOL"]))
+        return [modules[1].Image(ioctxs[-1], "%s-%s" % (args.prefix, name)) for name in "ab"]
+
+    images, handles = pair.connect(args, bindings, open_images, name=os.environ["CEPH_CLIENT_NAME"],
+                                   conf={"keyring": os.environ["CEPH_KEYRING_ANSIBLE"]})
     data = os.urandom(args.size)
-    seconds = {"ours": 0.0, "upstream": 0.0}
-    for index, start in enumerate(range(0, args.total, args.slice)):
+
+    def run(impl, index, start):
         end = min(start + args.slice, args.total)
         # Where an image's data lies on the OSD changes its speed: each binding writes its own image (two
         # writers of one image would pass its exclusive lock back and forth), but reads switch images every
         # two slices, so that both bindings read both.
         ours_takes_b = args.swap != (args.op == "read" and index // 2 % 2 == 1)
-        for impl in ("ours", "upstream") if index % 2 == 0 else ("upstream", "ours"):
-            image = images[impl][(impl == "ours") == ours_takes_b]
-            began = time.perf_counter()
-            if args.depth == 1:
-                sync_slice(image, args.op, data, start, end)
-            else:
-                aio_slice(image, args.op, data, start, end, args.depth)
-            if args.op == "write" and end == args.total:
-                image.flush()
-            seconds[impl] += time.perf_counter() - began
-    for pair in images.values():
-        for image in pair:
+        image = images[impl][(impl == "ours") == ours_takes_b]
+        if args.depth == 1:
+            sync_slice(image, args.op, data, start, end)
+        else:
+            aio_slice(image, args.op, data, start, end, args.depth)
+        if args.op == "write" and end == args.total:
+            image.flush()
+
+    seconds = pair.alternate(range(0, args.total, args.slice), run)
+    for pair_of_images in images.values():
+        for image in pair_of_images:
             image.close()
-    for cluster, ioctx in handles:
+    for ioctx in ioctxs:
         ioctx.close()
-        cluster.shutdown()
-    print(json.dumps(dict(seconds, bytes=args.total)))
+    pair.report(seconds, args.total, handles)
 
 
 if __name__ == "__main__":

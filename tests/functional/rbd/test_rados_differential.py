@@ -220,7 +220,8 @@ def test_cluster_calls(tw, lab):
 
 
 PING = r"""
-import json, os, sys
+import faulthandler, json, os, sys
+faulthandler.enable()
 sys.path[:0] = sys.argv[2:]
 if sys.argv[1] == "ours":
     from ansible_collections.datacenter.storage.plugins.module_utils.rbd import rados
@@ -238,18 +239,30 @@ print(json.dumps(out))
 """
 
 
+def crashed_in_librados_thread(proc):
+    """A SIGSEGV in a thread that is not Python's: faulthandler then names no "Current thread"."""
+    return proc.returncode == -11 and "Fatal Python error: Segmentation fault" in proc.stderr \
+        and "Current thread" not in proc.stderr
+
+
 def test_ping_monitor(twin):
-    """ping_monitor in child processes: librados 16.2 itself now and then crashes in it (SIGSEGV, with either
-    binding, even with one cluster handle), which would take the whole suite down."""
+    """ping_monitor in child processes, retried only after a crash in a librados thread.
+
+    rados_ping_monitor() of librados 16.2 builds a throwaway messenger (MonClientPinger), and about one call in
+    eight segfaults in its msgr-worker thread, in MonConnection::get_auth_request() called from
+    ProtocolV2::send_auth_request() (gdb backtrace), with Ceph's binding as with ours: a race inside
+    libceph-common, not in a binding. faulthandler tells it apart: a crash in the calling (Python) thread, which
+    is where a binding's own fault would show, is reported as "Current thread" and fails the test at once.
+    """
     import cffi  # pylint: disable=import-outside-toplevel
 
     paths = [str(COLLECTIONS), os.path.dirname(os.path.dirname(cffi.__file__))]
     results = []
     for which in ("ours", "upstream"):
-        for _attempt in range(3):  # librados' own SIGSEGV in ping_monitor: seen with both bindings
+        for _attempt in range(5):
             proc = subprocess.run(["/usr/bin/python3", "-c", PING, which] + paths, capture_output=True, text=True,
                                   timeout=120, check=False)
-            if proc.returncode != -11:
+            if not crashed_in_librados_thread(proc):
                 break
         assert proc.returncode == 0, "%s: ping_monitor failed (%d): %s" % (which, proc.returncode, proc.stderr)
         results.append(json.loads(proc.stdout))

@@ -223,6 +223,17 @@ def _check(ret, msg, exception_map=None):
     return ret
 
 
+def _char_p(val, name):
+    """``val`` for a ``char *`` that Ceph's module converts without :func:`cstr` (TypeError, not
+    InvalidArgument, for anything but a string; ``str`` is an extra: Cython takes only bytes)."""
+    if isinstance(val, bytes):
+        return val
+    try:
+        return val.encode("utf-8")
+    except (AttributeError, UnicodeEncodeError):
+        raise TypeError("expected bytes, %s found" % type(val).__name__) from None
+
+
 def cstr(val, name, encoding="utf-8", opt=False):
     """``val`` as bytes for a C string; None only when ``opt``; InvalidArgument for anything else."""
     if opt and val is None:
@@ -258,6 +269,34 @@ def _ioctx(ioctx):
     except AttributeError:
         raise TypeError("Argument 'ioctx' has incorrect type (expected rados.Ioctx, got %s)"
                         % type(ioctx).__name__) from None
+
+
+def _rados(rados):
+    """The ``rados_t`` of a :class:`Rados` (TypeError for anything else, as upstream)."""
+    try:
+        return rados.cluster
+    except AttributeError:
+        raise TypeError("Argument 'rados' has incorrect type (expected rados.Rados, got %s)"
+                        % type(rados).__name__) from None
+
+
+def _typed(value, cls, name):
+    """``value`` for an argument Ceph's module types as ``cls``: TypeError for another type (None passes, as in
+    Cython, and then fails on first use)."""
+    if value is not None and not isinstance(value, cls):
+        raise TypeError("Argument '%s' has incorrect type (expected rbd.%s, got %s)"
+                        % (name, cls.__name__, type(value).__name__))
+    return value
+
+
+def _cint(ctype, value):
+    """``value`` as Cython converts it to the C integer ``ctype``: a float is truncated, another non-integer
+    (None too) raises TypeError, a value out of range OverflowError."""
+    if value is None:
+        raise TypeError("an integer is required")
+    if isinstance(value, float):
+        value = int(value)
+    return _ffi.ffi().new(ctype + " *", value)[0]
 
 
 def _split(ffi, buf, size):
@@ -345,7 +384,7 @@ class _ImageOptions:
 
     def __init__(self, features=None, order=None, stripe_unit=None, stripe_count=None, data_pool=None,
                  clone_format=None, flatten=None, fmt=None):
-        self._data_pool = cstr(data_pool, "data_pool", opt=True)
+        self._data_pool = data_pool
         self._values = [(option, value) for option, value in (
             (RBD_IMAGE_OPTION_FORMAT, fmt), (RBD_IMAGE_OPTION_FEATURES, features), (RBD_IMAGE_OPTION_ORDER, order),
             (RBD_IMAGE_OPTION_STRIPE_UNIT, stripe_unit), (RBD_IMAGE_OPTION_STRIPE_COUNT, stripe_count),
@@ -360,9 +399,10 @@ class _ImageOptions:
         self.opts = handle[0]
         try:
             for option, value in self._values:
-                self._lib.rbd_image_options_set_uint64(self.opts, option, value)
+                self._lib.rbd_image_options_set_uint64(self.opts, option, _cint("uint64_t", value))
             if self._data_pool is not None:
-                self._lib.rbd_image_options_set_string(self.opts, RBD_IMAGE_OPTION_DATA_POOL, self._data_pool)
+                self._lib.rbd_image_options_set_string(self.opts, RBD_IMAGE_OPTION_DATA_POOL,
+                                                       _char_p(self._data_pool, "data_pool"))
         except BaseException:
             self._lib.rbd_image_options_destroy(self.opts)
             raise
@@ -389,13 +429,16 @@ class RBD:
     def create(self, ioctx, name, size, order=None, old_format=False, features=None, stripe_unit=None,
                stripe_count=None, data_pool=None):
         """Create image ``name`` of ``size`` bytes; ``order``: object size as a power of two."""
+        # Converted and checked in the order of Ceph's module, so that bad input raises what it raises.
         name = cstr(name, "name")
+        data_pool = cstr(data_pool, "data_pool", opt=True)
         io = _ioctx(ioctx)
+        size = _cint("uint64_t", size)
+        c_order = self._ffi.new("int *", 0 if order is None else _cint("int", order))
         if old_format:
-            if features or stripe_unit or stripe_count or data_pool:
+            if features or stripe_unit not in (None, 0) or stripe_count not in (None, 0) or data_pool:
                 raise InvalidArgument("format 1 images do not support feature masks, non-default striping, "
                                       "nor data pool")
-            c_order = self._ffi.new("int *", order or 0)
             ret = self._lib.rbd_create(io, name, size, c_order)
         else:
             with _ImageOptions(features, order, stripe_unit, stripe_count, data_pool, fmt=2) as opts:
@@ -406,6 +449,7 @@ class RBD:
               stripe_count=None, data_pool=None, clone_format=None):
         """Clone snapshot ``p_name@p_snapname`` to ``c_name`` (``clone_format``: an extra, 1 or 2)."""
         p_snapname, p_name, c_name = cstr(p_snapname, "p_snapname"), cstr(p_name, "p_name"), cstr(c_name, "c_name")
+        data_pool = cstr(data_pool, "data_pool", opt=True)
         p_io, c_io = _ioctx(p_ioctx), _ioctx(c_ioctx)
         with _ImageOptions(features, order, stripe_unit, stripe_count, data_pool, clone_format) as opts:
             ret = self._lib.rbd_clone3(p_io, p_name, p_snapname, c_io, c_name, opts)
@@ -433,7 +477,7 @@ class RBD:
     def trash_move(self, ioctx, name, delay=0):
         """Move image ``name`` to the trash; it may be removed after ``delay`` seconds."""
         name = cstr(name, "name")
-        _check(self._lib.rbd_trash_move(_ioctx(ioctx), name, delay), "error moving image to trash")
+        _check(self._lib.rbd_trash_move(_ioctx(ioctx), name, _cint("uint64_t", delay)), "error moving image to trash")
 
     def trash_purge(self, ioctx, expire_ts=None, threshold=-1):
         """Remove the trash entries expired at ``expire_ts`` (default now), or until ``threshold`` usage."""
@@ -443,7 +487,8 @@ class RBD:
     def trash_remove(self, ioctx, image_id, force=False, on_progress=None):
         image_id = cstr(image_id, "image_id")
         callback, _keep = _progress(on_progress)
-        ret = self._lib.rbd_trash_remove_with_progress(_ioctx(ioctx), image_id, bool(force), callback, self._ffi.NULL)
+        io, force = _ioctx(ioctx), bool(_cint("int", force))
+        ret = self._lib.rbd_trash_remove_with_progress(io, image_id, force, callback, self._ffi.NULL)
         _check(ret, "error deleting image from trash")
 
     def trash_get(self, ioctx, image_id):
@@ -523,12 +568,13 @@ class RBD:
             self._lib.rbd_migration_status_cleanup(status)
 
     def mirror_site_name_get(self, rados):
-        return _string_out(lambda buf, size: self._lib.rbd_mirror_site_name_get(rados.cluster, buf, size),
+        cluster = _rados(rados)
+        return _string_out(lambda buf, size: self._lib.rbd_mirror_site_name_get(cluster, buf, size),
                            "error getting site name")
 
     def mirror_site_name_set(self, rados, site_name):
         site_name = cstr(site_name, "site_name")
-        _check(self._lib.rbd_mirror_site_name_set(rados.cluster, site_name), "error setting mirror site name")
+        _check(self._lib.rbd_mirror_site_name_set(_rados(rados), site_name), "error setting mirror site name")
 
     def mirror_mode_get(self, ioctx):
         mode = self._ffi.new("rbd_mirror_mode_t *")
@@ -536,7 +582,7 @@ class RBD:
         return int(mode[0])
 
     def mirror_mode_set(self, ioctx, mirror_mode):
-        _check(self._lib.rbd_mirror_mode_set(_ioctx(ioctx), mirror_mode), "error setting mirror mode")
+        _check(self._lib.rbd_mirror_mode_set(_ioctx(ioctx), _cint("int", mirror_mode)), "error setting mirror mode")
 
     def mirror_uuid_get(self, ioctx):
         io = _ioctx(ioctx)
@@ -550,14 +596,15 @@ class RBD:
 
     def mirror_peer_bootstrap_import(self, ioctx, direction, token):
         token = cstr(token, "token")
-        _check(self._lib.rbd_mirror_peer_bootstrap_import(_ioctx(ioctx), direction, token),
+        _check(self._lib.rbd_mirror_peer_bootstrap_import(_ioctx(ioctx), _cint("int", direction), token),
                "error importing bootstrap token")
 
     def mirror_peer_add(self, ioctx, site_name, client_name, direction=RBD_MIRROR_PEER_DIRECTION_RX_TX):
         """Add a mirror peer; its uuid."""
         site_name, client_name = cstr(site_name, "site_name"), cstr(client_name, "client_name")
         uuid = self._ffi.new("char[]", 512)
-        _check(self._lib.rbd_mirror_peer_site_add(_ioctx(ioctx), uuid, 512, direction, site_name, client_name),
+        io, direction = _ioctx(ioctx), _cint("int", direction)
+        _check(self._lib.rbd_mirror_peer_site_add(io, uuid, 512, direction, site_name, client_name),
                "error adding mirror peer")
         return self._ffi.string(uuid).decode("utf-8")
 
@@ -599,8 +646,9 @@ class RBD:
 
     def mirror_peer_set_attributes(self, ioctx, uuid, attributes):
         uuid = cstr(uuid, "uuid")
-        keys = b"\0".join(cstr(key, "key") for key in attributes)
-        vals = b"\0".join(cstr(value, "val") for value in attributes.values())
+        items = attributes.items()  # AttributeError for anything but a mapping, as upstream
+        keys = b"\0".join(cstr(key, "key") for key, _value in items)
+        vals = b"\0".join(cstr(value, "val") for _key, value in items)
         _check(self._lib.rbd_mirror_peer_site_set_attributes(_ioctx(ioctx), uuid, keys, vals, len(attributes)),
                "error setting mirror peer attributes")
 
@@ -721,6 +769,7 @@ class RBD:
 
     def features_to_string(self, features):
         """``features`` as librbd names them (``"layering,exclusive-lock"``)."""
+        features = _cint("uint64_t", features)
         return _string_out(lambda buf, size: self._lib.rbd_features_to_string(features, buf, size),
                            "error converting features bitmask to str", 1024)
 
@@ -835,7 +884,7 @@ class ConfigImageIterator(_ConfigIterator):
     """Image-level overrides (and the values in effect): dicts ``{"name", "value", "source"}``."""
 
     def __init__(self, image):
-        image.require_not_closed()
+        _typed(image, Image, "image").require_not_closed()
         lib = _ffi.librbd()
         self._cleanup = lib.rbd_config_image_list_cleanup
         self._collect(lambda options, count: lib.rbd_config_image_list(image.image, options, count))
@@ -895,7 +944,7 @@ class MetadataIterator(_MetadataChunks):
     """An image's metadata: ``(key, value)`` tuples."""
 
     def __init__(self, image):
-        image.require_not_closed()
+        _typed(image, Image, "image").require_not_closed()
         self._image = image
         lib = _ffi.librbd()
         self._list = lambda *args: lib.rbd_metadata_list(image.image, *args)
@@ -988,7 +1037,8 @@ class MirrorImageInfoIterator(_ChunkIterator):
     def __init__(self, ioctx, mode_filter):
         self._io = _ioctx(ioctx)
         ffi = _ffi.ffi()
-        self._filter = ffi.new("rbd_mirror_image_mode_t *", mode_filter) if mode_filter is not None else ffi.NULL
+        self._filter = ffi.new("rbd_mirror_image_mode_t *", _cint("int", mode_filter)) \
+            if mode_filter is not None else ffi.NULL
         super().__init__()
 
     def _fetch(self):
@@ -1036,7 +1086,7 @@ class Group:
 
     def create_snap(self, snap_name, flags=0):
         snap_name = cstr(snap_name, "snap_name")
-        _check(self._lib.rbd_group_snap_create2(self._io, self.name, snap_name, flags),
+        _check(self._lib.rbd_group_snap_create2(self._io, self.name, snap_name, _cint("uint32_t", flags)),
                "error creating group snapshot", _GROUP_ERRNO_TO_EXCEPTION)
 
     def remove_snap(self, snap_name):
@@ -1075,6 +1125,7 @@ class GroupImageIterator(_GroupListing):
     """A group's images: dicts ``{"name", "pool", "state"}``."""
 
     def __init__(self, group):
+        _typed(group, Group, "group")
         lib = _ffi.librbd()
         self._collect(group, "rbd_group_image_info_t", lib.rbd_group_image_list, lib.rbd_group_image_list_cleanup,
                       lambda ffi, e: {"name": _c(ffi, e.name), "pool": e.pool, "state": int(e.state)}, "images")
@@ -1084,6 +1135,7 @@ class GroupSnapIterator(_GroupListing):
     """A group's snapshots: dicts ``{"name", "state"}``."""
 
     def __init__(self, group):
+        _typed(group, Group, "group")
         lib = _ffi.librbd()
         self._collect(group, "rbd_group_snap_info_t", lib.rbd_group_snap_list, lib.rbd_group_snap_list_cleanup,
                       lambda ffi, e: {"name": _c(ffi, e.name), "state": int(e.state)}, "snapshots")
@@ -1872,7 +1924,8 @@ class Image:
     def aio_write(self, data, offset, oncomplete, fadvise_flags=0):
         """Start writing ``data`` (kept alive until done); ``oncomplete(completion)`` may be None."""
         self.require_not_closed()
-        cbuf = self._ffi.from_buffer("char[]", data)
+        cbuf, offset = self._ffi.from_buffer("char[]", data), _cint("uint64_t", offset)
+        fadvise_flags = _cint("int", fadvise_flags)
         comp = Completion(self, oncomplete, (data, cbuf))
         return comp._submitted(self._lib.rbd_aio_write2(self.image, offset, len(cbuf), cbuf, comp.rbd_comp,
                                                         fadvise_flags), "error writing %s" % self.name)
@@ -1990,7 +2043,7 @@ class SnapIterator:
     """An image's snapshots: dicts ``{"id", "size", "name", "namespace"}`` (and ``group``/``trash``/``mirror``)."""
 
     def __init__(self, image):
-        image.require_not_closed()
+        _typed(image, Image, "image").require_not_closed()
         self.image = image
         ffi, lib = image._ffi, image._lib
         count = ffi.new("int *", 16)
@@ -2029,7 +2082,7 @@ class ChildIterator(_Listed):
     """Children (or all descendants) of an image or of its snapshot: dicts with pool, image, id, trash."""
 
     def __init__(self, image, descendants=False):
-        image.require_not_closed()
+        _typed(image, Image, "image").require_not_closed()
         ffi, lib = image._ffi, image._lib
         lister = lib.rbd_list_descendants if descendants else lib.rbd_list_children3
         specs, count, _ret = _grow("rbd_linked_image_spec_t[]", lambda a, n: lister(image.image, a, n),
@@ -2046,7 +2099,7 @@ class WatcherIterator(_Listed):
     """Clients watching the image: dicts ``{"addr", "id", "cookie"}``."""
 
     def __init__(self, image):
-        image.require_not_closed()
+        _typed(image, Image, "image").require_not_closed()
         ffi, lib = image._ffi, image._lib
         watchers, count, _ret = _grow("rbd_image_watcher_t[]", lambda a, n: lib.rbd_watchers_list(image.image, a, n),
                                       "error listing watchers.", 10)
@@ -2060,7 +2113,7 @@ class LockOwnerIterator(_Listed):
     """Owners of the image's managed lock: dicts ``{"mode", "owner"}``."""
 
     def __init__(self, image):
-        image.require_not_closed()
+        _typed(image, Image, "image").require_not_closed()
         ffi, lib = image._ffi, image._lib
         mode = ffi.new("rbd_lock_mode_t *")
         count = ffi.new("size_t *", 8)

@@ -192,9 +192,10 @@ container:
     bytes: 0
 """
 
+from ansible_collections.datacenter.storage.plugins.module_utils.common.checks import max_bytes, not_empty
 from ansible_collections.datacenter.storage.plugins.module_utils.common.errors import ParamError
 from ansible_collections.datacenter.storage.plugins.module_utils.common.module import StorageModule
-from ansible_collections.datacenter.storage.plugins.module_utils.common.oio import BACKEND
+from ansible_collections.datacenter.storage.plugins.module_utils.common.oio import BACKEND, NAME_LIMITS
 from ansible_collections.datacenter.storage.plugins.module_utils.common.oio_plan import (
     SYSTEM_KEYS, container_updates, describe_container, plan_container)
 from ansible_collections.datacenter.storage.plugins.module_utils.oio.common.exceptions import ContainerNotEmpty, NoSuchContainer
@@ -219,6 +220,8 @@ def _items(params):
         if item["name"] in seen:
             raise ParamError("containers[%d].name" % index, item["name"], "is already containers[%d]" % seen[item["name"]])
         seen[item["name"]] = index
+        not_empty(item, "name", label="containers[%d]." % index)
+        max_bytes(item, NAME_LIMITS, "containers[%d]." % index)
         items.append((dict(((key, params[key] if item.get(key) is None else item[key]) for key in CONTAINER_OPTIONS),
                            name=item["name"]), "containers[%d]." % index))
     return items
@@ -258,9 +261,13 @@ def main():
     account = params["account"]
     results = []
     prefix = "oio_container" if params["containers"] is not None else "oio_container %s" % params["name"]
+    with module.handle_errors(prefix):
+        items = _items(params)
+        for item, label in items:  # every option checked before the backend is asked anything
+            plan_container(account, item, {}, label)
     with module.handle_errors(prefix), module.open() as client:
         plans = []
-        for item, label in _items(params):
+        for item, label in items:
             try:
                 before = describe_container(account, item["name"], client.container_get_properties(account, item["name"]))
             except NoSuchContainer:

@@ -248,12 +248,14 @@ dest:
 
 import hashlib
 import os
+import re
 import tempfile
 from contextlib import contextmanager
 
+from ansible_collections.datacenter.storage.plugins.module_utils.common.checks import check_header, max_bytes
 from ansible_collections.datacenter.storage.plugins.module_utils.common.errors import ParamError
 from ansible_collections.datacenter.storage.plugins.module_utils.common.module import StorageModule
-from ansible_collections.datacenter.storage.plugins.module_utils.common.oio import BACKEND
+from ansible_collections.datacenter.storage.plugins.module_utils.common.oio import BACKEND, NAME_LIMITS
 from ansible_collections.datacenter.storage.plugins.module_utils.common.oio_plan import (
     describe_object as describe, merged_properties, properties_option)
 from ansible_collections.datacenter.storage.plugins.module_utils.oio.common.exceptions import NoSuchContainer, NoSuchObject
@@ -384,7 +386,8 @@ class ObjectTask:
         """Write the object to ``dest`` if its MD5 differs, then apply the file options; returns the object."""
         before = self.current(name)
         if before is None:
-            self.module.fail("object %s/%s/%s does not exist: nothing to download to %s" % (self.account, self.container, name, dest))
+            self.module.fail("object name=%s in account=%s container=%s does not exist: nothing to download to dest=%s"
+                             % (name, self.account, self.container, dest))
         with local_files(self.module, "dest"):
             local = file_md5(dest) if os.path.isfile(dest) else None
             if self.module.tracker.compare(dest, {"hash": local}, {"hash": before["hash"]}) and not self.module.check_mode:
@@ -415,6 +418,10 @@ class ObjectTask:
                 os.unlink(tmp)
 
 
+# The file modes ansible.builtin.file takes: octal, or symbolic clauses such as u+rwx,g-w.
+FILE_MODE = re.compile(r"^(0?[0-7]{3,4}|[ugoa]*[-+=][rwxXstugo]*(,[ugoa]*[-+=][rwxXstugo]*)*)$")
+
+
 def _items(params):
     """The items of ``objects`` with the task's options as defaults, checked; raises ParamError naming the item."""
     items, seen = [], {}
@@ -443,14 +450,9 @@ def _items(params):
             seen[key] = index
         for option in ("policy", "mime_type"):
             check_header(item[option], label + option)
+        max_bytes(item, NAME_LIMITS, label)
         items.append((item, label))
     return items
-
-
-def check_header(value, name):
-    """Refuse control characters in an option sent as an HTTP header."""
-    if value is not None and any(ord(c) < 32 or ord(c) == 127 for c in value):
-        raise ParamError(name, value, "control characters are not allowed")
 
 
 def run_objects(module, client):
@@ -463,7 +465,7 @@ def run_objects(module, client):
             if item["tree"]:
                 client.container_get_properties(module.params["account"], item["container"])
         except NoSuchContainer:
-            raise ParamError(label + "container", item["container"], "no such container in account %s: create it "
+            raise ParamError(label + "container", item["container"], "no such container in account=%s: create it "
                              "first (datacenter.storage.oio_container)" % module.params["account"]) from None
         if not item["tree"] and item["state"] == "present" and before is None and item["src"] is None \
                 and item["content"] is None:
@@ -536,12 +538,14 @@ def main():
             purge_properties=dict(type="bool", default=False),
             objects=dict(type="list", elements="dict", options=item_spec, mutually_exclusive=[("src", "content")]),
         ),
-        backend=BACKEND, supports_check_mode=True,
+        backend=BACKEND, supports_check_mode=True, binary=("content",),
         mutually_exclusive=[("src", "content", "dest"), ("objects", "name"), ("objects", "src"), ("objects", "content"),
                             ("objects", "dest"), ("objects", "prefix")],
         add_file_common_args=True,
     )
     params = module.params
+    if isinstance(params["mode"], str) and not FILE_MODE.match(params["mode"]):
+        module.fail_param("mode", params["mode"], "expected an octal mode (0644) or a symbolic one (u=rw,g=r,o=r)")
     if params["objects"] is not None:
         with module.handle_errors("oio_object"), module.open() as client:
             results = run_objects(module, client)
@@ -561,7 +565,7 @@ def main():
             check_header(params[option], option)
     if params["dest"] is not None and os.path.isdir(params["dest"]):
         module.fail_param("dest", params["dest"], "is a directory; give the path of the file to write")
-    where = "%s/%s" % (params["account"], params["container"])
+    where = "account=%s container=%s" % (params["account"], params["container"])
     with module.handle_errors("oio_object %s/%s" % (params["container"], name or params["prefix"] or "")), module.open() as client:
         task = ObjectTask(module, client, params["container"])
         try:
@@ -580,12 +584,12 @@ def main():
                 data = params["content"].encode("utf-8")
                 result = task.upload(name, before, hashlib.md5(data).hexdigest().upper(), len(data), data=data)[0]
             elif before is None:
-                module.fail("object %s/%s does not exist: give src or content to upload it" % (where, name))
+                module.fail("object name=%s in %s does not exist: give src or content to upload it" % (name, where))
             else:
                 result = task.upload(name, before, before["hash"], before["size"])[0]
             module.exit(object=result)
         except NoSuchContainer:
-            module.fail("container %s does not exist: create it first (datacenter.storage.oio_container)" % where)
+            module.fail("%s: the container does not exist: create it first (datacenter.storage.oio_container)" % where)
 
 
 if __name__ == "__main__":

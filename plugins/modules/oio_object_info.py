@@ -147,7 +147,7 @@ def main():
                 meta.pop(key, None)
             module.exit(changed=False, exists=True, object=normalise(meta))
         except NoSuchContainer:
-            module.fail("container %s/%s does not exist" % (account, container))
+            module.fail("container %s/%s does not exist (account=%s container=%s)" % (account, container, account, container))
 
 
 if __name__ == "__main__":

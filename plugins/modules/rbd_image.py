@@ -352,7 +352,8 @@ import os
 
 from ansible_collections.datacenter.storage.plugins.module_utils.common.module import ParamError, StorageModule
 from ansible_collections.datacenter.storage.plugins.module_utils.common.rbd import (
-    BACKEND, CONFIG_PREFIX, ERRORS, MIRROR_MODES, POOL_MIRROR_MODES, Pools, image_facts, image_spec, plan_keys,
+    BACKEND, CONFIG_PREFIX, ERRORS, MIRROR_MODES, POOL_MIRROR_MODES, Pools, check_names, image_facts, image_spec,
+    plan_keys,
 )
 from ansible_collections.datacenter.storage.plugins.module_utils.common.units import parse_size
 from ansible_collections.datacenter.storage.plugins.module_utils.rbd import rbd as librbd
@@ -437,6 +438,7 @@ class ImagePlan:
         self.create = None  # callable creating the image, if it must be created
         self.remove = None
         self.applied = []  # the steps done on an existing image, for a failure to report
+        self.failing = None  # the step being made, for a failure to name
         self.before = {}
         self.after = {}
 
@@ -538,7 +540,7 @@ class ImagePlan:
             self.create = lambda ioctx: librbd.RBD().clone(
                 self.pools.get(parent["pool"], parent["namespace"]), parent["image"], parent["snapshot"], ioctx,
                 self.name, **options)
-            self.steps.append(("resize", lambda image: image.size() != size and image.resize(size)))
+            self.steps.append(("resize to size=%s" % size, lambda image: image.size() != size and image.resize(size)))
             if item["flatten"]:
                 self.steps.append(("flatten", lambda image: image.flatten()))
         else:
@@ -588,7 +590,8 @@ class ImagePlan:
                           "shrink (data beyond the new size is lost)" % before["size"])
             if size != before["size"]:
                 after["size"] = size
-                self.steps.append(("resize", lambda image: image.resize(size, allow_shrink=item["allow_shrink"])))
+                self.steps.append(("resize to size=%s" % size,
+                                   lambda image: image.resize(size, allow_shrink=item["allow_shrink"])))
         if self.features is not None:
             self._plan_features(facts)
         if item["flatten"] and before["parent"] is not None:
@@ -684,13 +687,17 @@ class ImagePlan:
             self.remove()
             return
         if self.create:
+            self.failing = "create with size=%s" % self.after["size"]
             self.create(ioctx)
+            self.failing = None
         try:
             if self.steps:
                 with librbd.Image(ioctx, self.name) as image:
                     for description, step in self.steps:
+                        self.failing = description
                         step(image)
                         self.applied.append(description)
+                    self.failing = None
         except BaseException:
             if self.create:
                 librbd.RBD().remove(ioctx, self.name)
@@ -704,14 +711,26 @@ class ImagePlan:
             return _state(image_facts(self.cluster, image))
 
 
+def _check_src(item, label):
+    """``src``, even for an image that exists (it is read only to create one), must be a file to read."""
+    if item["src"] and not os.path.isfile(item["src"]):
+        raise ParamError(label + "src", item["src"], "no such regular file on the target")
+
+
 def _items(params):
-    """The images to manage: the top-level one, or each of ``images`` with top-level defaults."""
+    """The images to manage: the top-level one, or each of ``images`` with top-level defaults; names checked."""
     if params["images"] is None:
-        return [(dict((key, params[key]) for key in IMAGE_OPTIONS), "", params["name"])]
+        item = dict((key, params[key]) for key in IMAGE_OPTIONS)
+        check_names(item["clone_from"] or {}, "clone_from.")
+        _check_src(item, "")
+        return [(item, "", params["name"])]
     items, seen = [], {}
     for index, item in enumerate(params["images"]):
         merged = dict((key, params[key] if item.get(key) is None else item[key]) for key in IMAGE_OPTIONS)
         merged["name"] = item["name"]
+        check_names(dict(item, clone_from=None), "images[%d]." % index)
+        check_names(merged["clone_from"] or {}, "images[%d].clone_from." % index)
+        _check_src(merged, "images[%d]." % index)
         spec = image_spec(merged["pool"], merged["namespace"] or "", item["name"])
         if spec in seen:
             raise ParamError("images[%d].name" % index, item["name"], "%s is already images[%d]" % (spec, seen[spec]))
@@ -731,7 +750,8 @@ def _apply_all(module, plans, results):
                 done = [image_spec(r["pool"], r["namespace"], r["name"]) for r in results if r["changed"]]
                 done += ["%s (%s)" % (plan.spec, ", ".join(plan.applied))] if plan.applied else []
                 left = "already changed: " + "; ".join(done) if done else "nothing was changed"
-                module.fail("rbd_image: %s: %s; %s" % (plan.spec, exc, left), changed=bool(done), images=results)
+                step = " (%s)" % plan.failing if plan.failing else ""
+                module.fail("rbd_image: %s%s: %s; %s" % (plan.spec, step, exc, left), changed=bool(done), images=results)
         image = plan.after if module.check_mode else plan.result()
         results.append(dict(name=plan.name, pool=plan.pool, namespace=plan.namespace, changed=changed, image=image))
 
@@ -747,11 +767,12 @@ def main():
     params = module.params
     results = []
     with module.handle_errors("rbd_image"):
+        items = _items(params)
         with module.open() as cluster:
             pools = Pools(cluster)
             try:
                 plans = []
-                for item, label, name in _items(params):
+                for item, label, name in items:
                     item["name"] = name
                     plan = ImagePlan(cluster, pools, item, label)
                     plan.plan()

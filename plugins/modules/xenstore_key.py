@@ -157,6 +157,7 @@ def main():
             keys=dict(type="raw", no_log=False),
         ),
         backend=BACKEND,
+        binary=("value",),
         mutually_exclusive=[("path", "keys"), ("value", "keys")],
         required_one_of=[("path", "keys")],
         supports_check_mode=True,

@@ -107,8 +107,6 @@ def _satisfied(state, wanted, current, events):
 def wait_timeout(module):
     """Seconds to wait: O(wait_timeout), or the deprecated use of O(timeout) for long waits."""
     params = module.params
-    if params["op_timeout"] <= 0:
-        module.fail_param("op_timeout", params["op_timeout"], "must be a positive number of seconds")
     if params["wait_timeout"] is not None:
         if params["wait_timeout"] <= 0:
             module.fail_param("wait_timeout", params["wait_timeout"], "must be a positive number of seconds")
@@ -129,6 +127,7 @@ def main():
             wait_timeout=dict(type="float"),
         ),
         backend=BACKEND,
+        binary=("value",),
         supports_check_mode=True,
     )
     params = module.params
@@ -153,8 +152,8 @@ def main():
                 remaining = timeout - (time.monotonic() - start)
                 event = monitor.next_event(remaining) if remaining > 0 else None
                 if event is None:
-                    module.fail("timed out after %.1f s waiting for %s to be %s" % (
-                        timeout, path, "%r" % params["value"] if wanted is not None else state),
+                    module.fail("timed out after %.1f s (wait_timeout) waiting for path=%s to be %s" % (
+                        timeout, path, "value=%r" % params["value"] if wanted is not None else "state=" + state),
                         exists=current is not None, value=text(current), events=events,
                         elapsed=round(time.monotonic() - start, 3))
                 events.append(event.path)

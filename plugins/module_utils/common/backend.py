@@ -15,14 +15,16 @@ class Backend:
     module's argument spec; ``mutually_exclusive``: constraints between them; ``errors``: the client's exception
     classes, turned into ``fail_json``; ``requirement``: a callable returning ``(package, import_error)`` (the
     traceback, or None when the package imported); ``open``: ``open(module)``, a context manager yielding a
-    connected client that is closed on exit.
+    connected client that is closed on exit; ``validate``: ``validate(params)``, raising
+    :class:`~.errors.ParamError` for a connection option no connection could use.
 
     Timeouts use one vocabulary across backends, in seconds (float): ``connect_timeout`` to establish the
     connection, ``op_timeout`` for the answer to one request.
     """
 
-    def __init__(self, name, connection_spec, errors, open, requirement=None, mutually_exclusive=()):
+    def __init__(self, name, connection_spec, errors, open, requirement=None, mutually_exclusive=(), validate=None):
         self.name = name
+        self.validate = validate or (lambda params: None)
         self.connection_spec = connection_spec
         self.errors = tuple(errors)
         self.open = open

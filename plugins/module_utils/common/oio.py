@@ -15,6 +15,7 @@ from ansible.module_utils.basic import env_fallback
 from ..oio.api.object_storage import ObjectStorageApi
 from ..oio.common.exceptions import OioException
 from .backend import Backend
+from .checks import existing_files, http_urls, max_bytes, namespace_name, not_empty, positive_seconds
 
 try:  # the client imports it optionally, so ask for it here
     import urllib3  # noqa: F401 pylint: disable=unused-import
@@ -46,10 +47,26 @@ def client_from_params(params):
                             backblaze_api_url=params.get("b2_api_url") or "https://api.backblazeb2.com")
 
 
+# OpenIO SDS keeps these names in fixed-size buffers (its metautils limits, the NUL included): longer ones
+# would be cut short.
+NAME_LIMITS = dict(namespace=63, account=255, container=255, name=1023)
+
+
+def validate(params):
+    """Refuse the connection options no request could use, and empty container and object names (ParamError)."""
+    not_empty(params, "namespace", "account", "container", "name")
+    max_bytes(params, NAME_LIMITS)
+    namespace_name(params)
+    existing_files(params, "sds_conf", "b2_key_file")
+    http_urls(params, "endpoint", "account_url", "b2_api_url")
+    positive_seconds(params, "connect_timeout", "op_timeout", "write_timeout")
+
+
 @contextmanager
 def open_client(module):
     """``with module.open() as client:`` an :class:`ObjectStorageApi` (it holds no connection to close)."""
     yield client_from_params(module.params)
 
 
-BACKEND = Backend("oio", CONNECTION_SPEC, (OioException,), open_client, requirement=lambda: ("urllib3", IMPORT_ERROR))
+BACKEND = Backend("oio", CONNECTION_SPEC, (OioException,), open_client, requirement=lambda: ("urllib3", IMPORT_ERROR),
+                  validate=validate)

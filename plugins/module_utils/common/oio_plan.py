@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from .checks import check_header
 from .errors import ParamError
 from .units import parse_size
 
@@ -52,12 +53,15 @@ def plan_container(account, item, before, label=""):
     name = item["name"]
     if not name or "\0" in name:
         raise ParamError(label + "name", name, "a container name must be a non-empty string without NUL")
+    check_header(item["policy"], label + "policy")
     quota = None
     if item["quota"] is not None:
         try:
             quota = parse_size(item["quota"])
         except ValueError as exc:
             raise ParamError(label + "quota", item["quota"], str(exc)) from None
+        if quota >= 1 << 63:
+            raise ParamError(label + "quota", item["quota"], "more than OpenIO SDS can hold (2^63 - 1 bytes)")
     if item["state"] == "absent":
         return {}
     wanted = {"policy": item["policy"], "max_versions": item["max_versions"], "quota": quota}

@@ -8,6 +8,8 @@
 from __future__ import annotations
 
 import math
+import os
+import re
 import traceback
 from contextlib import contextmanager
 
@@ -20,6 +22,8 @@ from ..rbd.errors import Error
 from ..rbd.features import features_to_names
 from ..rbd.rados import Rados
 from .backend import Backend
+from .checks import not_empty, positive_seconds
+from .errors import ParamError
 
 ERRORS = (Error, librados.Error, librbd.Error)
 
@@ -45,6 +49,46 @@ def entity_name(client_name):
     return client_name if "." in client_name else "client." + client_name
 
 
+class ConnectError(Error):
+    """The cluster could not be reached with the connection options (the message names them)."""
+
+
+# The options naming a pool, namespace, image, snapshot or group: "/" and "@" separate those in an image spec.
+NAME_OPTIONS = ("pool", "data_pool", "namespace", "namespaces", "name", "image", "snapshot", "rename_from", "group")
+_MAY_BE_EMPTY = ("namespace", "group")
+_BAD_NAME = re.compile(r"[/@\x00-\x1f\x7f]")
+
+
+def check_names(options, label=""):
+    """Raise ParamError for a name option of ``options`` (a dict of options) that no RBD name can be."""
+    for key in NAME_OPTIONS:
+        value = options.get(key)
+        for index, name in enumerate(value if isinstance(value, list) else [value]):
+            where = label + key + ("[%d]" % index if isinstance(value, list) else "")
+            if name == "" and key not in _MAY_BE_EMPTY:
+                raise ParamError(where, name, "must not be empty")
+            if isinstance(name, str) and _BAD_NAME.search(name):
+                raise ParamError(where, name, "'/', '@' and control characters are not allowed in a name")
+
+
+def validate(params):
+    """Refuse the connection options no connection could use, and impossible names (ParamError)."""
+    check_names(params)
+    not_empty(params, "client_name", "cluster")
+    if _BAD_NAME.search(params["cluster"]):
+        raise ParamError("cluster", params["cluster"], "'/', '@' and control characters are not allowed in a name")
+    positive_seconds(params, "connect_timeout", "op_timeout")
+    conf = params.get("ceph_conf")
+    if conf and not any(os.path.isfile(path.strip()) for path in conf.split(",")):
+        raise ParamError("ceph_conf", conf, "no such file")
+
+
+def _connect_error(exc, params):
+    return ConnectError("cannot connect with cluster=%r, client_name=%r, ceph_conf=%r, keyring=%r%s: %s" % (
+        params["cluster"], params["client_name"], params.get("ceph_conf"), params.get("keyring"),
+        " and the key given" if params.get("key") else "", exc))
+
+
 def rados_from_params(params):
     """A connected :class:`Rados` built from the connection options."""
     conf = {
@@ -61,10 +105,16 @@ def rados_from_params(params):
         conf["keyring"] = params["keyring"]
     if params.get("key"):
         conf["key"] = params["key"]
-    cluster = Rados(name=entity_name(params["client_name"]), clustername=params["cluster"],
-                    conffile=params.get("ceph_conf") or "", conf=conf)
+    try:
+        cluster = Rados(name=entity_name(params["client_name"]), clustername=params["cluster"],
+                        conffile=params.get("ceph_conf") or "", conf=conf)
+    except ERRORS as exc:
+        raise _connect_error(exc, params) from None
     try:
         cluster.connect()
+    except ERRORS as exc:
+        cluster.shutdown()
+        raise _connect_error(exc, params) from None
     except BaseException:
         cluster.shutdown()
         raise
@@ -81,7 +131,7 @@ def open_cluster(module):
         cluster.shutdown()
 
 
-BACKEND = Backend("rbd", CONNECTION_SPEC, ERRORS, open_cluster, requirement=requirement)
+BACKEND = Backend("rbd", CONNECTION_SPEC, ERRORS, open_cluster, requirement=requirement, validate=validate)
 
 
 class Pools:

@@ -11,6 +11,7 @@ from contextlib import contextmanager
 
 from ..xenstore import Client, ConnectionError as XenStoreConnectionError, Perm, XenStoreError
 from .backend import Backend
+from .checks import positive_seconds
 
 CONNECTION_SPEC = dict(
     socket_path=dict(type="path"),
@@ -49,7 +50,8 @@ def open_client(module):
 
 
 BACKEND = Backend("xenstore", CONNECTION_SPEC, (XenStoreError,), open_client,
-                  mutually_exclusive=[("socket_path", "xenbus_path")])
+                  mutually_exclusive=[("socket_path", "xenbus_path")],
+                  validate=lambda params: positive_seconds(params, "op_timeout"))
 
 
 def perms_to_dict(perms):

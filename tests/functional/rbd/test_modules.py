@@ -171,6 +171,31 @@ def test_bad_input_fails_and_changes_nothing(lab, names):
     assert name in lab.cli("ls", lab.pool)
 
 
+def test_bad_names_sources_sizes_and_connections_are_named(lab, names):
+    name = names()
+    spec = "%s/%s" % (lab.pool, name)
+    lab.cli("create", spec, "--size", "4M", "--image-feature", "layering,exclusive-lock,object-map", fmt=False)
+    # src is checked even for an image that exists (it is read only to create one).
+    _failure(run_module(lab, "rbd_image", pool=lab.pool, name=name, src="/"), "src='/'", "no such regular file")
+    # Refused before anything is asked of the cluster: an image spec cannot address these names.
+    for value in ("a/b", "a@b", "", "a\nb"):
+        _failure(run_module(lab, "rbd_image", pool=lab.pool, name=value, size="1M"), "name=%r" % value)
+        _failure(run_module(lab, "rbd_snapshot", pool=lab.pool, image=name, name=value), "name=%r" % value)
+    assert lab.cli("snap", "ls", spec) == []
+    # A size librbd alone refuses (too many objects for the object map): the failure names the step and the size.
+    _failure(run_module(lab, "rbd_image", pool=lab.pool, name=name, size="1E", allow_shrink=True),
+             "resize to size=%d" % (1 << 60))
+    assert lab.cli("info", spec)["size"] == 4 * MiB
+    _failure(run_module(lab, "rbd_image", pool=lab.pool, name=names(), size="1E", features=["layering", "exclusive-lock",
+                                                                                         "object-map"]),
+             "create with size=%d" % (1 << 60))
+    # Connection options: a missing ceph.conf, and the options of a cluster that cannot be reached, are named.
+    _failure(run_module(lab, "rbd_image_info", pool=lab.pool, name=[name], ceph_conf="/nonexistent/ceph.conf"),
+             "ceph_conf='/nonexistent/ceph.conf'", "no such file")
+    _failure(run_module(lab, "rbd_image_info", pool=lab.pool, name=[name], client_name="client.nobody"),
+             "client_name='client.nobody'", "keyring=")
+
+
 def test_create_then_configure_failure_rolls_back(lab, names):
     name = names()
     # librbd refuses this metadata value only after the image exists: the module must remove it again.

@@ -49,6 +49,9 @@ def test_a_timeout_fails_with_what_was_seen():
     store = ScriptedXenStore(b"1", [b"1", b"2"])
     failed = run_module(xenstore_watch, {"path": "/vm/state", "value": "4", "wait_timeout": 0.2}, store)
     assert failed.failed and "timed out" in failed.result["msg"] and failed.result["value"] == "2"
+    # The message names what was waited for, and how long: the options a user would change.
+    assert "wait_timeout" in failed.result["msg"] and "path=/vm/state" in failed.result["msg"]
+    assert "value='4'" in failed.result["msg"]
 
 
 def test_absent_is_reached_and_bad_input_fails():

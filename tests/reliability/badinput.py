@@ -110,8 +110,8 @@ def bad_values(spec, rng, name="", module=""):
     huge = "x" * rng.choice([70000, 1 << 20] if name in ("mime_type", "policy") else [4097, 70000, 1 << 20])
     # A list or a dict given to a string option is no error: ansible-core turns it into its string.
     # A dict without suboptions takes {"a": [1]} too (its values become strings).
-    values = ["\x00", "a\x00b"] + ([] if kind in ("str", "path") or (kind == "dict" and not spec.get("options"))
-                                     else [{"a": [1]}])
+    free_dict = kind == "dict" and not spec.get("options")
+    values = ["\x00", "a\x00b"] + ([] if kind in ("str", "path") or free_dict else [{"a": [1]}])
     if not (name in LABELS and _is_rbd(module)) and name != "cluster":
         values.append(huge)
     if kind not in ("str", "path") and not (kind == "list" and spec.get("elements") == "str"):

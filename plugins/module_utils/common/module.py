@@ -89,7 +89,7 @@ class StorageModule:
     def __init__(self, argument_spec, backend, binary=(), **kwargs):
         kwargs["mutually_exclusive"] = backend.mutually_exclusive + list(kwargs.get("mutually_exclusive", ()))
         spec = backend.argument_spec(argument_spec)
-        self.module = AnsibleModule(argument_spec=guard_suboptions(spec, _load_params()), **kwargs)
+        self.module = AnsibleModule(argument_spec=guard_suboptions(spec, _load_params() or {}), **kwargs)
         self.params = self.module.params
         self.check_mode = self.module.check_mode
         self.diff_mode = self.module._diff

@@ -186,8 +186,8 @@ def test_bad_names_sources_sizes_and_connections_are_named(lab, names):
     _failure(run_module(lab, "rbd_image", pool=lab.pool, name=name, size="1E", allow_shrink=True),
              "resize to size=%d" % (1 << 60))
     assert lab.cli("info", spec)["size"] == 4 * MiB
-    _failure(run_module(lab, "rbd_image", pool=lab.pool, name=names(), size="1E", features=["layering", "exclusive-lock",
-                                                                                         "object-map"]),
+    features = ["layering", "exclusive-lock", "object-map"]
+    _failure(run_module(lab, "rbd_image", pool=lab.pool, name=names(), size="1E", features=features),
              "create with size=%d" % (1 << 60))
     # Connection options: a missing ceph.conf, and the options of a cluster that cannot be reached, are named.
     _failure(run_module(lab, "rbd_image_info", pool=lab.pool, name=[name], ceph_conf="/nonexistent/ceph.conf"),

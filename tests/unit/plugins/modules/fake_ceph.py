@@ -16,7 +16,7 @@ from unittest import mock
 from ansible_collections.datacenter.storage.plugins.module_utils.rbd import rbd as librbd
 from ansible_collections.datacenter.storage.tests.unit.plugins.modules.utils import run_module
 
-CONNECTION = {"ceph_conf": "/nonexistent/ceph.conf", "client_name": "client.admin"}
+CONNECTION = {"client_name": "client.admin"}  # no ceph.conf: the fake cluster reads none
 STAMP = datetime(2026, 1, 1, 9, 0, 0)
 
 

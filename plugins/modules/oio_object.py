@@ -250,7 +250,9 @@ import hashlib
 import os
 import re
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from functools import partial
 
 from ansible_collections.datacenter.storage.plugins.module_utils.common.checks import check_header, max_bytes
 from ansible_collections.datacenter.storage.plugins.module_utils.common.errors import ParamError
@@ -338,10 +340,11 @@ class ObjectTask:
             self.client.object_delete(self.account, self.container, name)
         return "deleted"
 
-    def upload(self, name, before, local_hash, size, data=None, path=None, item=None):
+    def upload(self, name, before, local_hash, size, data=None, path=None, item=None, pool=None):
         """Upload if the stored object differs, else reconcile its properties; returns (object after, action).
 
-        ``item``: the options (policy, mime_type, properties, purge_properties), the task's by default."""
+        ``item``: the options (policy, mime_type, properties, purge_properties), the task's by default.
+        ``pool``: (executor, futures): the upload is submitted there and the object after is the one planned."""
         item = item or self.params
         props = merged_properties(before["properties"] if before else {}, properties_option(item["properties"]),
                                   item["purge_properties"])
@@ -351,9 +354,14 @@ class ObjectTask:
         if needs_upload(before, local_hash, item):
             self.module.tracker.mark(self.key(name), before or {}, after)
             if not self.module.check_mode:
-                self.client.object_create_ext(self.account, self.container, file_or_path=path, data=data, obj_name=name,
-                                              policy=item["policy"], mime_type=item["mime_type"], properties=props)
-                after = self.current(name)
+                create = partial(self.client.object_create_ext, self.account, self.container, file_or_path=path,
+                                 data=data, obj_name=name, policy=item["policy"], mime_type=item["mime_type"],
+                                 properties=props)
+                if pool is not None:
+                    pool[1].append(pool[0].submit(create))
+                else:
+                    create()
+                    after = self.current(name)
             return after, "uploaded"
         after = dict(before, properties=props)
         if not self.module.tracker.compare(self.key(name), before, after):
@@ -368,18 +376,28 @@ class ObjectTask:
         return after, "properties"
 
     def upload_tree(self, root, prefix, item=None):
-        """Upload every file under ``root`` as ``prefix`` + its relative path; returns one entry per file."""
+        """Upload every file under ``root`` as ``prefix`` + its relative path; returns one entry per file.
+
+        The container is listed once; the uploads run TREE_WORKERS at a time over the one client (its HTTP pool
+        is shared), and the first failure cancels those not started."""
         prefix = prefix or ""
         listing = {e["name"]: describe(e) for e in self.client.object_list_all(self.account, self.container, prefix=prefix, properties=True)}
-        results = []
-        for top, dirs, files in os.walk(root):
-            dirs.sort()
-            for filename in sorted(files):
-                path = os.path.join(top, filename)
-                name = prefix + os.path.relpath(path, root).replace(os.sep, "/")
-                after, action = self.upload(name, listing.get(name), file_md5(path), os.path.getsize(path), path=path,
-                                            item=item)
-                results.append({"name": name, "action": action, "size": after["size"], "hash": after["hash"]})
+        results, pending = [], []
+        with ThreadPoolExecutor(TREE_WORKERS) as pool:
+            try:
+                for top, dirs, files in os.walk(root):
+                    dirs.sort()
+                    for filename in sorted(files):
+                        path = os.path.join(top, filename)
+                        name = prefix + os.path.relpath(path, root).replace(os.sep, "/")
+                        after, action = self.upload(name, listing.get(name), file_md5(path), os.path.getsize(path),
+                                                    path=path, item=item, pool=(pool, pending))
+                        results.append({"name": name, "action": action, "size": after["size"], "hash": after["hash"]})
+                for upload in pending:
+                    upload.result()
+            except BaseException:
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
         return results
 
     def download(self, name, dest):
@@ -417,6 +435,9 @@ class ObjectTask:
             if os.path.exists(tmp):
                 os.unlink(tmp)
 
+
+# Uploads of a tree at once (src a directory): each waits mostly on the proxy and the rawx services.
+TREE_WORKERS = 4
 
 # The file modes ansible.builtin.file takes: octal, or symbolic clauses such as u+rwx,g-w.
 FILE_MODE = re.compile(r"^(0?[0-7]{3,4}|[ugoa]*[-+=][rwxXstugo]*(,[ugoa]*[-+=][rwxXstugo]*)*)$")

@@ -127,3 +127,31 @@ def test_single_form_keys_the_diff_by_container_and_name():
     assert result["changed"] and result["object"]["size"] == 4 and result["diff"]["before"] == {"main/n": {}}
     failed = run(client, name="n", content="data")
     assert failed.failed and "container=None" in failed.result["msg"]
+
+
+def test_a_tree_is_uploaded_in_parallel_in_order_then_nothing_to_do(tmp_path):
+    for index in range(12):
+        (tmp_path / ("d%d" % (index % 3))).mkdir(exist_ok=True)
+        (tmp_path / ("d%d" % (index % 3)) / ("f%02d" % index)).write_text("file %d" % index)
+    names = sorted("t/d%d/f%02d" % (i % 3, i) for i in range(12))
+    client = FakeContainers("main")
+    predicted = run(client, check_mode=True, container="main", src=str(tmp_path), prefix="t/").result
+    assert predicted["changed"] and client.calls == []
+    first = run(client, container="main", src=str(tmp_path), prefix="t/").result
+    assert [o["name"] for o in first["objects"]] == names and {o["action"] for o in first["objects"]} == {"uploaded"}
+    assert sorted(c[2] for c in client.calls) == names and sorted(client.containers["main"]) == names
+    assert [o["hash"] for o in first["objects"]] == [client.containers["main"][n]["hash"] for n in names]
+    assert not run(client, container="main", src=str(tmp_path), prefix="t/").result["changed"]
+
+
+def test_a_failed_upload_in_a_tree_fails_cleanly(tmp_path):
+    (tmp_path / "a").write_text("a")
+    (tmp_path / "b").write_text("b")
+    client = FakeContainers("main")
+
+    def refuse(*args, **kwargs):
+        raise NoSuchContainer("no container main")
+
+    client.object_create_ext = refuse
+    failed = run(client, container="main", src=str(tmp_path))
+    assert failed.failed and "does not exist" in failed.result["msg"]

@@ -14,6 +14,8 @@ class ModuleDocFragment:
     # otherwise (its keys override these, attribute by attribute: support, details).
     DOCUMENTATION = r"""
 options: {}
+author:
+  - datacenter.storage contributors (@datacenter-storage)
 attributes:
   check_mode:
     description: Can run in C(check_mode) and return changed status prediction without modifying target.
@@ -55,4 +57,6 @@ attributes:
     description: Target OS/families that can be operated against.
     support: N/A
     platforms: posix
+author:
+  - datacenter.storage contributors (@datacenter-storage)
 """

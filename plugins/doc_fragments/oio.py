@@ -83,4 +83,8 @@ attributes:
     support: full
     membership:
       - datacenter.storage.oio
+seealso:
+  - module: datacenter.storage.oio_container
+  - module: datacenter.storage.oio_object
+  - module: datacenter.storage.oio_object_info
 """

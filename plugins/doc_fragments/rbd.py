@@ -60,4 +60,9 @@ attributes:
     support: full
     membership:
       - datacenter.storage.rbd
+seealso:
+  - module: datacenter.storage.rbd_image
+  - module: datacenter.storage.rbd_image_info
+  - module: datacenter.storage.rbd_pool
+  - module: datacenter.storage.rbd_snapshot
 """

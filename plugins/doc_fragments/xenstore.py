@@ -39,4 +39,8 @@ attributes:
     support: full
     membership:
       - datacenter.storage.xenstore
+seealso:
+  - module: datacenter.storage.xenstore_info
+  - module: datacenter.storage.xenstore_key
+  - module: datacenter.storage.xenstore_watch
 """

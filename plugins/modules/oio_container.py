@@ -14,8 +14,6 @@ version_added: 0.1.0
 description:
   - Create or delete a container of an OpenIO SDS account, and set its properties, storage policy, versioning and quota.
   - O(containers) manages many containers in one task, over one connection.
-author:
-  - datacenter.storage contributors (@datacenter-storage)
 options:
   name:
     description:
@@ -91,9 +89,6 @@ options:
       - Maximum bytes stored in the container (C(sys.m2.quota)), as a number of bytes or with a unit such as V(10G).
       - V(0) removes the limit.
     type: str
-seealso:
-  - module: datacenter.storage.oio_object
-  - module: datacenter.storage.oio_object_info
 extends_documentation_fragment:
   - datacenter.storage.oio
   - datacenter.storage.attributes

@@ -17,8 +17,6 @@ description:
   - Download an object to a file on the target, only when the local file differs.
   - Set the properties of an object, or delete it.
   - Manage many objects, in one container or several, in one task over one connection with O(objects).
-author:
-  - datacenter.storage contributors (@datacenter-storage)
 options:
   container:
     description:
@@ -123,9 +121,6 @@ attributes:
     support: partial
     details:
       - The diff shows the object as the service describes it (size, MD5, properties, policy), not its content.
-seealso:
-  - module: datacenter.storage.oio_container
-  - module: datacenter.storage.oio_object_info
 extends_documentation_fragment:
   - ansible.builtin.files
   - datacenter.storage.oio

@@ -14,8 +14,6 @@ version_added: 0.1.0
 description:
   - Without O(name), list the objects of a container (optionally under a prefix, with every version).
   - With O(name), return one object with its metadata, properties and, on request, where its chunks are.
-author:
-  - datacenter.storage contributors (@datacenter-storage)
 options:
   container:
     description: Name of the container.
@@ -42,9 +40,6 @@ options:
     description: With O(name), also return the chunks (URL, position, size, hash) of the object.
     type: bool
     default: false
-seealso:
-  - module: datacenter.storage.oio_container
-  - module: datacenter.storage.oio_object
 extends_documentation_fragment:
   - datacenter.storage.oio
   - datacenter.storage.attributes.info_module

@@ -227,12 +227,6 @@ options:
 extends_documentation_fragment:
   - datacenter.storage.rbd
   - datacenter.storage.attributes
-seealso:
-  - module: datacenter.storage.rbd_snapshot
-  - module: datacenter.storage.rbd_image_info
-  - module: datacenter.storage.rbd_pool
-author:
-  - datacenter.storage contributors (@datacenter-storage)
 """
 
 EXAMPLES = r"""

@@ -29,12 +29,6 @@ options:
 extends_documentation_fragment:
   - datacenter.storage.rbd
   - datacenter.storage.attributes.info_module
-seealso:
-  - module: datacenter.storage.rbd_image
-  - module: datacenter.storage.rbd_snapshot
-  - module: datacenter.storage.rbd_pool
-author:
-  - datacenter.storage contributors (@datacenter-storage)
 """
 
 EXAMPLES = r"""

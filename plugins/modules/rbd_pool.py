@@ -70,12 +70,6 @@ options:
 extends_documentation_fragment:
   - datacenter.storage.rbd
   - datacenter.storage.attributes
-seealso:
-  - module: datacenter.storage.rbd_image
-  - module: datacenter.storage.rbd_snapshot
-  - module: datacenter.storage.rbd_image_info
-author:
-  - datacenter.storage contributors (@datacenter-storage)
 """
 
 EXAMPLES = r"""

@@ -28,11 +28,6 @@ options:
 extends_documentation_fragment:
   - datacenter.storage.xenstore
   - datacenter.storage.attributes.info_module
-seealso:
-  - module: datacenter.storage.xenstore_key
-  - module: datacenter.storage.xenstore_watch
-author:
-  - datacenter.storage contributors (@datacenter-storage)
 """
 
 EXAMPLES = r"""

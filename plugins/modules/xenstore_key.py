@@ -68,11 +68,6 @@ options:
 extends_documentation_fragment:
   - datacenter.storage.xenstore
   - datacenter.storage.attributes
-seealso:
-  - module: datacenter.storage.xenstore_info
-  - module: datacenter.storage.xenstore_watch
-author:
-  - datacenter.storage contributors (@datacenter-storage)
 """
 
 EXAMPLES = r"""

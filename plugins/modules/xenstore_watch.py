@@ -42,11 +42,6 @@ options:
 extends_documentation_fragment:
   - datacenter.storage.xenstore
   - datacenter.storage.attributes.info_module
-seealso:
-  - module: datacenter.storage.xenstore_key
-  - module: datacenter.storage.xenstore_info
-author:
-  - datacenter.storage contributors (@datacenter-storage)
 """
 
 EXAMPLES = r"""

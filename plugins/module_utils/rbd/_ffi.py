@@ -73,3 +73,25 @@ def librados():
 
 def librbd():
     return _load()["rbd"]
+
+
+class ClosesOnExit(object):
+    """Mixin of the objects that own a library handle: ``with obj:`` calls ``obj.close()`` on the way out."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, type_, value, traceback):
+        self.close()
+        return False
+
+
+def cstr(val, name, encoding, opt, error):
+    """``val`` (str or bytes) as bytes for a C string; None only when ``opt``; else ``error``, naming ``name``."""
+    if opt and val is None:
+        return None
+    if isinstance(val, bytes):
+        return val
+    if isinstance(val, str):
+        return val.encode(encoding)
+    raise error("%s must be a string" % name)

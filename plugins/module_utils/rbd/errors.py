@@ -14,6 +14,33 @@ import errno as _errno
 import os
 
 
+def _errno_init(self, message, errno=None):
+    Exception.__init__(self, "%s (%s)" % (self.prefix, message) if self.prefix else message)
+    self.errno = errno
+
+
+def _errno_str(self):
+    msg = Exception.__str__(self)
+    if self.errno is None:
+        return msg
+    return "[errno {0}] {1}".format(self.errno, msg)
+
+
+def _errno_reduce(self):
+    return (self.__class__, (self.args[0], self.errno))
+
+
+# ``__init__``, ``__str__`` and ``__reduce__`` of the rados/rbd exceptions that carry an ``errno`` (or None): the
+# message reads "<prefix> (<message>)" when the class has a ``prefix``, shown as "[errno N] ...", picklable, as
+# Ceph's. Methods rather than a base class, so that the classes' MRO stays upstream's.
+ERRNO_METHODS = (_errno_init, _errno_str, _errno_reduce)
+
+
+def error_class(module, name, base, prefix):
+    """The exception class ``module.name``, a subclass of ``base`` whose messages read "<prefix> (<message>)"."""
+    return type(name, (base,), {"prefix": prefix, "__module__": module, "__doc__": "%s." % prefix})
+
+
 class Error(Exception):
     """Base of the errors raised while loading librados/librbd."""
 

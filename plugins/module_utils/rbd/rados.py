@@ -29,6 +29,7 @@ from itertools import chain
 from typing import Callable, Dict, List, Optional, Sequence, Tuple, Union  # noqa: F401 pylint: disable=unused-import
 
 from . import _ffi
+from .errors import ERRNO_METHODS, error_class
 
 unicode = str  # as in Ceph's module
 
@@ -75,102 +76,37 @@ _ENOENT, _ERANGE, _ENAMETOOLONG = 2, 34, 36
 class Error(Exception):
     """Base of every rados exception; ``errno`` is librados' error code (or None)."""
 
-    _what = None  # subclasses: the message reads "RADOS <_what> (<message>)", as in Ceph's module
-
-    def __init__(self, message, errno=None):
-        if self._what:
-            message = "RADOS %s (%s)" % (self._what, message)
-        super().__init__(message)
-        self.errno = errno
-
-    def __str__(self):
-        msg = super().__str__()
-        if self.errno is None:
-            return msg
-        return "[errno {0}] {1}".format(self.errno, msg)
-
-    def __reduce__(self):
-        return (self.__class__, (self.args[0], self.errno))
+    prefix = None
+    __init__, __str__, __reduce__ = ERRNO_METHODS
 
 
 class OSError(Error):  # noqa: A001 - named as upstream
     """librados returned an error code that no subclass names."""
 
 
-class InvalidArgumentError(Error):
-    _what = "invalid argument"
+def _error(name, base, what):
+    return error_class(__name__, name, base, "RADOS " + what)
 
 
-class InterruptedOrTimeoutError(OSError):
-    _what = "interrupted or timeout"
-
-
-class PermissionError(OSError):  # noqa: A001
-    _what = "permission error"
-
-
-class PermissionDeniedError(OSError):
-    _what = "permission denied"
-
-
-class ObjectNotFound(OSError):
-    _what = "object not found"
-
-
-class NoData(OSError):
-    _what = "no data"
-
-
-class ObjectExists(OSError):
-    _what = "object exists"
-
-
-class ObjectBusy(OSError):
-    _what = "object busy"
-
-
-class IOError(OSError):  # noqa: A001
-    _what = "I/O error"
-
-
-class NoSpace(OSError):
-    _what = "no space"
-
-
-class NotConnected(OSError):
-    _what = "not connected"
-
-
-class RadosStateError(Error):
-    _what = "rados state"
-
-
-class IoctxStateError(Error):
-    _what = "Ioctx state error"
-
-
-class ObjectStateError(Error):
-    _what = "object state error"
-
-
-class LogicError(Error):
-    _what = "logic error"
-
-
-class TimedOut(OSError):
-    _what = "timed out"
-
-
-class InProgress(Error):
-    _what = "in progress error"
-
-
-class IsConnected(Error):
-    _what = "is connected error"
-
-
-class ConnectionShutdown(OSError):
-    _what = "connection was shutdown"
+InvalidArgumentError = _error("InvalidArgumentError", Error, "invalid argument")
+InterruptedOrTimeoutError = _error("InterruptedOrTimeoutError", OSError, "interrupted or timeout")
+PermissionError = _error("PermissionError", OSError, "permission error")  # noqa: A001
+PermissionDeniedError = _error("PermissionDeniedError", OSError, "permission denied")
+ObjectNotFound = _error("ObjectNotFound", OSError, "object not found")
+NoData = _error("NoData", OSError, "no data")
+ObjectExists = _error("ObjectExists", OSError, "object exists")
+ObjectBusy = _error("ObjectBusy", OSError, "object busy")
+IOError = _error("IOError", OSError, "I/O error")  # noqa: A001
+NoSpace = _error("NoSpace", OSError, "no space")
+NotConnected = _error("NotConnected", OSError, "not connected")
+RadosStateError = _error("RadosStateError", Error, "rados state")
+IoctxStateError = _error("IoctxStateError", Error, "Ioctx state error")
+ObjectStateError = _error("ObjectStateError", Error, "object state error")
+LogicError = _error("LogicError", Error, "logic error")
+TimedOut = _error("TimedOut", OSError, "timed out")
+InProgress = _error("InProgress", Error, "in progress error")
+IsConnected = _error("IsConnected", Error, "is connected error")
+ConnectionShutdown = _error("ConnectionShutdown", OSError, "connection was shutdown")
 
 
 class ExtendMismatch(Error):
@@ -200,13 +136,7 @@ def _make_ex(ret, msg):
 
 def cstr(val, name, encoding="utf-8", opt=False):
     """``val`` (str or bytes) as bytes; None only when ``opt``. TypeError otherwise."""
-    if opt and val is None:
-        return None
-    if isinstance(val, bytes):
-        return val
-    if isinstance(val, str):
-        return val.encode(encoding)
-    raise TypeError("%s must be a string" % name)
+    return _ffi.cstr(val, name, encoding, opt, TypeError)
 
 
 def cstr_list(list_str, name, encoding="utf-8"):
@@ -757,16 +687,23 @@ class Rados(object):
             raise _make_ex(ret, "error calling service_daemon_update()")
 
 
-class OmapIterator(object):
-    """Omap iterator"""
+class _IoctxIterator(object):
+    """Base of the iterators over an I/O context's items; each is its own iterator."""
 
     def __init__(self, ioctx):
         self.ioctx = ioctx
-        self.ctx = _ffi.ffi().NULL
-        self._lib = _ffi.librados()
+        self._lib = ioctx._lib
 
     def __iter__(self):
         return self
+
+
+class OmapIterator(_IoctxIterator):
+    """Omap iterator"""
+
+    def __init__(self, ioctx):
+        super().__init__(ioctx)
+        self.ctx = _ffi.ffi().NULL
 
     def __next__(self):
         """The next ``(key, value)``."""
@@ -788,21 +725,17 @@ class OmapIterator(object):
             self._lib.rados_omap_get_end(ctx)
 
 
-class ObjectIterator(object):
+class ObjectIterator(_IoctxIterator):
     """rados.Ioctx Object iterator"""
 
     def __init__(self, ioctx):
-        self.ioctx = ioctx
-        self._lib = ioctx._lib
+        super().__init__(ioctx)
         self.ctx = None
         handle = ioctx._ffi.new("rados_list_ctx_t *")
         ret = self._lib.rados_nobjects_list_open(ioctx._handle(), handle)
         if ret < 0:
             raise _make_ex(ret, "error iterating over the objects in ioctx '%s'" % ioctx.name)
         self.ctx = handle[0]
-
-    def __iter__(self):
-        return self
 
     def __next__(self):
         """The next :class:`Object` of the pool (in the I/O context's namespace)."""
@@ -823,12 +756,11 @@ class ObjectIterator(object):
             self._lib.rados_nobjects_list_close(ctx)
 
 
-class XattrIterator(object):
+class XattrIterator(_IoctxIterator):
     """Extended attribute iterator"""
 
     def __init__(self, ioctx, oid):
-        self.ioctx = ioctx
-        self._lib = ioctx._lib
+        super().__init__(ioctx)
         self.it = None
         self.oid = cstr(oid, "oid")
         handle = ioctx._ffi.new("rados_xattrs_iter_t *")
@@ -836,9 +768,6 @@ class XattrIterator(object):
         if ret != 0:
             raise _make_ex(ret, "Failed to get rados xattrs for object %r" % oid)
         self.it = handle[0]
-
-    def __iter__(self):
-        return self
 
     def __next__(self):
         """The next ``(name, value)``."""
@@ -859,11 +788,11 @@ class XattrIterator(object):
             self._lib.rados_getxattrs_end(it)
 
 
-class SnapIterator(object):
+class SnapIterator(_IoctxIterator):
     """Snapshot iterator"""
 
     def __init__(self, ioctx):
-        self.ioctx = ioctx
+        super().__init__(ioctx)
         ffi, lib = ioctx._ffi, ioctx._lib
         num = 10
         while True:
@@ -876,9 +805,6 @@ class SnapIterator(object):
                 raise _make_ex(ret, "error calling rados_snap_list for ioctx '%s'" % ioctx.name)
             num *= 2
         self._cur = 0
-
-    def __iter__(self):
-        return self
 
     def __next__(self):
         """The next :class:`Snap`."""
@@ -1156,7 +1082,7 @@ class ReadOpCtx(ReadOp, OpCtx):
     """read operation context manager"""
 
 
-class Watch(object):
+class Watch(_ffi.ClosesOnExit):
     """watch object"""
 
     def __init__(self, ioctx, oid, callback, error_callback, timeout):
@@ -1174,13 +1100,6 @@ class Watch(object):
             self.ioctx.close()
             raise _make_ex(ret, "watch error")
         self.id = int(cookie[0])
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, type_, value, traceback):
-        self.close()
-        return False
 
     def __del__(self):
         if getattr(self, "id", 0) and self.ioctx.rados.state == "connected":
@@ -1223,7 +1142,7 @@ class Watch(object):
         self.ioctx.close()
 
 
-class Ioctx(object):
+class Ioctx(_ffi.ClosesOnExit):
     """rados.Ioctx object"""
 
     def __init__(self, rados, name):
@@ -1238,13 +1157,6 @@ class Ioctx(object):
         self.complete_completions = []
         self._ffi = _ffi.ffi()
         self._lib = _ffi.librados()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, type_, value, traceback):
-        self.close()
-        return False
 
     def __del__(self):
         if getattr(self, "state", "closed") == "open":
@@ -1481,29 +1393,28 @@ class Ioctx(object):
             self.state = "closed"
 
     # -- synchronous object I/O
+    def _zero_or_raise(self, ret, method, verb, key):
+        """0 when ``rados_<method>`` returned 0; else the error upstream's ``Ioctx.<method>`` raises."""
+        if ret == 0:
+            return ret
+        if ret < 0:
+            raise _make_ex(ret, "Ioctx.%s(%s): failed to %s %s" % (method, self.name, verb, key))
+        raise LogicError("Ioctx.%s(%s): rados_%s returned %d, but should return zero on success."
+                         % (method, self.name, method, ret))
+
     def write(self, key, data, offset=0):
         """Write ``data`` at ``offset``; 0."""
         self.require_ioctx_open()
         key_raw, data = _text(key, "key"), _data(data, "data")
         ret = self._lib.rados_write(self._handle(), key_raw, data, len(data), offset)
-        if ret == 0:
-            return ret
-        if ret < 0:
-            raise _make_ex(ret, "Ioctx.write(%s): failed to write %s" % (self.name, key))
-        raise LogicError("Ioctx.write(%s): rados_write returned %d, but should return zero on success."
-                         % (self.name, ret))
+        return self._zero_or_raise(ret, "write", "write", key)
 
     def write_full(self, key, data):
         """Replace the object's data by ``data``; 0."""
         self.require_ioctx_open()
         key_raw, data = _text(key, "key"), _data(data, "data")
         ret = self._lib.rados_write_full(self._handle(), key_raw, data, len(data))
-        if ret == 0:
-            return ret
-        if ret < 0:
-            raise _make_ex(ret, "Ioctx.write_full(%s): failed to write %s" % (self.name, key))
-        raise LogicError("Ioctx.write_full(%s): rados_write_full returned %d, but should return zero on success."
-                         % (self.name, ret))
+        return self._zero_or_raise(ret, "write_full", "write", key)
 
     def writesame(self, key, data, write_len, offset=0):
         """Write ``data`` repeated over ``write_len`` bytes at ``offset``."""
@@ -1518,12 +1429,7 @@ class Ioctx(object):
         self.require_ioctx_open()
         key_raw, data = _text(key, "key"), _data(data, "data")
         ret = self._lib.rados_append(self._handle(), key_raw, data, len(data))
-        if ret == 0:
-            return ret
-        if ret < 0:
-            raise _make_ex(ret, "Ioctx.append(%s): failed to append %s" % (self.name, key))
-        raise LogicError("Ioctx.append(%s): rados_append returned %d, but should return zero on success."
-                         % (self.name, ret))
+        return self._zero_or_raise(ret, "append", "append", key)
 
     def read(self, key, length=8192, offset=0):
         """Up to ``length`` bytes at ``offset`` (bytes)."""
@@ -1968,16 +1874,21 @@ class Ioctx(object):
         return out[0]
 
 
+def _call_with(obj, setting, value, func, args, kwargs):
+    """``func(obj, ...)`` with the I/O context's ``setting`` (``locator_key``, ``namespace``) set to ``value``."""
+    previous = getattr(obj.ioctx, "get_" + setting)()
+    getattr(obj.ioctx, "set_" + setting)(value)
+    result = func(obj, *args, **kwargs)
+    getattr(obj.ioctx, "set_" + setting)(previous)
+    return result
+
+
 def set_object_locator(func):
     """Decorate an :class:`Object` method to run with the object's locator key set on its I/O context."""
     def retfunc(self, *args, **kwargs):
         if self.locator_key is None:
             return func(self, *args, **kwargs)
-        previous = self.ioctx.get_locator_key()
-        self.ioctx.set_locator_key(self.locator_key)
-        result = func(self, *args, **kwargs)
-        self.ioctx.set_locator_key(previous)
-        return result
+        return _call_with(self, "locator_key", self.locator_key, func, args, kwargs)
     return retfunc
 
 
@@ -1986,11 +1897,7 @@ def set_object_namespace(func):
     def retfunc(self, *args, **kwargs):
         if self.nspace is None:
             raise LogicError("Namespace not set properly in context")
-        previous = self.ioctx.get_namespace()
-        self.ioctx.set_namespace(self.nspace)
-        result = func(self, *args, **kwargs)
-        self.ioctx.set_namespace(previous)
-        return result
+        return _call_with(self, "namespace", self.nspace, func, args, kwargs)
     return retfunc
 
 

@@ -24,7 +24,7 @@ from datetime import datetime, timezone
 from itertools import chain  # noqa: F401 pylint: disable=unused-import
 
 from . import _ffi
-from .errors import reason
+from .errors import ERRNO_METHODS, error_class, reason
 
 # ``sys``, ``Iterable``, ``chain``, ``json``, ``time``, ``errno`` and ``datetime`` are public names of Ceph's
 # module too (its own imports): a script may use them through it.
@@ -148,24 +148,11 @@ class OSError(Error):  # noqa: A001 - named as upstream
     """A librbd call returned a negative errno (``errno``)."""
 
     prefix = None
-
-    def __init__(self, message, errno=None):  # pylint: disable=redefined-outer-name
-        super().__init__("%s (%s)" % (self.prefix, message) if self.prefix else message)
-        self.errno = errno
-
-    def __str__(self):
-        msg = super().__str__()
-        if self.errno is None:
-            return msg
-        return "[errno {0}] {1}".format(self.errno, msg)
-
-    def __reduce__(self):
-        return (self.__class__, (self.args[0], self.errno))
+    __init__, __str__, __reduce__ = ERRNO_METHODS
 
 
 def _error(name, prefix):
-    return type(name, (OSError,), {"prefix": "RBD " + prefix, "__module__": __name__,
-                                   "__doc__": "RBD %s." % prefix})
+    return error_class(__name__, name, OSError, "RBD " + prefix)
 
 
 PermissionError = _error("PermissionError", "permission error")  # noqa: A001
@@ -236,13 +223,7 @@ def _char_p(val, name):
 
 def cstr(val, name, encoding="utf-8", opt=False):
     """``val`` as bytes for a C string; None only when ``opt``; InvalidArgument for anything else."""
-    if opt and val is None:
-        return None
-    if isinstance(val, bytes):
-        return val
-    if isinstance(val, str):
-        return val.encode(encoding)
-    raise InvalidArgument("%s must be a string" % name)
+    return _ffi.cstr(val, name, encoding, opt, InvalidArgument)
 
 
 def decode_cstr(val, encoding="utf-8"):
@@ -1274,7 +1255,7 @@ def requires_not_closed(f):
     return wrapper
 
 
-class Image:
+class Image(_ffi.ClosesOnExit):
     """An open image; a context manager that closes it.
 
     ``snapshot``: open at that snapshot (read-only); ``read_only``: no writes;
@@ -1321,13 +1302,6 @@ class Image:
         self.closed = False
         if name is None:
             self.name = self.get_name()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, type_, value, traceback):
-        self.close()
-        return False
 
     def __del__(self):
         # Not after the cluster's shutdown: rbd_close would wait forever. The garbage collector finalizes the

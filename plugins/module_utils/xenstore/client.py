@@ -374,6 +374,17 @@ def _set_perms_request(path, perms):
     return _request(Op.SET_PERMS, path, b"".join(_path_bytes(str(p) if isinstance(p, Perm) else p) + NUL for p in perms))
 
 
+def _succeeds(code, call, *args):
+    """Whether ``call(*args)`` succeeds: False if it fails with errno ``code``, any other error raised."""
+    try:
+        call(*args)
+    except PyXSError as exc:
+        if exc.args[0] == code:
+            return False
+        raise
+    return True
+
+
 def _raise_first(results):
     for result in results:
         if isinstance(result, Exception):
@@ -469,13 +480,7 @@ class _Operations:
 
     def exists(self, path):
         """Whether ``path`` exists."""
-        try:
-            self.list(path)
-        except PyXSError as exc:
-            if exc.args[0] == errno.ENOENT:
-                return False
-            raise
-        return True
+        return _succeeds(errno.ENOENT, self.list, path)
 
     def get_perms(self, path):
         """The permissions of ``path``: ``[b'n0', b'r5']`` (owner first)."""
@@ -608,13 +613,7 @@ class Transaction(_Operations):
 
     def commit(self):
         """Apply the transaction; False if it conflicted with another change (EAGAIN)."""
-        try:
-            self._end(True)
-        except PyXSError as exc:
-            if exc.args[0] == errno.EAGAIN:
-                return False
-            raise
-        return True
+        return _succeeds(errno.EAGAIN, self._end, True)
 
     def rollback(self):
         self._end(False)

@@ -82,6 +82,47 @@ def rbd_volumes_lookups(present):
     return list(lookups.values())
 
 
+def _image_spec(pool, namespace, image, snapshot):
+    return "%s/%s/%s@%s" % (pool, namespace, image, snapshot)
+
+
+def rbd_volumes_doomed(info_results, clones):
+    """From the registered loop of rbd_image_info on the images to remove: those that are clones (``clones``
+    true) or the others, each ``{pool, namespace, name, trash, snapshots: [names]}``."""
+    doomed = []
+    for result in info_results or []:
+        item = result["item"]
+        for image in result.get("images") or []:
+            if (image.get("parent") is not None) == bool(clones):
+                doomed.append({"pool": item["pool"], "namespace": item["namespace"], "name": image["name"],
+                               "trash": item.get("trash", False),
+                               "snapshots": [snap["name"] for snap in image.get("snapshots") or []]})
+    return doomed
+
+
+def rbd_volumes_doomed_snapshots(doomed, info_results, check_mode):
+    """The snapshots of the ``doomed`` images (from rbd_volumes_doomed) as rbd_snapshot removal items. In check
+    mode the clones to remove are still there, so the removal of their parents' snapshots is left out."""
+    freed = set()
+    if check_mode:
+        for result in info_results or []:
+            for image in result.get("images") or []:
+                parent = image.get("parent")
+                if parent is not None:
+                    freed.add(_image_spec(parent["pool"], parent["namespace"], parent["image"], parent["snapshot"]))
+    return [{"pool": image["pool"], "namespace": image["namespace"], "image": image["name"], "name": snap}
+            for image in doomed for snap in image["snapshots"]
+            if _image_spec(image["pool"], image["namespace"], image["name"], snap) not in freed]
+
+
+def rbd_volumes_doomed_images(doomed, check_mode):
+    """The ``doomed`` images (from rbd_volumes_doomed) as rbd_image removal items. In check mode an image with
+    snapshots is left out: they are still there, which its removal refuses (their removal reports the change)."""
+    return [{"pool": image["pool"], "namespace": image["namespace"], "name": image["name"], "state": "absent",
+             "trash": image["trash"]}
+            for image in doomed if not (check_mode and image["snapshots"])]
+
+
 def xenstore_dirs(dirs):
     """``[[dir, {name: value}, permissions], ...]`` as xenstore_key's ``keys`` list: each directory, then its entries."""
     keys = []
@@ -90,6 +131,11 @@ def xenstore_dirs(dirs):
         keys.extend({"path": "%s/%s" % (directory, name), "value": str(value), "permissions": permissions}
                     for name, value in values.items())
     return keys
+
+
+def oio_buckets_containers(containers):
+    """The role's containers as oio_container's ``containers`` items (without their ``objects``)."""
+    return [{k: v for k, v in container.items() if k != "objects"} for container in containers]
 
 
 def oio_buckets_objects(containers, skip=()):
@@ -193,7 +239,11 @@ class FilterModule:
             "rbd_volumes_existing": rbd_volumes_existing,
             "rbd_volumes_lookups": rbd_volumes_lookups,
             "rbd_volumes_todo": rbd_volumes_todo,
+            "rbd_volumes_doomed": rbd_volumes_doomed,
+            "rbd_volumes_doomed_snapshots": rbd_volumes_doomed_snapshots,
+            "rbd_volumes_doomed_images": rbd_volumes_doomed_images,
             "xenstore_dirs": xenstore_dirs,
+            "oio_buckets_containers": oio_buckets_containers,
             "oio_buckets_objects": oio_buckets_objects,
             "xen_guests": xen_guests,
         }

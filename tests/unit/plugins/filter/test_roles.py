@@ -8,7 +8,8 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.datacenter.storage.plugins.filter.roles import (
-    FilterModule, oio_buckets_objects, rbd_volumes_existing, rbd_volumes_images, rbd_volumes_lookups, rbd_volumes_snapshots,
+    FilterModule, oio_buckets_containers, oio_buckets_objects, rbd_volumes_doomed, rbd_volumes_doomed_images,
+    rbd_volumes_doomed_snapshots, rbd_volumes_existing, rbd_volumes_images, rbd_volumes_lookups, rbd_volumes_snapshots,
     rbd_volumes_todo, xen_guests, xenstore_dirs)
 
 IMAGES = [
@@ -63,7 +64,8 @@ def test_xenstore_dirs_lists_each_directory_then_its_entries():
 def test_every_filter_is_registered():
     assert set(FilterModule().filters()) == {"rbd_volumes_images", "rbd_volumes_snapshots", "rbd_volumes_existing",
                                              "rbd_volumes_lookups", "xenstore_dirs", "oio_buckets_objects", "xen_guests",
-                                             "rbd_volumes_todo"}
+                                             "rbd_volumes_todo", "rbd_volumes_doomed", "rbd_volumes_doomed_snapshots",
+                                             "rbd_volumes_doomed_images", "oio_buckets_containers"}
 
 
 def test_bucket_objects_of_present_containers_carry_their_container():
@@ -119,3 +121,44 @@ def test_todo_leaves_out_clones_of_missing_snapshots_in_check_mode_only():
     assert [i["name"] for i in rbd_volumes_todo(batch, existing, True)] == ["a", "b"]
     existing["snapshots"].append("golden//base@v2")
     assert [i["name"] for i in rbd_volumes_todo(batch, existing, True)] == ["a", "b", "c"]
+
+
+# The registered loop of rbd_image_info over two images to remove: a clone of base@gold, and base itself.
+DOOMED_INFO = [
+    {"item": {"pool": "rbd", "namespace": "", "name": "vm1", "trash": True},
+     "images": [{"name": "vm1", "snapshots": [{"name": "s1"}],
+                 "parent": {"pool": "rbd", "namespace": "", "image": "base", "snapshot": "gold"}}]},
+    {"item": {"pool": "rbd", "namespace": "", "name": "base"},
+     "images": [{"name": "base", "snapshots": [{"name": "gold"}, {"name": "v2"}], "parent": None}]},
+    {"item": {"pool": "rbd", "namespace": "", "name": "missing"}, "images": []},
+]
+
+
+def test_doomed_splits_clones_from_the_other_images():
+    assert rbd_volumes_doomed(DOOMED_INFO, True) == [
+        {"pool": "rbd", "namespace": "", "name": "vm1", "trash": True, "snapshots": ["s1"]}]
+    assert rbd_volumes_doomed(DOOMED_INFO, False) == [
+        {"pool": "rbd", "namespace": "", "name": "base", "trash": False, "snapshots": ["gold", "v2"]}]
+
+
+def test_doomed_snapshots_leave_out_the_parents_of_clones_in_check_mode_only():
+    others = rbd_volumes_doomed(DOOMED_INFO, False)
+    gold, v2 = ({"pool": "rbd", "namespace": "", "image": "base", "name": name} for name in ("gold", "v2"))
+    assert rbd_volumes_doomed_snapshots(others, DOOMED_INFO, False) == [gold, v2]
+    assert rbd_volumes_doomed_snapshots(others, DOOMED_INFO, True) == [v2]
+
+
+def test_doomed_images_leave_out_those_with_snapshots_in_check_mode_only():
+    doomed = rbd_volumes_doomed(DOOMED_INFO, False) + [
+        {"pool": "p", "namespace": "n", "name": "bare", "trash": False, "snapshots": []}]
+    assert rbd_volumes_doomed_images(doomed, False) == [
+        {"pool": "rbd", "namespace": "", "name": "base", "state": "absent", "trash": False},
+        {"pool": "p", "namespace": "n", "name": "bare", "state": "absent", "trash": False}]
+    assert rbd_volumes_doomed_images(doomed, True) == [
+        {"pool": "p", "namespace": "n", "name": "bare", "state": "absent", "trash": False}]
+
+
+def test_bucket_containers_lose_their_objects_only():
+    containers = [{"name": "a", "force": True, "objects": [{"name": "o"}]}, {"name": "b"}]
+    assert oio_buckets_containers(containers) == [{"name": "a", "force": True}, {"name": "b"}]
+    assert containers[0]["objects"] == [{"name": "o"}]

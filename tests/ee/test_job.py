@@ -27,9 +27,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "reliability"))
+from secrets_check import cephx_key
+
 REPO = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(REPO / "tests" / "reliability"))
-from secrets_check import cephx_key  # noqa: E402
 
 HOSTS = {name: os.environ["LAB_HOST_" + name.upper().replace("-", "_")] for name in ("dom0", "ceph-client", "oio-client")}
 JOB = "ee-" + uuid.uuid4().hex[:8]

@@ -14,7 +14,6 @@ import contextlib
 import io
 import json
 import os
-import shlex
 import subprocess
 import sys
 import tempfile
@@ -24,6 +23,9 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import quote
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "lab"))
+import lab_settings  # the lab's settings file reader, shared with the functional and remote suites
+
 REPO = Path(__file__).resolve().parents[2]
 COLLECTIONS = REPO / ".lab" / "collections"
 FQ = "ansible_collections.datacenter.storage.plugins.modules."
@@ -32,12 +34,7 @@ MODULES = sorted(p.stem for p in (REPO / "plugins" / "modules").glob("*.py") if 
 
 def load_lab_env():
     """The lab's connection settings (.lab/lab.env) into os.environ; the collection onto sys.path."""
-    env_file = REPO / ".lab" / "lab.env"
-    for line in env_file.read_text().splitlines():
-        words = shlex.split(line)
-        if len(words) == 2 and words[0] == "export" and "=" in words[1]:
-            key, value = words[1].split("=", 1)
-            os.environ.setdefault(key, value)
+    lab_settings.export()
     if str(COLLECTIONS) not in sys.path:
         sys.path.insert(0, str(COLLECTIONS))
 

@@ -19,9 +19,7 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from harness import REPO, load_lab_env  # noqa: E402
+from harness import REPO, load_lab_env
 
 SCALE = float(os.environ.get("REL_SCALE", "1"))
 FAMILIES = ["badinput", "fuzz", "secrets", "races", "load", "faults"]

@@ -12,10 +12,12 @@ host, ad hoc) or from a recording callback (tests/remote/callback_plugins: one J
 import json
 import os
 import re
-import shlex
 import subprocess
+import sys
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "lab"))
+import lab_settings  # the lab's settings file reader, shared with the functional and reliability suites
 
 REPO = Path(__file__).resolve().parents[2]
 INVENTORY = REPO / "tests" / "lab" / "hosts" / "inventory"
@@ -25,12 +27,7 @@ RECAP = re.compile(r"^(\S+)\s+: ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+f
 
 
 def _lab_env():
-    env = dict(os.environ)
-    for line in (REPO / ".lab" / "lab.env").read_text().splitlines():
-        words = shlex.split(line)
-        if len(words) == 2 and words[0] == "export" and "=" in words[1]:
-            key, value = words[1].split("=", 1)
-            env.setdefault(key, value)
+    env = lab_settings.export(dict(os.environ))
     env["ANSIBLE_COLLECTIONS_PATH"] = str(REPO / ".lab" / "collections")
     env["ANSIBLE_CALLBACK_PLUGINS"] = str(REPO / "tests" / "remote" / "callback_plugins")
     env["ANSIBLE_NOCOLOR"] = "1"

@@ -10,10 +10,9 @@ import uuid
 
 import pytest
 from labenv import need
+from oio_lab import admin, make_api
 
 need("OIO_PROXY_URL", "oio", module_level=True)
-
-from oio_lab import admin, make_api  # noqa: E402
 
 
 @pytest.fixture(scope="session")

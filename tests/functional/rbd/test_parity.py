@@ -20,7 +20,7 @@ from ansible_collections.datacenter.storage.plugins.module_utils.rbd import rado
 from ansible_collections.datacenter.storage.plugins.module_utils.rbd import rbd as our_rbd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "unit" / "plugins" / "module_utils" / "rbd"))
-from test_rbd_names import _load_upstream  # noqa: E402 pylint: disable=wrong-import-position
+from test_rbd_names import _load_upstream  # pylint: disable=wrong-import-position
 
 UP_RADOS = _load_upstream("rados")
 UP_RBD = _load_upstream("rbd")

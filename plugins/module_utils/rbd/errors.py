@@ -3,9 +3,8 @@
 # SPDX-FileCopyrightText: 2026 datacenter.storage contributors
 # Copyright: (c) 2026, datacenter.storage contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Errors of loading the libraries, and how errno values are worded.
-
-The ``rados`` and ``rbd`` modules have their own exception hierarchies, as Ceph's modules do.
+"""Errors of loading the libraries, how errno values are worded, and what the exceptions of ``rados`` and ``rbd``
+share (each module has its own exception hierarchy, as Ceph's modules do).
 """
 
 from __future__ import annotations

@@ -7,6 +7,10 @@
 from __future__ import annotations
 
 import os
+import signal
+import sys
+import time
+from pathlib import Path
 
 import pytest
 
@@ -145,3 +149,21 @@ def test_lost_chunk_is_rebuilt(api, account, container, policy, lost):
     for chunk in others[:3 if policy.startswith("EC") else 2]:
         admin("rawx/stop", service=rawx_of(chunk["url"]))
     assert b"".join(api.object_fetch(account, container, "reb")[1]) == data
+
+
+def test_read_from_a_frozen_rawx_process_gives_up_after_read_timeout(account, container, tmp_path):
+    """A rawx that accepts connections and never answers (SIGSTOP) costs read_timeout, not a fixed minute."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "lab" / "oio"))
+    from oio_devserver.processes import RawxProcesses
+
+    api = make_api(read_timeout=1.0)
+    data = os.urandom(3 * CHUNK + 9)
+    with RawxProcesses(str(tmp_path), os.environ["OIO_PROXY_URL"], os.environ["OIO_ADMIN_URL"], os.environ["OIO_NS"]) as rawx:
+        api.object_create(account, container, data=data, obj_name="frozen", policy="THREECOPIES")
+        rawx.signal(0, signal.SIGSTOP)
+        try:
+            start = time.monotonic()
+            assert b"".join(api.object_fetch(account, container, "frozen")[1]) == data
+            assert time.monotonic() - start < 15  # 4 metachunks, each at most one read_timeout on the frozen copy
+        finally:
+            rawx.signal(0, signal.SIGCONT)

@@ -1,6 +1,10 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # SPDX-FileCopyrightText: 2026 datacenter.storage contributors
-"""Entry point: `python -m oio_devserver serve --state DIR` or `python -m oio_devserver admin ...`."""
+"""Entry point: `python -m oio_devserver serve --state DIR`, `... admin ...` or `... rawx --volume DIR --port N`.
+
+`rawx` runs one rawx service as a process of its own (fault tests kill it); register it in the namespace with
+the proxy's `conscience/register` so that the load balancer hands it out.
+"""
 
 import argparse
 import json
@@ -133,12 +137,25 @@ def serve(args):
     namespace = Namespace(args.state, ns=args.ns, host=args.host, nb_rawx=args.rawx, base_port=args.base_port,
                           verbose=args.verbose, max_open=args.max_open_containers)
     namespace.start()
+    print(f"oio-devserver: namespace {args.ns} up, proxy {namespace.proxy.addr}", flush=True)
+    _wait_for_signal()
+    namespace.stop()
+    return 0
+
+
+def _wait_for_signal():
     done = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_args: done.set())
-    print(f"oio-devserver: namespace {args.ns} up, proxy {namespace.proxy.addr}", flush=True)
     done.wait()
-    namespace.stop()
+
+
+def rawx_serve(args):
+    rawx = Rawx(0, args.host, args.port, args.volume, args.ns, args.verbose)
+    rawx.start()
+    print(f"oio-devserver: rawx {rawx.addr} up, volume {args.volume}", flush=True)
+    _wait_for_signal()
+    rawx.stop()
     return 0
 
 
@@ -181,8 +198,14 @@ def main(argv=None):
     actions = ["status", "stop-rawx", "start-rawx", "start-all-rawx", "corrupt-chunk", "remove-chunk"]
     adm.add_argument("action", choices=actions)
     adm.add_argument("target", nargs="?", default="", help="rawx address or index / chunk URL")
+    one = sub.add_parser("rawx", help="one rawx service as its own process")
+    one.add_argument("--volume", required=True, help="chunk directory")
+    one.add_argument("--port", type=int, default=0, help="0 = any free (the address is printed)")
+    one.add_argument("--ns", default="OPENIO")
+    one.add_argument("--host", default="127.0.0.1")
+    one.add_argument("--verbose", action="store_true", help="log every request")
     args = parser.parse_args(argv)
-    return serve(args) if args.command == "serve" else admin_cli(args)
+    return {"serve": serve, "rawx": rawx_serve}.get(args.command, admin_cli)(args)
 
 
 if __name__ == "__main__":

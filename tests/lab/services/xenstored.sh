@@ -9,6 +9,7 @@
 # in $LAB_STATE (dom-N, ring-N, evtchn, xsd_kva, xsd_port).
 # Settings: XENSTORED_PATH (the socket) and XS_SHIM_DIR (the shim's state dir,
 # used by the tests to act as an unprivileged guest domain over a ring file).
+# XENSTORED_ARGS: extra daemon options (the faults family starts a daemon of its own with a path-length limit).
 
 XS_BIN=/usr/lib/xen-4.17/bin/xenstored
 XS_SRC=$LAB_HOME/xenstored/xsshim.c
@@ -40,9 +41,11 @@ svc_up() {
   truncate -s 4096 "$LAB_STATE/xsd_kva"   # dom0's ring page
   printf 1 >"$LAB_STATE/xsd_port"          # dom0's xenbus event channel
   # The daemon forks itself and writes its pidfile; its tree lives in memory only.
+  local extra
+  read -r -a extra <<<"${XENSTORED_ARGS:-}"
   XS_SHIM_DIR=$LAB_STATE XENSTORED_RUNDIR=$LAB_STATE XENSTORED_ROOTDIR=$LAB_STATE \
     XENSTORED_PATH=$LAB_STATE/socket LD_PRELOAD=$shim \
-    "$XS_BIN" -F "$LAB_STATE/xenstored.pid" >"$LAB_STATE/xenstored.out" 2>&1 </dev/null || {
+    "$XS_BIN" -F "$LAB_STATE/xenstored.pid" "${extra[@]}" >"$LAB_STATE/xenstored.out" 2>&1 </dev/null || {
     cat "$LAB_STATE/xenstored.out" >&2
     return 1
   }

@@ -48,6 +48,8 @@ def render(data):
         result = "FAIL" if f.get("bad") else "not written" if f.get("not_implemented") else "ok"
         lines.append("| %s | %s | %s | %s | %s, %s, x%s |" % (name, result, _figures(f), f.get("seconds", ""),
                                                               run.get("started"), run.get("commit"), run.get("scale")))
+    if not families:
+        lines.append("| (no run recorded yet) | | | | |")
     faults = families.get("faults", {}).get("figures", {}).get("faults")
     if faults:
         lines += ["", "Faults, each injected at a random point of a task (figures of the same run):", "",

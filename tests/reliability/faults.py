@@ -697,14 +697,15 @@ def run(n, log, groups=None, seed="17"):
     figures["faults"] = {}
     tmp = tempfile.mkdtemp(prefix="rel-faults-")
     results = {}
+    threads = [threading.Thread(target=_group, args=(name, n, seed, tmp, log, results))
+               for name in (groups or list(GROUPS))]
     try:
-        threads = [threading.Thread(target=_group, args=(name, n, seed, tmp, log, results))
-                   for name in (groups or list(GROUPS))]
         for thread in threads:
             thread.start()
-        for thread in threads:
-            thread.join()
     finally:
+        for thread in threads:  # even after ^C: each group restores its service before it ends
+            while thread.is_alive():
+                thread.join(1)
         shutil.rmtree(tmp, ignore_errors=True)
     for name in (groups or list(GROUPS)):
         if results.get(name) is None:

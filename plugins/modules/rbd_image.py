@@ -346,7 +346,8 @@ import os
 
 from ansible_collections.datacenter.storage.plugins.module_utils.common.module import ParamError, StorageModule
 from ansible_collections.datacenter.storage.plugins.module_utils.common.rbd import (
-    BACKEND, CONFIG_PREFIX, ERRORS, MIRROR_MODES, POOL_MIRROR_MODES, Pools, check_names, image_facts, image_spec,
+    BACKEND, CONFIG_PREFIX, ERRORS, MIRROR_MODES, POOL_MIRROR_MODES, Pools, check_names, full_cause, image_facts,
+    image_spec,
     plan_keys,
 )
 from ansible_collections.datacenter.storage.plugins.module_utils.common.units import parse_size
@@ -745,7 +746,8 @@ def _apply_all(module, plans, results):
                 done += ["%s (%s)" % (plan.spec, ", ".join(plan.applied))] if plan.applied else []
                 left = "already changed: " + "; ".join(done) if done else "nothing was changed"
                 step = " (%s)" % plan.failing if plan.failing else ""
-                module.fail("rbd_image: %s%s: %s; %s" % (plan.spec, step, exc, left), changed=bool(done), images=results)
+                module.fail("rbd_image: %s%s: %s%s; %s" % (plan.spec, step, exc, full_cause(plan.cluster, plan.pool, exc), left),
+                            changed=bool(done), images=results)
         image = plan.after if module.check_mode else plan.result()
         results.append(dict(name=plan.name, pool=plan.pool, namespace=plan.namespace, changed=changed, image=image))
 

@@ -13,8 +13,10 @@ the data must be right (``converged``).
 The OpenIO rawx faults run against three rawx *processes* (``python -m oio_devserver rawx``) registered in the
 lab namespace while its built-in rawx are stopped; the proxy faults against a relay in front of the real proxy.
 The Ceph faults stop the lab's only OSD or monitor (SIGSTOP, and for every tenth injection a real stop and
-restart through the lab's ceph.sh) or set the full ratio; the cluster is always restored and ``ceph health``
-checked before the family returns.
+restart through the lab's ceph.sh) or make the cluster full (the full ratios set under the OSD's use and the FULL
+flag awaited before the task); the cluster is always restored and ``ceph health`` checked before the family
+returns. The XenStore quota is a real one: a daemon of the family's own started with an entry quota (``-E``), the
+module writing as a guest domain over the lab shim's ring.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import json
 import os
 import random
 import re
+import select
 import shutil
 import signal
 import subprocess
@@ -33,6 +36,7 @@ import sys
 import tempfile
 import threading
 import time
+import tty
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -454,6 +458,32 @@ def ceph_lab(function):
                    stdin=subprocess.DEVNULL, capture_output=True, timeout=300, check=True)
 
 
+FULL_RATIOS = ("0.85", "0.9", "0.95")  # Ceph's nearfull, backfillfull and full defaults
+
+
+def set_full_ratios(ratios):
+    for which, ratio in zip(("nearfull", "backfillfull", "full"), ratios):
+        ceph("osd", "set-%s-ratio" % which, ratio)
+
+
+def wait_health(full, timeout=60):
+    """Wait until ``ceph health`` reports full pools (``full``) or none; False if it did not within ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        health = ceph("health", timeout=15)
+        if health.returncode == 0 and ("full" in health.stdout.lower()) == full:
+            return True
+        time.sleep(0.5)
+    return False
+
+
+def make_full():
+    """The cluster full: ratios below the OSD's use (a few hundred MiB of 8 GiB), then the FULL flag awaited."""
+    set_full_ratios(("0.00005", "0.00008", "0.0001"))
+    if not wait_health(True):
+        raise RuntimeError("the cluster did not report full: %s" % ceph("health").stdout)
+
+
 def ceph_restore():
     """Every daemon running and answering, the full ratio back: ``ceph health`` without FULL."""
     for daemon in ("mon.a", "osd.0", "mgr.x"):
@@ -461,7 +491,7 @@ def ceph_restore():
             os.kill(ceph_pid(daemon), signal.SIGCONT)
         except (OSError, ValueError):
             pass
-    ceph("osd", "set-full-ratio", "0.95")
+    set_full_ratios(FULL_RATIOS)
     ceph_lab('_ceph_pid_alive osd.0 || svc_osd_restart')
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -548,21 +578,20 @@ def ceph_faults(n, rng, tmp, log):
                     task = rbd_task(name=name, size="%dM" % rng.randint(1, 64))
                 else:
                     task = rbd_task(name=name, src=str(src), size="8M")
-                if fault is full:
-                    stopper = None
-
-                    def inject():
-                        ceph("osd", "set-full-ratio", "0.0001")
-                else:
-                    stopper = Stopper("mon.a" if fault is mon else "osd.0", real)
-                    inject = stopper.stop
                 try:
-                    outcome, hung, mid = run_module("rbd_image", task, RBD_BUDGET, inject, rng.uniform(0.2, 0.9))
-                finally:
-                    if stopper is not None:
-                        stopper.resume()
+                    if fault is full:  # the flag takes a second or two to spread: set before the task starts
+                        make_full()
+                        outcome, hung, mid = run_module("rbd_image", task, RBD_BUDGET)
+                        mid = True
                     else:
-                        ceph("osd", "set-full-ratio", "0.95")
+                        stopper = Stopper("mon.a" if fault is mon else "osd.0", real)
+                        outcome, hung, mid = run_module("rbd_image", task, RBD_BUDGET, stopper.stop, rng.uniform(0.2, 0.9))
+                finally:
+                    if fault is full:
+                        set_full_ratios(FULL_RATIOS)
+                        wait_health(False)
+                    else:
+                        stopper.resume()
                 fault.judge(outcome, hung, mid, i)
                 want = int(task["size"][:-1]) * MiB
                 if fault is resize:
@@ -634,43 +663,100 @@ def xenstore_faults(n, rng, tmp, log):
     return [killed]
 
 
-def xenstore_quota(n, rng, tmp, log):
-    """A bulk ``keys:`` write that meets the daemon's path-length limit at a random key.
+class GuestBus:
+    """A guest domain's ``/dev/xen/xenbus`` for a module run in the test: a raw pty relayed over the domain's ring.
 
-    The per-domain quotas of xenstored (entries, entry size, transaction nodes) spare dom0, which the modules
-    are; the path-length limit (``-M``) binds every connection, so it is the quota a dom0 task can hit.
+    The guest (``xs_guest.Guest``: a domain the lab shim makes exist, introduced by dom0, with a home owned by it)
+    speaks the ring protocol; the module opens the pty as its ``xenbus_path`` and the relay copies bytes both ways,
+    as the guest kernel's xenbus driver would. The daemon then applies the domain's quotas to the module's writes.
     """
-    fault = Fault("xenstore_quota_bulk", r"EINVAL|E2BIG|ENOSPC|EQUOTA|quota|too long|invalid", log)
+
+    def __init__(self, dom0, shim_dir, domid):
+        sys.path.insert(0, str(REPO / "tests" / "functional" / "xenstore"))
+        from xs_guest import Guest  # the collection is importable once the lab's settings are loaded
+        from ansible_collections.datacenter.storage.plugins.module_utils.xenstore import RingConnection
+
+        self.guest = Guest(dom0, shim_dir, domid).__enter__()
+        self.guest.client.close()  # the relay owns the ring from now on
+        self.ring = RingConnection(self.guest._page, self.guest.kick)  # pylint: disable=protected-access
+        self.ring.connect()
+        self.master, self.slave = os.openpty()
+        tty.setraw(self.slave)
+        self.path = os.ttyname(self.slave)
+        self.closed = False
+        for target in (self._up, self._down):
+            threading.Thread(target=target, daemon=True).start()
+
+    def _up(self):
+        while not self.closed:
+            if select.select([self.master], [], [], 0.2)[0]:
+                self.ring.send_bytes(os.read(self.master, 65536))
+
+    def _down(self):
+        while not self.closed:
+            data = self.ring.recv_bytes(0.2)
+            if data:
+                os.write(self.master, data)
+
+    def close(self):
+        self.closed = True
+        time.sleep(0.5)
+        os.close(self.master)
+        os.close(self.slave)
+        self.ring.close()
+        self.guest.__exit__(None, None, None)
+
+
+def xenstore_quota(n, rng, tmp, log):
+    """A bulk ``keys:`` write from a guest domain that meets the daemon's entry quota (``-E``) at a random key.
+
+    dom0 is exempt from xenstored's quotas, so the module runs as guest domain 10 over a :class:`GuestBus`. Before
+    each run dom0 fills the domain's home with entries charged to it (a node counts against its owner), leaving
+    room for a random 1 to 290 of the 300 keys: the quota is hit in the middle of the transaction. The module
+    must fail naming the quota (ENOSPC), and its transaction leave none of the keys; once the fill is removed
+    the same task writes them all.
+    """
+    fault = Fault("xenstore_quota_bulk", r"ENOSPC|no space|quota", log)
+    quota, domid = 400, 10
+    home = "/local/domain/%d" % domid
     state = Path(tmp, "xs-quota")
     state.mkdir()
     shutil.copy2(Path(os.environ["XS_SHIM_DIR"], "xsshim.so"), state / "xsshim.so")
     os.utime(state / "xsshim.so")
-    socket_path = re.search(r"XENSTORED_PATH=(\S+)", xs_private(str(state), "svc_up", "-M 64")).group(1)
+    socket_path = re.search(r"XENSTORED_PATH=(\S+)", xs_private(str(state), "svc_up", "-E %d" % quota)).group(1)
     env = dict(os.environ, XENSTORED_PATH=socket_path)
 
-    def tree():
-        proc = subprocess.run(["xenstore-ls", "-f", "/bulk"], capture_output=True, text=True, env=env, check=False,
+    def tree(path):
+        proc = subprocess.run(["xenstore-ls", "-f", path], capture_output=True, text=True, env=env, check=False,
                               timeout=60)
         return dict(line.split(" = ", 1) for line in proc.stdout.splitlines())
 
+    from ansible_collections.datacenter.storage.plugins.module_utils.xenstore import Client
+
+    dom0 = Client(unix_socket_path=socket_path, timeout=10)
+    dom0.connect()
+    bus = GuestBus(dom0, str(state), domid)
     try:
         for i in range(n):
-            keys = [{"path": "/bulk/k%03d" % j, "value": "v%d-%d" % (i, j)} for j in range(300)]
-            bad = rng.randrange(len(keys))
-            keys[bad]["path"] = "/bulk/" + "p" * rng.randint(64, 200)
-            task = dict(socket_path=socket_path, op_timeout=10.0, keys=keys)
+            room = rng.randint(1, 290)
+            for j in range(quota - 2 - room):  # the home and the fill directory count too
+                dom0.write("%s/fill/f%04d" % (home, j), b"x")
+            keys = [{"path": "%s/bulk/k%03d" % (home, j), "value": "v%d-%d" % (i, j)} for j in range(300)]
+            task = dict(xenbus_path=bus.path, timeout=10.0, keys=keys)
             outcome, hung, _mid = run_module("xenstore_key", task, 10.0)
             fault.judge(outcome, hung, True, i)
             if not outcome.failed:
-                fault.bad("corruptions", i, "a key past the path limit was reported written")
-            if tree():
-                fault.bad("partial_visible", i, "%d keys of the refused bulk write are visible" % len(tree()))
-            keys[bad]["path"] = "/bulk/k%03d" % bad  # repaired: the key within the limit
+                fault.bad("corruptions", i, "a bulk write past the quota (room for %d keys) reported ok" % room)
+            if tree(home + "/bulk"):
+                fault.bad("partial_visible", i, "%d keys of the refused bulk write are visible" % len(tree(home + "/bulk")))
+            dom0.rm(home + "/fill")  # repaired: the domain has room again
             outcome, hung, _mid = run_module("xenstore_key", task, 10.0)
             want = {k["path"]: '"%s"' % k["value"] for k in keys}
-            fault.rerun(outcome, hung, lambda want=want: tree() == want, i)
-            subprocess.run(["xenstore-rm", "/bulk"], env=env, capture_output=True, check=False, timeout=60)
+            fault.rerun(outcome, hung, lambda want=want: tree(home + "/bulk") == want, i)
+            dom0.rm(home + "/bulk")
     finally:
+        bus.close()
+        dom0.close()
         xs_private(str(state), "svc_down")
     return [fault]
 
@@ -722,7 +808,7 @@ def run(n, log, groups=None, seed="17"):
                                ("tracebacks", "tracebacks"), ("not_converged", "not_converged")):
                 figures.add(total, f[key])
             print("faults    %-21s %s" % (fault.name, " ".join("%s=%s" % (k, f[k]) for k in FIELDS + (
-                "unclear_failures", "tracebacks", "not_converged"))), flush=True)
+                "mid_task", "unclear_failures", "tracebacks", "not_converged"))), flush=True)
             for msg in fault.samples:
                 print("            e.g. %s" % msg, flush=True)
     return figures

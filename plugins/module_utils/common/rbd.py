@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+import errno
+import json
 import math
 import os
 import re
@@ -129,6 +131,25 @@ def open_cluster(module):
         yield cluster
     finally:
         cluster.shutdown()
+
+
+def full_cause(cluster, pool, exc):
+    """" (...full...)" when ``exc`` is a timeout and the OSD map flags ``pool`` or the cluster full, else "".
+
+    A full cluster pauses writes instead of refusing them, so they end in a timeout that names no cause."""
+    if getattr(exc, "errno", None) != errno.ETIMEDOUT:
+        return ""
+    try:
+        ret, out, _outs = cluster.mon_command(json.dumps({"prefix": "osd dump", "format": "json"}), b"")
+        dump = json.loads(out) if ret == 0 else {}
+    except ERRORS + (ValueError,):
+        return ""
+    if "full" in dump.get("flags", "").split(","):
+        return " (the cluster is full: its OSD map has the full flag)"
+    for entry in dump.get("pools", []):
+        if entry.get("pool_name") == pool and "full" in entry.get("flags_names", "").split(","):
+            return " (the cluster is full: pool %s is flagged full, see ceph health)" % pool
+    return ""
 
 
 BACKEND = Backend("rbd", CONNECTION_SPEC, ERRORS, open_cluster, requirement=requirement, validate=validate)

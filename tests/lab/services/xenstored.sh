@@ -9,7 +9,7 @@
 # in $LAB_STATE (dom-N, ring-N, evtchn, xsd_kva, xsd_port).
 # Settings: XENSTORED_PATH (the socket) and XS_SHIM_DIR (the shim's state dir,
 # used by the tests to act as an unprivileged guest domain over a ring file).
-# XENSTORED_ARGS: extra daemon options (the faults family starts a daemon of its own with a path-length limit).
+# XENSTORED_ARGS: extra daemon options (the faults family starts a daemon of its own with an entry quota).
 
 XS_BIN=/usr/lib/xen-4.17/bin/xenstored
 XS_SRC=$LAB_HOME/xenstored/xsshim.c

@@ -15,9 +15,11 @@ description:
   - Create, resize, reconfigure, clone, import and remove RADOS block device images through librbd
     (no C(rbd) command needed).
   - Every option of every image is checked before anything is changed, so refused input changes nothing.
-  - When the cluster then refuses a change, an image created by the task is removed again, but the images
-    changed before it and the steps already applied to an existing image stay; the failure names them and
-    reports C(changed) accordingly.
+  - A new image is built under the staging name C(<name>.rbd_image-incomplete) (created, imported, configured)
+    and renamed to its name once complete, so a failed task never leaves an incomplete image under the name; the
+    staging image is removed when the task fails, or, when the cluster stopped answering, by the next run.
+  - When the cluster then refuses a change, the images changed before it and the steps already applied to an
+    existing image stay; the failure names them and reports C(changed) accordingly.
   - Use O(images) to manage many images in one task.
 options:
   pool:
@@ -342,6 +344,7 @@ images:
       type: dict
 """
 
+import errno
 import os
 
 from ansible_collections.datacenter.storage.plugins.module_utils.common.module import ParamError, StorageModule
@@ -366,6 +369,7 @@ CLONE_FROM = dict(
 )
 
 # Per image: (argument spec, default at the top level).
+STAGING = ".rbd_image-incomplete"  # the suffix of an image being created, renamed when complete
 IMAGE_OPTIONS = dict(
     pool=(dict(type="str"), "rbd"),
     namespace=(dict(type="str"), ""),
@@ -434,6 +438,7 @@ class ImagePlan:
         self.remove = None
         self.applied = []  # the steps done on an existing image, for a failure to report
         self.failing = None  # the step being made, for a failure to name
+        self.left = None  # what a failed creation could not remove
         self.before = {}
         self.after = {}
 
@@ -532,14 +537,14 @@ class ImagePlan:
             "parent": None if item["flatten"] else parent,
         }
         if parent:
-            self.create = lambda ioctx: librbd.RBD().clone(
+            self.create = lambda ioctx, name: librbd.RBD().clone(
                 self.pools.get(parent["pool"], parent["namespace"]), parent["image"], parent["snapshot"], ioctx,
-                self.name, **options)
+                name, **options)
             self.steps.append(("resize to size=%s" % size, lambda image: image.size() != size and image.resize(size)))
             if item["flatten"]:
                 self.steps.append(("flatten", lambda image: image.flatten()))
         else:
-            self.create = lambda ioctx: librbd.RBD().create(ioctx, self.name, size, **options)
+            self.create = lambda ioctx, name: librbd.RBD().create(ioctx, name, size, **options)
             if item["src"]:
                 self.steps.append(("import %s" % item["src"], self._import))
         self.after.update(config={}, mirror="disabled", group=None)
@@ -670,33 +675,57 @@ class ImagePlan:
             def join(image):
                 if wanted not in api.group_list(image.ioctx):
                     api.group_create(image.ioctx, wanted)
-                librbd.Group(image.ioctx, wanted).add_image(image.ioctx, self.name)
+                librbd.Group(image.ioctx, wanted).add_image(image.ioctx, image.get_name())
 
             self.steps.append(("join group %s" % wanted, join))
         self.after["group"] = wanted or None
 
     def apply(self):
-        """Make the changes; an image created here is removed again if a later step fails."""
+        """Make the changes; an image created here is built under a staging name and renamed when complete."""
         ioctx = self.pools.get(self.pool, self.namespace)
         if self.remove:
             self.remove()
             return
+        name = self.name
         if self.create:
-            self.failing = "create with size=%s" % self.after["size"]
-            self.create(ioctx)
-            self.failing = None
+            name = self.name + STAGING
+            try:  # left by a run that failed and could not remove it (a read first: a full cluster pauses writes)
+                librbd.Image(ioctx, name, read_only=True).close()
+            except librbd.ImageNotFound:
+                pass
+            else:  # EBUSY if another task is building it right now
+                librbd.RBD().remove(ioctx, name)
         try:
+            if self.create:
+                self.failing = "create with size=%s" % self.after["size"]
+                self.create(ioctx, name)
+                self.failing = None
             if self.steps:
-                with librbd.Image(ioctx, self.name) as image:
+                with librbd.Image(ioctx, name) as image:
                     for description, step in self.steps:
                         self.failing = description
                         step(image)
                         self.applied.append(description)
                     self.failing = None
-        except BaseException:
             if self.create:
-                librbd.RBD().remove(ioctx, self.name)
+                librbd.RBD().rename(ioctx, name, self.name)
+        except BaseException as exc:
+            if self.create:
+                self._discard(ioctx, name, exc)
             raise
+
+    def _discard(self, ioctx, name, exc):
+        """Remove the staging image of a failed creation; if the cluster does not answer, leave it to the next run."""
+        if getattr(exc, "errno", None) != errno.ETIMEDOUT:
+            try:
+                librbd.RBD().remove(ioctx, name)
+                return
+            except librbd.ImageNotFound:  # its creation itself failed
+                return
+            except ERRORS:
+                pass
+        self.left = "the incomplete image %s may be left (never visible as %s; the next run removes it)" % (
+            image_spec(self.pool, self.namespace, name), self.name)
 
     def result(self):
         if not self.after:
@@ -743,7 +772,8 @@ def _apply_all(module, plans, results):
                 plan.apply()
             except ERRORS as exc:
                 done = [image_spec(r["pool"], r["namespace"], r["name"]) for r in results if r["changed"]]
-                done += ["%s (%s)" % (plan.spec, ", ".join(plan.applied))] if plan.applied else []
+                done += ["%s (%s)" % (plan.spec, ", ".join(plan.applied))] if plan.applied and not plan.create else []
+                done += [plan.left] if plan.left else []
                 left = "already changed: " + "; ".join(done) if done else "nothing was changed"
                 step = " (%s)" % plan.failing if plan.failing else ""
                 module.fail("rbd_image: %s%s: %s%s; %s" % (plan.spec, step, exc, full_cause(plan.cluster, plan.pool, exc), left),

@@ -21,6 +21,7 @@ module writing as a guest domain over the lab shim's ring.
 
 from __future__ import annotations
 
+import concurrent.futures
 import hashlib
 import http.client
 import http.server
@@ -61,27 +62,50 @@ def run_module(module, args, budget, inject=None, at=0.0):
 
     Returns (Outcome, hung, injected_mid_task). ``budget`` is the sum of the task's configured timeouts.
     """
-    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
-        json.dump({"ANSIBLE_MODULE_ARGS": args}, handle)
-    proc = subprocess.Popen([sys.executable, "-m", FQ + module, handle.name], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL,
-                            env=dict(os.environ, PYTHONPATH=str(COLLECTIONS)))
-    mid = False
+    return run_modules([(module, args, budget, at)], inject)[0]
+
+
+def run_modules(tasks, inject=None):
+    """Run several ``(module, args, budget, at)`` at once, each started ``at`` seconds before ``inject()``.
+
+    One fault then lands at a point of each task's own choosing. Returns [(Outcome, hung, injected_mid_task)]
+    in the order of ``tasks``.
+    """
+    lead = max(task[3] for task in tasks) if inject is not None else 0.0
+    start = time.monotonic()
+    running = {}
     try:
+        for index in sorted(range(len(tasks)), key=lambda k: -tasks[k][3]):
+            module, args, budget, at = tasks[index]
+            time.sleep(max(0.0, start + lead - at - time.monotonic()) if inject is not None else 0.0)
+            with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
+                json.dump({"ANSIBLE_MODULE_ARGS": args}, handle)
+            proc = subprocess.Popen([sys.executable, "-m", FQ + module, handle.name], stdout=subprocess.PIPE,
+                                    stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL,
+                                    env=dict(os.environ, PYTHONPATH=str(COLLECTIONS)))
+            running[index] = (proc, handle.name, time.monotonic() + budget + WATCHDOG_SLACK)
+        mid = {}
         if inject is not None:
-            try:
-                proc.wait(at)
-            except subprocess.TimeoutExpired:
-                mid = True
+            time.sleep(max(0.0, start + lead - time.monotonic()))
+            mid = {index: proc.poll() is None for index, (proc, _name, _deadline) in running.items()}
             inject()
-        try:
-            out, err = proc.communicate(timeout=budget + WATCHDOG_SLACK)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            out, err = proc.communicate()
-            return Outcome(traceback_text="hung: no result within %.0f s" % (budget + WATCHDOG_SLACK)), True, mid
+        return [_finish(*running[index], mid.get(index, False)) for index in range(len(tasks))]
     finally:
-        os.unlink(handle.name)
+        for proc, name, _deadline in running.values():
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+            os.unlink(name)
+
+
+def _finish(proc, _name, deadline, mid):
+    """The result of one module process, killed as hung past its ``deadline``."""
+    try:
+        out, err = proc.communicate(timeout=max(0.0, deadline - time.monotonic()))
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        return Outcome(traceback_text="hung: no result within its timeouts + %.0f s" % WATCHDOG_SLACK), True, mid
     if "{" not in out:
         return Outcome(traceback_text="no JSON result: %s %s" % (out[-300:], err[-1500:])), False, mid
     try:
@@ -290,28 +314,24 @@ def rawx_faults(n, rng, tmp, log):
         if ok.failed:
             raise RuntimeError("upload before the download faults: %s" % (ok.traceback or ok.msg))
         for i in range(n):
-            # mid-upload: THREECOPIES (quorum survives one rawx) or SINGLE (it may not)
-            name, k = "f-up-%d" % i, rng.randrange(3)
-            task = oio_task(name=name, src=str(src), policy=rng.choice(["THREECOPIES", "SINGLE"]))
-            outcome, hung, mid = run_module("oio_object", task, OIO_BUDGET, lambda k=k: rawx.kill(k), rng.uniform(0.3, 1.2))
-            up.judge(outcome, hung, mid, i)
-            rawx.restart(k)  # the data is checked with every copy reachable again
-            _check_upload(up, i, name, data, outcome)
-            outcome, hung, _mid = run_module("oio_object", task, OIO_BUDGET)
-            up.rerun(outcome, hung, lambda name=name: object_state(name) == (len(data), md5(data)), i)
-            # mid-download
-            dest = Path(tmp, "dl-%d" % i)
+            # one rawx killed in the middle of an upload (THREECOPIES: the quorum survives one rawx; SINGLE: it
+            # may not) and of a download, each at a point of its own
+            name, k, dest = "f-up-%d" % i, rng.randrange(3), Path(tmp, "dl-%d" % i)
             dest.write_bytes(b"before")
-            task = oio_task(name="f-dl", dest=str(dest))
-            k = rng.randrange(3)
-            outcome, hung, mid = run_module("oio_object", task, OIO_BUDGET, lambda k=k: rawx.kill(k), rng.uniform(0.3, 1.0))
-            down.judge(outcome, hung, mid, i)
-            rawx.restart(k)
-            _check_download(down, i, dest, data, b"before", outcome)
-            outcome, hung, _mid = run_module("oio_object", task, OIO_BUDGET)
-            down.rerun(outcome, hung, lambda dest=dest: dest.read_bytes() == data, i)
-            dest.unlink()
-            # frozen rawx (SIGSTOP: it accepts connections and never answers), on a download or an upload
+            tasks = [oio_task(name=name, src=str(src), policy=rng.choice(["THREECOPIES", "SINGLE"])),
+                     oio_task(name="f-dl", dest=str(dest))]
+            (o_up, h_up, m_up), (o_dl, h_dl, m_dl) = run_modules(
+                [("oio_object", tasks[0], OIO_BUDGET, rng.uniform(0.3, 1.2)),
+                 ("oio_object", tasks[1], OIO_BUDGET, rng.uniform(0.3, 1.0))], lambda k=k: rawx.kill(k))
+            up.judge(o_up, h_up, m_up, i)
+            down.judge(o_dl, h_dl, m_dl, i)
+            rawx.restart(k)  # the data is checked with every copy reachable again
+            _check_upload(up, i, name, data, o_up)
+            _check_download(down, i, dest, data, b"before", o_dl)
+            (o_up, h_up, _m), (o_dl, h_dl, _m) = run_modules([("oio_object", t, OIO_BUDGET, 0.0) for t in tasks])
+            up.rerun(o_up, h_up, lambda name=name: object_state(name) == (len(data), md5(data)), i)
+            down.rerun(o_dl, h_dl, lambda dest=dest: dest.read_bytes() == data, i)
+            # one rawx frozen (SIGSTOP: it accepts connections and never answers) during an upload or a download
             k = rng.randrange(3)
             if i % 2:
                 name, task = "f-dl", oio_task(name="f-dl", dest=str(dest))
@@ -435,7 +455,10 @@ def oio_family(n, rng, tmp, log):
     if outcome.failed:
         raise RuntimeError("emptying the container: %s" % (outcome.traceback or outcome.msg))
     try:
-        return rawx_faults(n, rng, tmp, log) + proxy_faults(n, rng, tmp, log) + chunk_faults(n, rng, tmp, log)
+        found = rawx_faults(n, rng, tmp, log)
+        # the proxy faults (uploads through their relay) and the chunk faults (objects of their own, read straight
+        # from the proxy) touch nothing of each other's: they run at once, each with its own random sequence
+        return found + at_once([proxy_faults, chunk_faults], n, rng, tmp, log)
     finally:
         run_module("oio_object", oio_task(prefix="f-", state="absent"), 60)
 
@@ -565,56 +588,67 @@ def ceph_faults(n, rng, tmp, log):
     try:
         rbd_remove(prefix + "rs")
         outcome, _h, _m = run_module("rbd_image", rbd_task(name=prefix + "rs", size="8M", op_timeout=30), 60)
+        def plan(fault, i):
+            """(fault, image name, task, size before) of one injected run."""
+            if fault is resize:
+                return fault, prefix + "rs", rbd_task(name=prefix + "rs", size="%dM" % rng.choice([4, 12, 16, 24, 32]),
+                                                      allow_shrink=True), rbd_size(prefix + "rs")
+            name = "%s%s-%d" % (prefix, fault.name, i)
+            if fault is mon:
+                return fault, name, rbd_task(name=name, size="%dM" % rng.randint(1, 64)), None
+            return fault, name, rbd_task(name=name, src=str(src), size="8M"), None
+
+        def check(fault, i, name, task, before, outcome):
+            """The image as the rbd CLI sees it after the injected run."""
+            want = int(task["size"][:-1]) * MiB
+            if fault is resize:
+                size = rbd_size(name)
+                if size not in (before, want) or (not outcome.failed and size != want):
+                    fault.bad("partial_visible" if outcome.failed else "corruptions", i, "size %s, was %s, asked %s"
+                              % (size, before, want))
+            elif fault is mon:
+                size = rbd_size(name)
+                if (not outcome.failed and size != want) or (outcome.failed and size not in (None, want)):
+                    fault.bad("corruptions", i, "image size %s, asked %s" % (size, want))
+            else:
+                got = rbd_export(name)
+                if not outcome.failed and got != data:
+                    fault.bad("corruptions", i, "imported image differs from the file")
+                elif outcome.failed and got is not None:
+                    fault.bad("partial_visible", i, "a failed import left the image %s" % name)
+            return (lambda: rbd_size(name) == want) if fault in (resize, mon) else (lambda: rbd_export(name) == data)
+
         for i in range(n):
             real = i % 10 == 9
-            # import, the OSD stopped; resize, the OSD stopped; create, the monitor stopped; import, the cluster full
-            for fault in (imp, resize, mon, full):
-                name = "%s%s-%d" % (prefix, fault.name, i)
-                before = None
-                if fault is resize:
-                    name, before = prefix + "rs", rbd_size(prefix + "rs")
-                    task = rbd_task(name=name, size="%dM" % rng.choice([4, 12, 16, 24, 32]), allow_shrink=True)
-                elif fault is mon:
-                    task = rbd_task(name=name, size="%dM" % rng.randint(1, 64))
-                else:
-                    task = rbd_task(name=name, src=str(src), size="8M")
+            # the OSD stopped during an import and a resize (each at a point of its own), the monitor stopped
+            # during a create, an import into a full cluster
+            for group in ((imp, resize), (mon,), (full,)):
+                plans = [plan(fault, i) for fault in group]
+                stopper = None if full in group else Stopper("mon.a" if mon in group else "osd.0", real)
                 try:
-                    if fault is full:  # the flag takes a second or two to spread: set before the task starts
+                    if stopper is None:  # the flag takes a second or two to spread: set before the task starts
                         make_full()
-                        outcome, hung, mid = run_module("rbd_image", task, RBD_BUDGET)
-                        mid = True
+                        results = [(o, h, True) for o, h, _m in run_modules(
+                            [("rbd_image", p[2], RBD_BUDGET, 0.0) for p in plans])]
                     else:
-                        stopper = Stopper("mon.a" if fault is mon else "osd.0", real)
-                        outcome, hung, mid = run_module("rbd_image", task, RBD_BUDGET, stopper.stop, rng.uniform(0.2, 0.9))
+                        results = run_modules([("rbd_image", p[2], RBD_BUDGET, rng.uniform(0.2, 0.9)) for p in plans],
+                                              stopper.stop)
                 finally:
-                    if fault is full:
+                    if stopper is None:
                         set_full_ratios(FULL_RATIOS)
                         wait_health(False)
                     else:
                         stopper.resume()
-                fault.judge(outcome, hung, mid, i)
-                want = int(task["size"][:-1]) * MiB
-                if fault is resize:
-                    size = rbd_size(name)
-                    if size not in (before, want) or (not outcome.failed and size != want):
-                        fault.bad("partial_visible" if outcome.failed else "corruptions", i, "size %s, was %s, asked %s"
-                                  % (size, before, want))
-                elif fault is mon:
-                    size = rbd_size(name)
-                    if (not outcome.failed and size != want) or (outcome.failed and size not in (None, want)):
-                        fault.bad("corruptions", i, "image size %s, asked %s" % (size, want))
-                else:
-                    got = rbd_export(name)
-                    if not outcome.failed and got != data:
-                        fault.bad("corruptions", i, "imported image differs from the file")
-                    elif outcome.failed and got is not None:
-                        fault.bad("partial_visible", i, "a failed import left the image %s" % name)
-                task.update(op_timeout=30)
-                outcome, hung, _mid = run_module("rbd_image", task, 60)
-                fault.rerun(outcome, hung, (lambda n=name, w=want: rbd_size(n) == w) if fault in (resize, mon)
-                            else (lambda n=name: rbd_export(n) == data), i)
-                if fault is not resize:
-                    rbd_remove(name)
+                checks = []
+                for (fault, name, task, before), (outcome, hung, mid) in zip(plans, results):
+                    fault.judge(outcome, hung, mid, i)
+                    checks.append(check(fault, i, name, task, before, outcome))
+                    task.update(op_timeout=30)
+                reruns = run_modules([("rbd_image", p[2], 60, 0.0) for p in plans])
+                for (fault, name, _task, _before), (outcome, hung, _mid), ok in zip(plans, reruns, checks):
+                    fault.rerun(outcome, hung, ok, i)
+                    if fault is not resize:
+                        rbd_remove(name)
     finally:
         health = ceph_restore()
         log("faults: ceph restored, health %s" % health) if "HEALTH_OK" not in health else None
@@ -762,7 +796,15 @@ def xenstore_quota(n, rng, tmp, log):
 
 
 def xenstore_family(n, rng, tmp, log):
-    return xenstore_faults(n, rng, tmp, log) + xenstore_quota(n, rng, tmp, log)
+    """The kills (on the lab's daemon) and the quota (on a daemon of its own) at once."""
+    return at_once([xenstore_faults, xenstore_quota], n, rng, tmp, log)
+
+
+def at_once(parts, n, rng, tmp, log):
+    """Run ``part(n, rng, tmp, log)`` of each of ``parts`` at once, each with its own random sequence."""
+    with concurrent.futures.ThreadPoolExecutor(len(parts)) as pool:
+        futures = [pool.submit(part, n, random.Random(rng.random()), tmp, log) for part in parts]
+        return [fault for future in futures for fault in future.result()]
 
 
 GROUPS = {"oio": oio_family, "ceph": ceph_faults, "xenstore": xenstore_family}

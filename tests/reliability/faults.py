@@ -588,6 +588,7 @@ def ceph_faults(n, rng, tmp, log):
     try:
         rbd_remove(prefix + "rs")
         outcome, _h, _m = run_module("rbd_image", rbd_task(name=prefix + "rs", size="8M", op_timeout=30), 60)
+
         def plan(fault, i):
             """(fault, image name, task, size before) of one injected run."""
             if fault is resize:

@@ -127,6 +127,11 @@ class FakeRBD:
         self.ceph.log("remove", name)
         del ioctx.state()["images"][name]
 
+    def rename(self, ioctx, src, dest):
+        self.ceph.log("rename", src, dest)
+        images = ioctx.state()["images"]
+        images[dest] = images.pop(src)
+
     def trash_move(self, ioctx, name, delay=0):
         self.ceph.log("trash", name)
         del ioctx.state()["images"][name]
@@ -203,6 +208,9 @@ class FakeImage:
 
     def __exit__(self, *exc):
         return False
+
+    def get_name(self):
+        return self.name
 
     # -- what image_facts reads
     def size(self):

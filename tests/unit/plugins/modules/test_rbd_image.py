@@ -21,7 +21,8 @@ def test_create_then_nothing_to_do():
     assert first.result["image"]["metadata"] == {"owner": "ops"}
     assert first.result["image"]["config"] == {"rbd_qos_iops_limit": "10"}
     assert first.result["diff"]["before"] == {"rbd/img": {}}
-    assert ceph.calls[0] == ("create", "img", 1 << 20)
+    assert ceph.calls[0] == ("create", "img.rbd_image-incomplete", 1 << 20)  # built under a staging name
+    assert ceph.calls[-1] == ("rename", "img.rbd_image-incomplete", "img")
     calls = list(ceph.calls)
     second = run(ceph, name="img", size="1M", metadata={"owner": "ops"}, config={"rbd_qos_iops_limit": 10})
     assert not second.result["changed"] and ceph.calls == calls

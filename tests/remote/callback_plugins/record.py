@@ -33,7 +33,7 @@ class CallbackModule(CallbackBase):
         res = dict(result._result)
         line = {
             "host": result._host.get_name(),
-            "delegated_to": res.get("_ansible_delegated_vars", {}).get("ansible_delegated_host"),
+            "delegated_to": result._task.delegate_to or None,
             "task": result._task.get_name(),
             "action": result._task.action,
             "status": status,

@@ -186,7 +186,7 @@ def xs_tree(path):
 
 
 def xs_rm(path):
-    subprocess.run(["xenstore-rm", path], capture_output=True, timeout=60, check=False,
+    subprocess.run(["xenstore-rm", path], capture_output=True, timeout=600, check=False,
                    env=dict(os.environ, XENSTORED_PATH=os.environ["XENSTORED_PATH"]))
 
 

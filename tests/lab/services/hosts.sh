@@ -125,6 +125,9 @@ _hosts_start() {
     mount -t overlay overlay -o "lowerdir=$lower,upperdir=$state/upper,workdir=$state/work" "$r"
     mount -t proc proc "$r/proc"
     mount --bind /dev "$r/dev"
+    # A bind of /dev leaves out the devpts mounted on it: without one of its own, sshd cannot make a PTY
+    # ("PTY allocation request failed"; ssh -tt, which Ansible uses without pipelining, then closes).
+    mount -t devpts -o newinstance,ptmxmode=0666,mode=0620 devpts "$r/dev/pts"
     mount -t tmpfs -o mode=755 tmpfs "$r/run"
     mkdir -p "$r/run/sshd" "$r/run/xenstored"
     [ -z "$xs" ] || mount --bind "$xs" "$r/run/xenstored"

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-FileCopyrightText: 2026 datacenter.storage contributors
 """site.yml over SSH on the lab's three hosts, --forks 3: run time, module runs, connection and AnsiballZ overhead.
 
 First the demo from nothing (tests/remote/playbooks/site_reset.yml, then the guests' domains, then site.yml:

@@ -576,7 +576,7 @@ class Stopper:
 
 def ceph_faults(n, rng, tmp, log):
     """The OSD stopped mid-import and mid-resize, the monitor stopped, the cluster made full."""
-    cause = r"timed? ?out|timeout|full|connect"
+    cause = r"timed? ?out|timeout|full|connect|OSDs are down"
     imp = Fault("osd_stopped_import", cause, log)
     resize = Fault("osd_stopped_resize", cause, log)
     mon = Fault("mon_stopped", cause, log)

@@ -56,7 +56,7 @@ def run_family(name, log):
         return faults.run(_count(20), log, seed=os.environ.get("REL_SEED", "17"))
     if name == "load":
         import load
-        return load.run(_count(10000), _count(200), _count(2000), log)
+        return load.run(_count(10000), _count(200), _count(10000), log)
     raise SystemExit("unknown family %r (known: %s)" % (name, ", ".join(FAMILIES)))
 
 

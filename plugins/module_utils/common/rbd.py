@@ -134,10 +134,12 @@ def open_cluster(module):
 
 
 def full_cause(cluster, pool, exc):
-    """" (...full...)" when ``exc`` is a timeout and the OSD map flags ``pool`` or the cluster full, else "".
+    """" (...cause...)" when the cluster's state explains ``exc``, a timeout or a refused write, else "".
 
-    A full cluster pauses writes instead of refusing them, so they end in a timeout that names no cause."""
-    if getattr(exc, "errno", None) != errno.ETIMEDOUT:
+    A full cluster pauses writes instead of refusing them, and OSDs that are down make requests wait until the
+    client gives up (a timeout, or EROFS when librbd cannot take an image's lock): neither error names the cause,
+    the OSD map does."""
+    if getattr(exc, "errno", None) not in (errno.ETIMEDOUT, errno.EROFS):
         return ""
     try:
         ret, out, _outs = cluster.mon_command(json.dumps({"prefix": "osd dump", "format": "json"}), b"")
@@ -149,6 +151,10 @@ def full_cause(cluster, pool, exc):
     for entry in dump.get("pools", []):
         if entry.get("pool_name") == pool and "full" in entry.get("flags_names", "").split(","):
             return " (the cluster is full: pool %s is flagged full, see ceph health)" % pool
+    osds = dump.get("osds", [])
+    down = sum(1 for osd in osds if not osd.get("up"))
+    if down:
+        return " (%d of %d OSDs are down, see ceph health)" % (down, len(osds))
     return ""
 
 

@@ -17,7 +17,12 @@ svc_packages() {
 _ceph_conf() { echo "$LAB_STATE/ceph.conf"; }
 
 # A PID that runs and is not a zombie (PID 1 reaps late here).
-_ceph_live() { [ -d "/proc/$1" ] && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null; }
+# A process lives while any of its threads does: a daemon whose main thread has exited shows as a zombie while
+# its other threads still hold its files (the pid file's lock among them).
+_ceph_live() {
+  [ -d "/proc/$1" ] || return 1
+  ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null || [ "$(find "/proc/$1/task" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l)" -gt 1 ]
+}
 
 _ceph_pid_alive() {
   local f=$LAB_STATE/run/$1.pid
@@ -60,8 +65,13 @@ svc_down() {
 # Restart only the OSD (after a fault test stopped it); waits until I/O works again.
 svc_osd_restart() {
   export CEPH_CONF; CEPH_CONF=$(_ceph_conf)
-  _ceph_pid_alive osd.0 || ceph-osd -i 0 2>>"$LAB_STATE/log/osd.0.stderr"
-  timeout 60 bash -c 'until timeout 10 rbd create rbd/osd-probe --size 1M 2>/dev/null; do sleep 0.5; done'
+  local deadline=$((SECONDS + 90))
+  # A start can lose the pid file's lock to an OSD still exiting: start again until I/O works or time is up.
+  until { _ceph_pid_alive osd.0 || ceph-osd -i 0 2>>"$LAB_STATE/log/osd.0.stderr"; } &&
+      { timeout 10 rbd create rbd/osd-probe --size 1M 2>/dev/null || timeout 10 rbd info rbd/osd-probe >/dev/null 2>&1; }; do
+    [ "$SECONDS" -lt "$deadline" ] || return 124
+    sleep 0.5
+  done
   timeout 30 rbd rm --no-progress rbd/osd-probe >/dev/null 2>&1
 }
 

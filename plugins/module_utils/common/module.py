@@ -21,7 +21,7 @@ def _holds_options(value, top=True):
     if isinstance(value, str):
         try:
             check_type_dict(value)
-        except TypeError:
+        except (TypeError, ValueError):  # ansible-core before 2.18 lets a ValueError of dict() through
             return False
         return True
     if top and isinstance(value, (list, tuple)):
@@ -73,6 +73,14 @@ def refuse_nul(spec, params, binary=()):
             raise ParamError(label, "********" if option.get("no_log") else text, "a NUL byte is not allowed here")
 
 
+class _AnsibleModule(AnsibleModule):
+    """``AnsibleModule`` whose log lines carry NUL bytes escaped: syslog refuses them, and ansible-core 2.20 then
+    fails the module before :func:`refuse_nul` can name the option."""
+
+    def log(self, msg, log_args=None):
+        super().log(msg.replace("\x00", "\\x00") if isinstance(msg, str) else msg, log_args=log_args)
+
+
 class StorageModule:
     """Wraps ``AnsibleModule`` for one :class:`~.backend.Backend`.
 
@@ -89,7 +97,7 @@ class StorageModule:
     def __init__(self, argument_spec, backend, binary=(), **kwargs):
         kwargs["mutually_exclusive"] = backend.mutually_exclusive + list(kwargs.get("mutually_exclusive", ()))
         spec = backend.argument_spec(argument_spec)
-        self.module = AnsibleModule(argument_spec=guard_suboptions(spec, _load_params() or {}), **kwargs)
+        self.module = _AnsibleModule(argument_spec=guard_suboptions(spec, _load_params() or {}), **kwargs)
         self.params = self.module.params
         self.check_mode = self.module.check_mode
         self.diff_mode = self.module._diff

@@ -346,6 +346,7 @@ images:
 
 import errno
 import os
+import time
 
 from ansible_collections.datacenter.storage.plugins.module_utils.common.module import ParamError, StorageModule
 from ansible_collections.datacenter.storage.plugins.module_utils.common.rbd import (
@@ -370,6 +371,7 @@ CLONE_FROM = dict(
 
 # Per image: (argument spec, default at the top level).
 STAGING = ".rbd_image-incomplete"  # the suffix of an image being created, renamed when complete
+STALE_WATCH_WAIT = 40  # seconds: past osd_client_watch_timeout (30 s), a dead run's watch is gone
 IMAGE_OPTIONS = dict(
     pool=(dict(type="str"), "rbd"),
     namespace=(dict(type="str"), ""),
@@ -693,8 +695,8 @@ class ImagePlan:
                 librbd.Image(ioctx, name, read_only=True).close()
             except librbd.ImageNotFound:
                 pass
-            else:  # EBUSY if another task is building it right now
-                librbd.RBD().remove(ioctx, name)
+            else:
+                _remove_stale(ioctx, name)
         try:
             if self.create:
                 self.failing = "create with size=%s" % self.after["size"]
@@ -733,6 +735,21 @@ class ImagePlan:
         ioctx = self.pools.get(self.pool, self.namespace)
         with librbd.Image(ioctx, self.name, read_only=True) as image:
             return _state(image_facts(self.cluster, image))
+
+
+def _remove_stale(ioctx, name):
+    """Remove the staging image a failed run left. Its watch outlives a run that lost the cluster by up to
+    ``osd_client_watch_timeout`` (30 s): while the image is busy, try again until that has passed (still busy
+    after it: another task is building it right now, ImageBusy)."""
+    deadline = time.monotonic() + STALE_WATCH_WAIT
+    while True:
+        try:
+            librbd.RBD().remove(ioctx, name)
+            return
+        except librbd.ImageBusy:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(1)
 
 
 def _check_src(item, label):

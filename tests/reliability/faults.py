@@ -157,7 +157,7 @@ class Fault:
         if not hung and not outcome.failed and check():
             self.figures["converged"] += 1
         else:
-            self.bad("not_converged", i, outcome.traceback or outcome.msg or "hung" if hung else "data wrong after rerun")
+            self.bad("not_converged", i, "hung" if hung else outcome.traceback or outcome.msg or "data wrong after rerun")
 
 
 def md5(data):

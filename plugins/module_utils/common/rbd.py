@@ -155,6 +155,9 @@ def full_cause(cluster, pool, exc):
     down = sum(1 for osd in osds if not osd.get("up"))
     if down:
         return " (%d of %d OSDs are down, see ceph health)" % (down, len(osds))
+    if exc.errno == errno.EROFS:
+        return " (librbd could not take the image's exclusive lock: the cluster did not answer, as after an OSD " \
+               "timeout; run again)"
     return ""
 
 

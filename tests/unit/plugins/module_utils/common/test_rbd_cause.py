@@ -42,6 +42,8 @@ DOWN = {"osd": 1, "up": 0, "in": 1}
     ({"flags": "", "osds": [UP, DOWN]}, errno.EROFS, " (1 of 2 OSDs are down, see ceph health)"),
     ({"flags": "", "osds": [UP, DOWN]}, errno.ETIMEDOUT, " (1 of 2 OSDs are down, see ceph health)"),
     ({"flags": "", "osds": [UP]}, errno.ETIMEDOUT, ""),
+    ({"flags": "", "osds": [UP]}, errno.EROFS, " (librbd could not take the image's exclusive lock: the cluster did "
+     "not answer, as after an OSD timeout; run again)"),
     ({"flags": "full", "osds": [DOWN]}, errno.ENOENT, ""),
 ])
 def test_full_cause(dump, code, expected):

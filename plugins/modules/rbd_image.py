@@ -746,6 +746,8 @@ def _remove_stale(ioctx, name):
         try:
             librbd.RBD().remove(ioctx, name)
             return
+        except librbd.ImageNotFound:  # the task that was building it is done with it
+            return
         except librbd.ImageBusy:
             if time.monotonic() > deadline:
                 raise

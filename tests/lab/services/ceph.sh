@@ -24,9 +24,18 @@ _ceph_live() {
   ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null || [ "$(find "/proc/$1/task" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l)" -gt 1 ]
 }
 
+# A Ceph daemon of THIS lab: another checkout's lab (or a recycled PID in a stale pid file) is never ours.
+# A process whose environment can no longer be read (its main thread gone) counts by its name alone.
+_ceph_ours() {
+  local env
+  grep -q '^ceph-' "/proc/$1/comm" 2>/dev/null || return 1
+  env=$(tr '\0' '\n' <"/proc/$1/environ" 2>/dev/null) || return 0
+  [ -z "$env" ] || grep -qxF "CEPH_CONF=$(_ceph_conf)" <<<"$env"
+}
+
 _ceph_pid_alive() {
-  local f=$LAB_STATE/run/$1.pid
-  [ -s "$f" ] && _ceph_live "$(cat "$f")"
+  local f=$LAB_STATE/run/$1.pid p
+  [ -s "$f" ] && p=$(cat "$f") && _ceph_live "$p" && _ceph_ours "$p"
 }
 
 svc_running() {
@@ -40,7 +49,7 @@ _ceph_stop() {
   local pids=() n p left=()
   for n in "$@"; do
     p=$(cat "$LAB_STATE/run/$n.pid" 2>/dev/null) || continue
-    if _ceph_live "$p" && grep -q '^ceph-' "/proc/$p/comm" 2>/dev/null; then
+    if _ceph_live "$p" && _ceph_ours "$p"; then
       kill -TERM "$p" && pids+=("$p")
       kill -CONT "$p" 2>/dev/null
     fi

@@ -47,12 +47,22 @@ def _int_param(chunk_method, params, name, default=None):
     return value
 
 
+def _at_least_one(chunk_method, name, value):
+    if value < 1:
+        raise InvalidStorageMethod("chunk method %r: %s must be at least 1" % (chunk_method, name))
+    return value
+
+
 class StorageMethod:
-    """Base of the storage methods: ``name`` (``type``) and the ``ec``/``backblaze`` flags."""
+    """Base of the storage methods: ``name`` (``type``), the ``ec``/``backblaze`` flags and the ``chunk_method``
+    string it was read from."""
 
     name = None
     ec = False
     backblaze = False
+
+    def __init__(self, chunk_method):
+        self.chunk_method = chunk_method
 
     @property
     def type(self):
@@ -63,14 +73,10 @@ class ReplicatedStorageMethod(StorageMethod):
     """``plain/nb_copy=N``: N identical chunks per metachunk."""
 
     name = "plain"
-    ec = False
-    backblaze = False
 
     def __init__(self, chunk_method, nb_copy):
-        if nb_copy < 1:
-            raise InvalidStorageMethod("chunk method %r: nb_copy must be at least 1" % chunk_method)
-        self.chunk_method = chunk_method
-        self.nb_copy = nb_copy
+        super().__init__(chunk_method)
+        self.nb_copy = _at_least_one(chunk_method, "nb_copy", nb_copy)
 
     @property
     def quorum(self):
@@ -93,18 +99,13 @@ class ECStorageMethod(StorageMethod):
 
     name = "ec"
     ec = True
-    backblaze = False
 
     def __init__(self, chunk_method, algo, k, m, ec_segment_size=EC_SEGMENT_SIZE):
-        if k < 1:
-            raise InvalidStorageMethod("chunk method %r: k must be at least 1" % chunk_method)
-        self.chunk_method = chunk_method
+        super().__init__(chunk_method)
+        self.k = _at_least_one(chunk_method, "k", k)
         self.algo = algo
-        self.k = k
         self.m = m
-        if ec_segment_size < 1:
-            raise InvalidStorageMethod("chunk method %r: ec_segment_size must be at least 1" % chunk_method)
-        self.segment_size = ec_segment_size
+        self.segment_size = _at_least_one(chunk_method, "ec_segment_size", ec_segment_size)
         self._driver = None
 
     @property
@@ -166,12 +167,11 @@ class BackblazeStorageMethod(StorageMethod):
     """``backblaze/account_id=A,bucket_name=B``: one chunk per metachunk, stored as a file of a B2 bucket."""
 
     name = "backblaze"
-    ec = False
     backblaze = True
     quorum = expected_chunks = min_chunks_to_read = 1
 
     def __init__(self, chunk_method, account_id, bucket_name):
-        self.chunk_method = chunk_method
+        super().__init__(chunk_method)
         self.account_id = account_id
         self.bucket_name = bucket_name
 

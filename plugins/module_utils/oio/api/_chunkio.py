@@ -328,7 +328,27 @@ def _check_quorum(writers, quorum, final):
         len(alive), quorum, "" if final else " during the upload", "; ".join(str(e) for e in errors)))
 
 
-class MetachunkWriter:
+class MetachunkUpload:
+    """Base of the uploads of one metachunk (to rawx chunks here, to a B2 file in ``backblaze``).
+
+    Subclasses give ``start(source, capacity, hasher)``, which reads up to ``capacity`` bytes of ``source``
+    (counted in ``size``; ``_digests``: the hasher's cut at the end) and sends them, and ``finish()``, which
+    waits for the upload and returns ``(size, md5hex, chunk entries)``. ``stored`` lists the chunks written,
+    even on failure (for cleanup).
+    """
+
+    def __init__(self):
+        self.stored = []
+        self.size = 0
+        self._digests = None
+
+    def write(self, source, capacity, hasher):
+        """``start`` then ``finish``: returns ``(size, md5hex, chunk entries)``."""
+        self.start(source, capacity, hasher)
+        return self.finish()
+
+
+class MetachunkWriter(MetachunkUpload):
     """Writes one metachunk from a ``Source`` to its chunks, in parallel, up to ``capacity`` bytes.
 
     ``start()`` reads the metachunk and hands it to one thread per chunk, so the
@@ -339,21 +359,14 @@ class MetachunkWriter:
     """
 
     def __init__(self, method, chunks, base_headers, options, make_writer=ChunkWriter):
+        super().__init__()
         self.make_writer = make_writer
         self.method = method
         self.quorum = method.quorum
         self.chunks = chunks
         self.base_headers = base_headers
         self.options = options
-        self.stored = []
-        self.size = 0
-        self._digests = None
         self._writers = []
-
-    def write(self, source, capacity, hasher):
-        """``start`` then ``finish``: returns ``(size, md5hex, chunk entries)``."""
-        self.start(source, capacity, hasher)
-        return self.finish()
 
     def start(self, source, capacity, hasher):
         """Read up to ``capacity`` bytes of ``source`` (hashed by the ``BackgroundMD5`` hasher) into the chunk threads."""

@@ -13,7 +13,7 @@ account and bucket, made when absent from ``backblaze.account_id``, ``backblaze.
 from __future__ import annotations
 
 from ..common.storage_functions import get_meta_ranges
-from ._chunkio import Source
+from ._chunkio import MetachunkUpload, Source
 from .backblaze_http import B2_API_URL, B2Bucket, chunk_file_name
 from .io import WriteHandler
 
@@ -27,19 +27,17 @@ def _client(backblaze_info, storage_method=None):
     return client
 
 
-class BackblazeChunkWriteHandler:
+class BackblazeChunkWriteHandler(MetachunkUpload):
     """Stores one metachunk as one B2 file; its chunk entry records, as upstream's, the MD5 of the object up to
     the end of this metachunk."""
 
     def __init__(self, sysmeta, meta_chunk, checksum, storage_method, backblaze_info):
+        super().__init__()
         self.sysmeta = sysmeta
         self.meta_chunk = meta_chunk
         self.checksum = checksum
         self.storage_method = storage_method
         self.backblaze_info = backblaze_info
-        self.stored = []
-        self.size = 0
-        self._digests = None
 
     def start(self, source, size, checksum=None):
         """Read up to ``size`` bytes of ``source`` and upload them."""
@@ -60,9 +58,7 @@ class BackblazeChunkWriteHandler:
 
     def stream(self, source, size=None):
         """Upload up to ``size`` bytes (default: all) of ``source``: ``(bytes, MD5 so far, chunk entries)``."""
-        source = source if isinstance(source, Source) else Source(source)
-        self.start(source, float("inf") if size is None else size)
-        return self.finish()
+        return self.write(source if isinstance(source, Source) else Source(source), float("inf") if size is None else size, None)
 
 
 class BackblazeWriteHandler(WriteHandler):

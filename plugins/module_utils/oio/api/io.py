@@ -522,13 +522,8 @@ class MetachunkWriter:
         if self._quorum is not None:
             self._writer.quorum = self._quorum
 
-    @property
-    def stored(self):
-        return self._writer.stored
-
-    @property
-    def size(self):
-        return self._writer.size
+    stored = property(lambda self: self._writer.stored, doc="The chunks written so far, even on failure.")
+    size = property(lambda self: self._writer.size, doc="The bytes of the metachunk read so far.")
 
     def start(self, source, size, checksum):
         """Read up to ``size`` bytes of ``source`` into the chunk uploads (``checksum``: the object's MD5, a

@@ -189,6 +189,7 @@ container:
 
 from ansible_collections.datacenter.storage.plugins.module_utils.common.checks import max_bytes, not_empty
 from ansible_collections.datacenter.storage.plugins.module_utils.common.errors import ParamError
+from ansible_collections.datacenter.storage.plugins.module_utils.common.list_form import inherited, list_form_spec
 from ansible_collections.datacenter.storage.plugins.module_utils.common.module import StorageModule
 from ansible_collections.datacenter.storage.plugins.module_utils.common.oio import BACKEND, NAME_LIMITS
 from ansible_collections.datacenter.storage.plugins.module_utils.common.oio_plan import (
@@ -217,8 +218,7 @@ def _items(params):
         seen[item["name"]] = index
         not_empty(item, "name", label="containers[%d]." % index)
         max_bytes(item, NAME_LIMITS, "containers[%d]." % index)
-        items.append((dict(((key, params[key] if item.get(key) is None else item[key]) for key in CONTAINER_OPTIONS),
-                           name=item["name"]), "containers[%d]." % index))
+        items.append((dict(inherited(params, item, CONTAINER_OPTIONS), name=item["name"]), "containers[%d]." % index))
     return items
 
 
@@ -245,11 +245,7 @@ def apply(module, client, account, item, before, after):
 
 
 def main():
-    item_spec = dict((key, dict(spec)) for key, (spec, _default) in CONTAINER_OPTIONS.items())
-    item_spec["name"] = dict(type="str", required=True)
-    argument_spec = dict((key, dict(spec, default=default) if default is not None else dict(spec))
-                         for key, (spec, default) in CONTAINER_OPTIONS.items())
-    argument_spec.update(name=dict(type="str"), containers=dict(type="list", elements="dict", options=item_spec))
+    argument_spec = list_form_spec(CONTAINER_OPTIONS, dict(name=dict(type="str")), "containers", item_required=("name",))
     module = StorageModule(argument_spec, backend=BACKEND, supports_check_mode=True,
                            mutually_exclusive=[("name", "containers")], required_one_of=[("name", "containers")])
     params = module.params

@@ -251,6 +251,7 @@ from functools import partial
 
 from ansible_collections.datacenter.storage.plugins.module_utils.common.checks import check_header, max_bytes
 from ansible_collections.datacenter.storage.plugins.module_utils.common.errors import ParamError
+from ansible_collections.datacenter.storage.plugins.module_utils.common.list_form import inherited, list_form_spec
 from ansible_collections.datacenter.storage.plugins.module_utils.common.module import StorageModule
 from ansible_collections.datacenter.storage.plugins.module_utils.common.oio import BACKEND, NAME_LIMITS
 from ansible_collections.datacenter.storage.plugins.module_utils.common.oio_plan import (
@@ -276,8 +277,22 @@ def file_md5(path):
     return digest.hexdigest().upper()
 
 
-# The options an item of ``objects`` takes from the task when it does not set them.
-INHERITED = ("container", "state", "policy", "mime_type", "properties", "purge_properties")
+# The options an item of ``objects`` takes from the task when it does not set them: (spec, default of the task's).
+INHERITED = dict(
+    container=(dict(type="str"), None),
+    state=(dict(type="str", choices=["present", "absent"]), "present"),
+    policy=(dict(type="str"), None),
+    mime_type=(dict(type="str"), None),
+    properties=(dict(type="dict"), None),
+    purge_properties=(dict(type="bool"), False),
+)
+# The options each item sets for itself.
+OWN = dict(
+    name=dict(type="str"),
+    src=dict(type="path"),
+    prefix=dict(type="str"),
+    content=dict(type="str", no_log=True),
+)
 
 
 def needs_upload(before, local_hash, item):
@@ -443,8 +458,8 @@ def _items(params):
     items, seen = [], {}
     for index, entry in enumerate(params["objects"]):
         label = "objects[%d]." % index
-        item = dict((key, params[key] if entry.get(key) is None else entry[key]) for key in INHERITED)
-        item.update((key, entry[key]) for key in ("name", "src", "content", "prefix"))
+        item = inherited(params, entry, INHERITED)
+        item.update((key, entry[key]) for key in OWN)
         if not item["container"]:
             raise ParamError(label + "container", item["container"], "required here or as the task's container")
         if item["src"] is not None and not os.path.exists(item["src"]):
@@ -527,33 +542,10 @@ def run_tree(task, item, label):
 
 
 def main():
-    item_spec = dict(
-        container=dict(type="str"),
-        name=dict(type="str"),
-        state=dict(type="str", choices=["present", "absent"]),
-        src=dict(type="path"),
-        prefix=dict(type="str"),
-        content=dict(type="str", no_log=True),
-        policy=dict(type="str"),
-        mime_type=dict(type="str"),
-        properties=dict(type="dict"),
-        purge_properties=dict(type="bool"),
-    )
+    argument_spec = list_form_spec(INHERITED, OWN, "objects", mutually_exclusive=[("src", "content")])
+    argument_spec["dest"] = dict(type="path")
     module = StorageModule(
-        dict(
-            container=dict(type="str"),
-            name=dict(type="str"),
-            state=dict(type="str", default="present", choices=["present", "absent"]),
-            src=dict(type="path"),
-            content=dict(type="str", no_log=True),
-            dest=dict(type="path"),
-            prefix=dict(type="str"),
-            policy=dict(type="str"),
-            mime_type=dict(type="str"),
-            properties=dict(type="dict"),
-            purge_properties=dict(type="bool", default=False),
-            objects=dict(type="list", elements="dict", options=item_spec, mutually_exclusive=[("src", "content")]),
-        ),
+        argument_spec,
         backend=BACKEND, supports_check_mode=True, binary=("content",),
         mutually_exclusive=[("src", "content", "dest"), ("objects", "name"), ("objects", "src"), ("objects", "content"),
                             ("objects", "dest"), ("objects", "prefix")],

@@ -348,6 +348,7 @@ import errno
 import os
 import time
 
+from ansible_collections.datacenter.storage.plugins.module_utils.common.list_form import inherited, list_form_spec
 from ansible_collections.datacenter.storage.plugins.module_utils.common.module import ParamError, StorageModule
 from ansible_collections.datacenter.storage.plugins.module_utils.common.rbd import (
     BACKEND, CONFIG_PREFIX, ERRORS, MIRROR_MODES, POOL_MIRROR_MODES, Pools, check_names, full_cause, image_facts,
@@ -769,7 +770,7 @@ def _items(params):
         return [(item, "", params["name"])]
     items, seen = [], {}
     for index, item in enumerate(params["images"]):
-        merged = dict((key, params[key] if item.get(key) is None else item[key]) for key in IMAGE_OPTIONS)
+        merged = inherited(params, item, IMAGE_OPTIONS)
         merged["name"] = item["name"]
         check_names(dict(item, clone_from=None), "images[%d]." % index)
         check_names(merged["clone_from"] or {}, "images[%d].clone_from." % index)
@@ -802,11 +803,7 @@ def _apply_all(module, plans, results):
 
 
 def main():
-    item_spec = dict((key, dict(spec)) for key, (spec, _default) in IMAGE_OPTIONS.items())
-    item_spec["name"] = dict(type="str", required=True)
-    argument_spec = dict((key, dict(spec, default=default) if default is not None else dict(spec))
-                         for key, (spec, default) in IMAGE_OPTIONS.items())
-    argument_spec.update(name=dict(type="str"), images=dict(type="list", elements="dict", options=item_spec))
+    argument_spec = list_form_spec(IMAGE_OPTIONS, dict(name=dict(type="str")), "images", item_required=("name",))
     module = StorageModule(argument_spec, backend=BACKEND, supports_check_mode=True,
                            mutually_exclusive=[("name", "images")], required_one_of=[("name", "images")])
     params = module.params

@@ -106,12 +106,8 @@ class BackblazeDownloadHandler:
 
     def get_iter(self):
         """An iterator of the bytes (the range is checked at once). ``meta_chunks`` maps positions to chunks."""
-        if self.range_start is None and self.range_end is None:
-            ranges = [(None, None)]
-        else:
-            ranges = [(self.range_start, self.range_end)]
         readers = []
-        for plan in get_meta_ranges(ranges, self.meta_chunks):
+        for plan in get_meta_ranges([(self.range_start, self.range_end)], self.meta_chunks):
             for pos in sorted(plan):
                 start, end = plan[pos]
                 readers.append(BackblazeChunkDownloadHandler(self.sysmeta, self.meta_chunks[pos], start, end - start + 1,

@@ -536,19 +536,81 @@ class RangeSource:
         self.resp.release_conn()
 
 
-class FragmentStream(threading.Thread):
-    """Reads the fragments of consecutive segments (``lengths`` bytes each) from one ``RangeSource``, in a thread
-    of its own, a few segments ahead of the decoder: the K fragment-chunks of a metachunk arrive in parallel."""
+class _Workers:
+    """Threads kept for reuse: ``spawn(fn)`` runs ``fn`` in an idle one, or in a new one when all are busy (never
+    queued behind a busy one). Starting a thread waits until it runs, which takes the GIL from busy readers: EC
+    reads start K streams per metachunk."""
 
-    def __init__(self, source, lengths, depth=4):
-        super().__init__(daemon=True)
-        self.source = source
+    IDLE_SECONDS = 30
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._tasks = queue.SimpleQueue()
+        self._idle = 0
+
+    def spawn(self, fn):
+        with self._lock:
+            self._tasks.put(fn)
+            if self._idle:
+                self._idle -= 1
+                return
+        threading.Thread(target=self._work, daemon=True).start()
+
+    def _work(self):
+        while True:
+            try:
+                fn = self._tasks.get(timeout=self.IDLE_SECONDS)
+            except queue.Empty:
+                with self._lock:
+                    if self._tasks.empty():
+                        self._idle -= 1
+                        return
+                continue
+            fn()
+            with self._lock:
+                self._idle += 1
+
+
+WORKERS = _Workers()
+os.register_at_fork(after_in_child=WORKERS.__init__)  # the threads stay in the parent
+
+
+class FragmentStream:
+    """Reads the fragments of consecutive segments (``lengths`` bytes each) from the ``RangeSource`` that
+    ``open_source()`` gives, in a thread (``WORKERS``) that also sends the request, a few segments ahead of the
+    decoder: the K fragment-chunks of a metachunk are asked for and arrive in parallel. ``opened()`` waits for
+    the answer."""
+
+    def __init__(self, open_source, lengths, depth=4):
+        self.open_source = open_source
+        self.source = None
+        self.error = None
         self.lengths = lengths
         self.queue = queue.Queue(depth)
         self.stopped = False
-        self.start()
+        self._answered = threading.Event()
+        self._done = threading.Event()
+        WORKERS.spawn(self.run)
+
+    def opened(self):
+        """Wait for the answer: True when the fragments can be read, else False with the error in ``error``."""
+        self._answered.wait()
+        return self.source is not None
 
     def run(self):
+        try:
+            self._read()
+        finally:
+            self._done.set()
+
+    def _read(self):
+        try:
+            self.source = self.open_source()
+        except Exception as exc:  # handed to the opener  # pylint: disable=broad-exception-caught
+            self.error = exc
+            return
+        finally:
+            self._answered.set()
         for length in self.lengths:
             if self.stopped:
                 return
@@ -567,9 +629,10 @@ class FragmentStream(threading.Thread):
 
     def close(self):
         self.stopped = True
-        while self.is_alive():
+        while not self._done.is_set():
             try:
                 self.queue.get(timeout=0.05)
             except queue.Empty:
                 pass
-        self.source.close()
+        if self.source is not None:
+            self.source.close()

@@ -164,32 +164,43 @@ class ECChunkDownloadHandler:
         if info["req_meta_end"] < info["req_meta_start"] or self.meta_length == 0:
             return ECStream(self.storage_method, [], [], self.meta_length, 0)
         lengths = self._fragment_lengths(info)
-        pending, errors, readers = list(self.chunks), [], []
+        pending, errors = list(self.chunks), []
+        k = self.storage_method.ec_nb_data
 
-        def open_one(segment):
-            """The fragments of the range's segments from ``segment`` on, from the next chunk not tried yet."""
-            while pending:
-                chunk = pending.pop(0)
-                try:
-                    source = RangeSource(self.http, chunk.get("real_url") or chunk["url"],
-                                         info["req_fragment_start"] + sum(lengths[:segment]), info["req_fragment_end"],
-                                         self.headers, self.read_timeout, self.connection_timeout)
-                except (OioException, ClientException) as exc:
-                    errors.append(exc)
-                    continue
-                return FragmentStream(source, lengths[segment:])
-            raise ServiceUnavailable("%s: not enough valid sources to read (%d/%d): %s" % (
-                self.what, len(readers), self.storage_method.ec_nb_data, "; ".join(str(e) for e in errors)))
+        def open_one(chunk, segment):
+            return FragmentStream(lambda: RangeSource(self.http, chunk.get("real_url") or chunk["url"],
+                                                      info["req_fragment_start"] + sum(lengths[:segment]),
+                                                      info["req_fragment_end"], self.headers, self.read_timeout,
+                                                      self.connection_timeout), lengths[segment:])
 
-        try:
-            while len(readers) < self.storage_method.ec_nb_data:
-                readers.append(open_one(0))
-        except BaseException:
-            for reader in readers:
-                reader.close()
-            raise
+        def open_streams(count, segment):
+            """``count`` streams of the range's segments from ``segment`` on, asked for in parallel from the
+            chunks not tried yet, the next one asked for in place of each that fails."""
+            asking = [open_one(pending.pop(0), segment) for _unused in range(min(count, len(pending)))]
+            streams = []
+            try:
+                while asking:
+                    if asking[0].opened():
+                        streams.append(asking.pop(0))
+                        continue
+                    error = asking.pop(0).error
+                    if not isinstance(error, OioException):
+                        raise error
+                    errors.append(error)
+                    if pending:
+                        asking.append(open_one(pending.pop(0), segment))
+                if len(streams) < count:
+                    raise ServiceUnavailable("%s: not enough valid sources to read (%d/%d): %s" % (
+                        self.what, k - count + len(streams), k, "; ".join(str(e) for e in errors)))
+            except BaseException:
+                for stream in streams + asking:
+                    stream.close()
+                raise
+            return streams
+
+        readers = open_streams(k, 0)
         return ECStream(self.storage_method, readers, range_infos, self.meta_length, self.storage_method.ec_fragment_size,
-                        reopen=open_one)
+                        reopen=lambda segment: open_streams(1, segment)[0])
 
 
 class ECRebuildHandler:

@@ -12,6 +12,8 @@ bytes and ``(n, None)`` everything from n.
 from __future__ import annotations
 
 import random
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 
 from .exceptions import UnsatisfiableRange
 from ..api._chunkio import READ_BUFFER_SIZE, read_in_parallel
@@ -99,14 +101,31 @@ def fetch_stream_ec(chunks, ranges, storage_method, **kwargs):
     return _ec_stream(chunks, plans, storage_method, kwargs)
 
 
-def _ec_stream(chunks, plans, storage_method, kwargs):
-    for meta_ranges in plans:
-        for pos in sorted(meta_ranges):
-            start, end = meta_ranges[pos]
-            handler = ECChunkDownloadHandler(storage_method, chunks[pos], start, end, **dict(kwargs, what=_what(kwargs, pos)))
-            stream = handler.get_stream()
+def _ec_stream(chunks, plans, storage_method, kwargs, ahead=2):
+    """The decoded bytes of each metachunk range in turn, the fragments of the ``ahead`` next ones asked for while
+    this one is read."""
+    parts = [(pos, meta_ranges[pos]) for meta_ranges in plans for pos in sorted(meta_ranges)]
+    executor = ThreadPoolExecutor(1)
+    upcoming = deque()
+
+    def open_part(pos, start, end):
+        handler = ECChunkDownloadHandler(storage_method, chunks[pos], start, end, **dict(kwargs, what=_what(kwargs, pos)))
+        upcoming.append(executor.submit(handler.get_stream))
+
+    try:
+        for index, (pos, (start, end)) in enumerate(parts):
+            if index == 0:
+                open_part(pos, start, end)
+            for later in parts[index + len(upcoming):index + ahead + 1]:
+                open_part(later[0], *later[1])
+            stream = upcoming.popleft().result()
             try:
                 for part in stream:
                     yield from part["iter"]
             finally:
                 stream.close()
+    finally:
+        for future in upcoming:
+            if not future.cancel() and future.exception() is None:
+                future.result().close()
+        executor.shutdown(wait=False)

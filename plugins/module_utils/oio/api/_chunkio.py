@@ -504,6 +504,15 @@ def read_errors_exception(errors, what):
     return ServiceUnavailable("%s: not enough valid sources to read: %s" % (what, "; ".join(str(e) for e in errors)))
 
 
+def close_response(resp):
+    """Give a fully read urllib3 response's connection back to the pool; close a partly read one (its unread
+    bytes would be taken for the next request's answer)."""
+    if getattr(resp, "length_remaining", None) == 0 and hasattr(resp, "release_conn"):
+        resp.release_conn()
+    elif getattr(resp, "close", None) is not None:
+        resp.close()
+
+
 class RangeSource:
     """One rawx chunk read from ``start`` to ``end`` (inclusive; None: to its end) with exact-size reads."""
 
@@ -533,7 +542,7 @@ class RangeSource:
         return b"".join(parts)
 
     def close(self):
-        self.resp.release_conn()
+        close_response(self.resp)
 
 
 class _Workers:

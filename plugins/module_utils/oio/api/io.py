@@ -22,7 +22,7 @@ from ..common.http import http_header_from_ranges, ranges_from_http_header
 from ..common.http_urllib3 import HTTPError, HttpClient
 from ..common.utils import group_chunk_errors, request_id, sysmeta_put_headers
 from ._chunkio import MetachunkWriter as Engine
-from ._chunkio import VERIFIED_READ_LIMIT, BackgroundMD5, CallerChecksum, ChunkWriter, Source, read_errors_exception
+from ._chunkio import VERIFIED_READ_LIMIT, BackgroundMD5, CallerChecksum, ChunkWriter, Source, close_response, read_errors_exception
 
 LOGGER = logging.getLogger("oio.api.io")
 CONNECTION_TIMEOUT = 10.0
@@ -161,14 +161,6 @@ class _VerifiedBody:
         self._data = memoryview(b"")
 
 
-def _close_response(resp):
-    """Give a fully read urllib3 response's connection back to the pool; close a partly read one."""
-    if getattr(resp, "length_remaining", None) == 0 and hasattr(resp, "release_conn"):
-        resp.release_conn()
-    else:
-        close_source(resp)
-
-
 def read_or_explain(reader):
     """The bytes of a ``ChunkReader``; when no copy could serve them, the error names every copy's failure
     (``UnrecoverableContent`` when all are gone or corrupted, else ``ServiceUnavailable``)."""
@@ -268,7 +260,7 @@ class ChunkReader:
         try:
             data = resp.read()
         finally:
-            _close_response(resp)
+            close_response(resp)
         digest = hashlib.md5(data).hexdigest().upper()
         if digest != chunk["hash"].upper():
             raise CorruptedChunk("%s: MD5 %s differs from the recorded %s" % (chunk["url"], digest, chunk["hash"].upper()))
@@ -284,7 +276,7 @@ class ChunkReader:
             return self._fail(chunk, 0, str(exc), OioNetworkException("GET %s: %s" % (url, exc)))
         if resp.status not in (200, 206):
             data = resp.read()
-            _close_response(resp)
+            close_response(resp)
             return self._fail(chunk, resp.status, resp.reason, error_from_answer(resp.status, data, "%s: %s" % (url, resp.reason)))
         try:
             source = self._verify(chunk, resp)
@@ -417,7 +409,7 @@ class ChunkReader:
                 yield {"start": start, "end": end, "length": length, "iter": self.iter_from_resp(source, parts_iter, part, chunk),
                        "headers": headers}
         finally:
-            _close_response(source[0])
+            close_response(source[0])
 
     @property
     def headers(self):

@@ -103,6 +103,21 @@ def test_fetch_stream_ec_and_fetch_stream_read_objects(api, account, container):
         assert b"".join(fetch(chunks, [(10, 20), (4990, None)], method, http=api.http)) == data[10:21] + data[4990:]
 
 
+def test_an_ec_stream_closed_early_leaves_no_half_read_connection_to_reuse(api, account, container):
+    """The fragment-chunks of a stream closed before their end are not given back to the pool: their unread
+    bytes (here all in the client's buffer, the socket looking idle) would be taken for the next answer."""
+    data = os.urandom(3000)
+    api.object_create(account, container, data=data, obj_name="early", policy="EC256")
+    dummy, method, chunks = _located(api, account, container, "early")
+    for _unused in range(3):
+        stream = ec.ECChunkDownloadHandler(method, chunks[0], None, None, {}, http=api.http).get_stream()
+        try:
+            assert next(next(iter(stream))["iter"]) == data[:256]
+        finally:
+            stream.close()
+        assert b"".join(api.object_fetch(account, container, "early")[1]) == data
+
+
 def test_chunk_reader_fails_over_to_the_next_copy(api, account, container):
     data = os.urandom(20000)
     api.object_create(account, container, data=data, obj_name="copies", policy="THREECOPIES")

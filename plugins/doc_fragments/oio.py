@@ -77,14 +77,4 @@ options:
 requirements:
   - urllib3 >= 1.26 on the target
   - pyeclib on the target, only for objects with an erasure-coding storage policy
-attributes:
-  action_group:
-    description: Use C(group/datacenter.storage.oio) in C(module_defaults) to set defaults for this module.
-    support: full
-    membership:
-      - datacenter.storage.oio
-seealso:
-  - module: datacenter.storage.oio_container
-  - module: datacenter.storage.oio_object
-  - module: datacenter.storage.oio_object_info
 """

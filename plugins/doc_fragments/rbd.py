@@ -54,15 +54,4 @@ options:
 requirements:
   - librbd1 and librados2 on the target (Debian/Ubuntu C(apt-get install librbd1 librados2), RHEL C(dnf install librbd1 librados2)).
   - The Python package cffi on the target.
-attributes:
-  action_group:
-    description: Use C(group/datacenter.storage.rbd) in C(module_defaults) to set the connection options once.
-    support: full
-    membership:
-      - datacenter.storage.rbd
-seealso:
-  - module: datacenter.storage.rbd_image
-  - module: datacenter.storage.rbd_image_info
-  - module: datacenter.storage.rbd_pool
-  - module: datacenter.storage.rbd_snapshot
 """

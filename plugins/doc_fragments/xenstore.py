@@ -33,14 +33,4 @@ options:
     aliases: [timeout]
 notes:
   - The modules speak the XenStore protocol in pure Python; no Xen tools or Python packages are needed on the target.
-attributes:
-  action_group:
-    description: Use C(group/datacenter.storage.xenstore) in C(module_defaults) to set defaults for this module.
-    support: full
-    membership:
-      - datacenter.storage.xenstore
-seealso:
-  - module: datacenter.storage.xenstore_info
-  - module: datacenter.storage.xenstore_key
-  - module: datacenter.storage.xenstore_watch
 """

@@ -26,12 +26,14 @@ def _errno_str(self):
 
 
 def _errno_reduce(self):
-    return (self.__class__, (self.args[0], self.errno))
+    # Ceph's own: no exception sets ``message``, so pickling or copying one raises AttributeError, unless the
+    # caller sets ``message`` (the class then re-adds its prefix to it when unpickled).
+    return (self.__class__, (self.message, self.errno))
 
 
 # ``__init__``, ``__str__`` and ``__reduce__`` of the rados/rbd exceptions that carry an ``errno`` (or None): the
-# message reads "<prefix> (<message>)" when the class has a ``prefix``, shown as "[errno N] ...", picklable, as
-# Ceph's. Methods rather than a base class, so that the classes' MRO stays upstream's.
+# message reads "<prefix> (<message>)" when the class has a ``prefix``, shown as "[errno N] ...", and
+# ``__reduce__`` is Ceph's, as it is. Methods rather than a base class, so that the classes' MRO stays upstream's.
 ERRNO_METHODS = (_errno_init, _errno_str, _errno_reduce)
 
 

@@ -17,6 +17,12 @@ from labenv import COLLECTIONS
 PYTHON = os.environ.get("RBD_TEST_PYTHON", sys.executable)  # the target's Python: it needs cffi
 
 
+def crashed_in_librados_thread(proc):
+    """A SIGSEGV in a thread that is not Python's: faulthandler then names no "Current thread"."""
+    return proc.returncode == -11 and "Fatal Python error: Segmentation fault" in proc.stderr \
+        and "Current thread" not in proc.stderr
+
+
 def run_module(lab, module, check=False, diff=False, **args):
     """Run one of our modules as Ansible does on a target (arguments file, JSON result on stdout).
 

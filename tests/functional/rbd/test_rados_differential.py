@@ -25,7 +25,7 @@ import pytest
 from labenv import need
 
 from ansible_collections.datacenter.storage.plugins.module_utils.rbd import rados
-from rbd_lab import COLLECTIONS
+from rbd_lab import COLLECTIONS, crashed_in_librados_thread
 
 CALLS = []  # (test, label) of each compared call, for the count printed at the end
 
@@ -237,12 +237,6 @@ except rados.Error as exc:
 cluster.shutdown()
 print(json.dumps(out))
 """
-
-
-def crashed_in_librados_thread(proc):
-    """A SIGSEGV in a thread that is not Python's: faulthandler then names no "Current thread"."""
-    return proc.returncode == -11 and "Fatal Python error: Segmentation fault" in proc.stderr \
-        and "Current thread" not in proc.stderr
 
 
 def test_ping_monitor(twin):

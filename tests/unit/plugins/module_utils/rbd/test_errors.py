@@ -6,7 +6,9 @@
 
 from __future__ import annotations
 
+import copy
 import errno
+import pickle
 
 import pytest
 
@@ -34,3 +36,32 @@ def test_cephx_refusals_read_permission_denied(code):
 def test_group_calls_use_object_classes():
     assert isinstance(rbd.make_ex(-errno.ENOENT, "x", rbd._GROUP_ERRNO_TO_EXCEPTION), rbd.ObjectNotFound)
     assert isinstance(rbd.make_ex(-errno.EEXIST, "x", rbd._GROUP_ERRNO_TO_EXCEPTION), rbd.ObjectExists)
+
+
+@pytest.mark.parametrize("exc", [rados.Error("m", 5), rados.OSError("m"), rados.ObjectNotFound("m", 2),
+                                 rados.ExtendMismatch("m", 4095, 3), rbd.OSError("m", 5), rbd.ImageNotFound("m", 2),
+                                 rbd.InvalidArgument("m")])
+def test_pickling_fails_as_in_ceph(exc):
+    """python3-rados/rbd 16.2's ``__reduce__`` returns ``(cls, (self.message, self.errno))`` and none of their
+    exceptions sets ``message``: pickling or copying one raises AttributeError, and ours do the same."""
+    with pytest.raises(AttributeError, match="'%s' object has no attribute 'message'" % type(exc).__name__):
+        pickle.dumps(exc)
+    with pytest.raises(AttributeError):
+        copy.copy(exc)
+
+
+def test_pickling_with_message_set_prefixes_again_as_in_ceph():
+    """Given ``message``, the class is called again with it, so its prefix is added once more (Ceph's behaviour)."""
+    exc = rados.ObjectNotFound("m", 2)
+    exc.message = str(exc.args[0])
+    back = pickle.loads(pickle.dumps(exc))
+    assert type(back) is rados.ObjectNotFound and back.errno == 2
+    assert str(back) == "[errno 2] RADOS object not found (RADOS object not found (m))"
+    exc = rbd.ImageNotFound("m")
+    exc.message = "m"
+    assert str(pickle.loads(pickle.dumps(exc))) == "RBD image not found (m)"
+
+
+def test_rbd_error_pickles_as_a_plain_exception():
+    back = pickle.loads(pickle.dumps(rbd.Error("m", 5)))
+    assert type(back) is rbd.Error and back.args == ("m", 5)

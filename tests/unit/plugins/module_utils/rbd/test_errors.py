@@ -55,7 +55,7 @@ def test_pickling_with_message_set_prefixes_again_as_in_ceph():
     exc = rados.ObjectNotFound("m", 2)
     exc.message = str(exc.args[0])
     back = pickle.loads(pickle.dumps(exc))
-    assert type(back) is rados.ObjectNotFound and back.errno == 2
+    assert back.__class__ is rados.ObjectNotFound and back.errno == 2
     assert str(back) == "[errno 2] RADOS object not found (RADOS object not found (m))"
     exc = rbd.ImageNotFound("m")
     exc.message = "m"
@@ -64,4 +64,4 @@ def test_pickling_with_message_set_prefixes_again_as_in_ceph():
 
 def test_rbd_error_pickles_as_a_plain_exception():
     back = pickle.loads(pickle.dumps(rbd.Error("m", 5)))
-    assert type(back) is rbd.Error and back.args == ("m", 5)
+    assert back.__class__ is rbd.Error and back.args == ("m", 5)

@@ -35,7 +35,7 @@ CLONE_FROM = dict(
 
 # Per image: (argument spec, default at the top level).
 STAGING = ".rbd_image-incomplete"  # the suffix of an image being created, renamed when complete
-STALE_WATCH_WAIT = 40  # seconds: past osd_client_watch_timeout (30 s), a dead run's watch is gone
+STALE_WATCH_WAIT = 55  # seconds: past osd_client_watch_timeout (30 s), a dead run's watch is gone (40 s was once not enough)
 IMAGE_OPTIONS = dict(
     pool=(dict(type="str"), "rbd"),
     namespace=(dict(type="str"), ""),
@@ -461,8 +461,22 @@ def _apply_all(module, plans, results):
                 step = " (%s)" % plan.failing if plan.failing else ""
                 module.fail("rbd_image: %s%s: %s%s; %s" % (plan.spec, step, exc, full_cause(plan.cluster, plan.pool, exc), left),
                             changed=bool(done), images=results)
-        image = plan.after if module.check_mode else plan.result()
+        image = plan.after if module.check_mode else _read_back(module, plan, changed)
         results.append(dict(name=plan.name, pool=plan.pool, namespace=plan.namespace, changed=changed, image=image))
+
+
+def _read_back(module, plan, changed):
+    """The image's state after the task. Once a change is made it is made: if the cluster stops answering
+    just then, the task still succeeds, with the state it made and a warning, rather than failing while the
+    image it reports as unchanged is there."""
+    try:
+        return plan.result()
+    except ERRORS as exc:
+        if not changed:
+            raise
+        module.warn("rbd_image: %s was changed, then its state could not be read back (%s%s): the image returned "
+                    "is the state asked for" % (plan.spec, exc, full_cause(plan.cluster, plan.pool, exc)))
+        return plan.after
 
 
 def main():

@@ -57,6 +57,21 @@ from oio_devserver.processes import RawxProcesses  # noqa: E402
 
 # ---- running a module with a fault injected at a random point ----
 
+STOP = threading.Event()  # set on ^C: each group stops before its next injection and restores its service
+
+
+class Stopped(Exception):
+    """A group stopped by ^C."""
+
+
+def rounds(n):
+    """range(n), cut short once :data:`STOP` is set."""
+    for i in range(n):
+        if STOP.is_set():
+            raise Stopped("interrupted before injection %d" % i)
+        yield i
+
+
 def run_module(module, args, budget, inject=None, at=0.0):
     """Run ``module`` as a process; call ``inject()`` ``at`` seconds after its start (if it still runs).
 
@@ -82,7 +97,7 @@ def run_modules(tasks, inject=None):
                 json.dump({"ANSIBLE_MODULE_ARGS": args}, handle)
             proc = subprocess.Popen([sys.executable, "-m", FQ + module, handle.name], stdout=subprocess.PIPE,
                                     stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL,
-                                    env=dict(os.environ, PYTHONPATH=str(COLLECTIONS)))
+                                    env=dict(os.environ, PYTHONPATH=str(COLLECTIONS), PYTHONFAULTHANDLER="1"))
             running[index] = (proc, handle.name, time.monotonic() + budget + WATCHDOG_SLACK)
         mid = {}
         if inject is not None:
@@ -102,10 +117,15 @@ def _finish(proc, _name, deadline, mid):
     """The result of one module process, killed as hung past its ``deadline``."""
     try:
         out, err = proc.communicate(timeout=max(0.0, deadline - time.monotonic()))
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.communicate()
-        return Outcome(traceback_text="hung: no result within its timeouts + %.0f s" % WATCHDOG_SLACK), True, mid
+    except subprocess.TimeoutExpired:  # SIGABRT first: the process's faulthandler prints where each thread waits
+        proc.send_signal(signal.SIGABRT)
+        try:
+            _out, err = proc.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            _out, err = proc.communicate()
+        return Outcome(traceback_text="hung: no result within its timeouts + %.0f s; its threads: %s" % (
+            WATCHDOG_SLACK, err[-2500:])), True, mid
     if "{" not in out:
         return Outcome(traceback_text="no JSON result: %s %s" % (out[-300:], err[-1500:])), False, mid
     try:
@@ -130,7 +150,7 @@ class Fault:
         f["mid_task"] += int(mid)
         if hung:
             f["hangs"] += 1
-            self.log("faults %s #%d: hung" % (self.name, i))
+            self.log("faults %s #%d: %s" % (self.name, i, outcome.traceback))
         elif outcome.traceback:
             f["tracebacks"] += 1
             self.log("faults %s #%d: traceback: %s" % (self.name, i, str(outcome.traceback)[-1500:]))
@@ -313,7 +333,7 @@ def rawx_faults(n, rng, tmp, log):
         ok, _hung, _mid = run_module("oio_object", oio_task(name="f-dl", src=str(src), policy="THREECOPIES"), OIO_BUDGET)
         if ok.failed:
             raise RuntimeError("upload before the download faults: %s" % (ok.traceback or ok.msg))
-        for i in range(n):
+        for i in rounds(n):
             # one rawx killed in the middle of an upload (THREECOPIES: the quorum survives one rawx; SINGLE: it
             # may not) and of a download, each at a point of its own
             name, k, dest = "f-up-%d" % i, rng.randrange(3), Path(tmp, "dl-%d" % i)
@@ -365,7 +385,7 @@ def proxy_faults(n, rng, tmp, log):
     data = os.urandom(2 * MiB + 7)
     src.write_bytes(data)
     try:
-        for i in range(n):
+        for i in rounds(n):
             for fault in (storm, gone):
                 name = "f-%s-%d" % (fault.name, i)
                 task = oio_task(name=name, src=str(src), endpoint=relay.url)
@@ -405,7 +425,7 @@ def chunk_faults(n, rng, tmp, log):
     src = Path(tmp, "chunks.bin")
     src.write_bytes(data)
     dest = Path(tmp, "chunks.out")
-    for i in range(n):
+    for i in rounds(n):
         for fault in (corrupt, short, lost):
             name = "f-%s-%d" % (fault.name, i)
             policy = "EC" if fault is lost else "THREECOPIES"
@@ -619,7 +639,7 @@ def ceph_faults(n, rng, tmp, log):
                     fault.bad("partial_visible", i, "a failed import left the image %s" % name)
             return (lambda: rbd_size(name) == want) if fault in (resize, mon) else (lambda: rbd_export(name) == data)
 
-        for i in range(n):
+        for i in rounds(n):
             real = i % 10 == 9
             # the OSD stopped during an import and a resize (each at a point of its own), the monitor stopped
             # during a create, an import into a full cluster
@@ -680,7 +700,7 @@ def xenstore_faults(n, rng, tmp, log):
     want = {k["path"]: k["value"] for k in keys}
     task = dict(connection("xenstore_key"), keys=keys)
     try:
-        for i in range(n):
+        for i in rounds(n):
             xs_rm(base)
             pid = int(Path(os.environ["XENSTORED_PATH"]).with_name("xenstored.pid").read_text())
             outcome, hung, mid = run_module("xenstore_key", task, 10.0, lambda pid=pid: os.kill(pid, signal.SIGKILL),
@@ -772,7 +792,7 @@ def xenstore_quota(n, rng, tmp, log):
     dom0.connect()
     bus = GuestBus(dom0, str(state), domid)
     try:
-        for i in range(n):
+        for i in rounds(n):
             room = rng.randint(1, 290)
             for j in range(quota - 2 - room):  # the home and the fill directory count too
                 dom0.write("%s/fill/f%04d" % (home, j), b"x")
@@ -815,6 +835,9 @@ def _group(name, n, seed, tmp, log, results):
     start = time.monotonic()
     try:
         results[name] = GROUPS[name](n, random.Random("%s-%s" % (seed, name)), tmp, log)
+    except Stopped as exc:
+        log("faults: the %s group stopped: %s" % (name, exc))
+        results[name] = None
     except Exception:  # the group itself broke: counted as an error of the family, with its reason
         import traceback
         log("faults: the %s group stopped: %s" % (name, traceback.format_exc()))
@@ -833,10 +856,17 @@ def run(n, log, groups=None, seed="17"):
     try:
         for thread in threads:
             thread.start()
-    finally:
-        for thread in threads:  # even after ^C: each group restores its service before it ends
+        for thread in threads:
             while thread.is_alive():
                 thread.join(1)
+    except KeyboardInterrupt:  # one ^C: the groups end their current injection, restore their service and stop
+        STOP.set()
+        print("faults: interrupted: restoring the services (^C again to leave them as they are)", flush=True)
+        for thread in threads:
+            while thread.is_alive():
+                thread.join(1)
+        raise
+    finally:
         shutil.rmtree(tmp, ignore_errors=True)
     for name in (groups or list(GROUPS)):
         if results.get(name) is None:

@@ -122,6 +122,9 @@ class StorageModule:
     def fail(self, msg, **result):
         self.module.fail_json(msg=msg, **result)
 
+    def warn(self, msg):
+        self.module.warn(msg)
+
     def fail_param(self, name, value, why, **result):
         """Fail naming the parameter and the value that was refused."""
         self.fail("%s=%r: %s" % (name, value, why), **result)

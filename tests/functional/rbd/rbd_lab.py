@@ -23,10 +23,14 @@ def crashed_in_librados_thread(proc):
         and "Current thread" not in proc.stderr
 
 
-def run_module(lab, module, check=False, diff=False, **args):
+RUN_AFTER_PRELUDE = "\nimport runpy, sys\nname = sys.argv.pop(1)\nrunpy.run_module(name, run_name='__main__', alter_sys=True)\n"
+
+
+def run_module(lab, module, check=False, diff=False, prelude=None, **args):
     """Run one of our modules as Ansible does on a target (arguments file, JSON result on stdout).
 
     Connection options default to the lab's client.ansible; ``args`` may override them (None removes one).
+    ``prelude``: Python code run in the module's process before it starts (a fault injected at a chosen point).
     """
     params = dict(ceph_conf=lab.conf, client_name=lab.client, keyring=lab.keyring)
     params.update(args)
@@ -36,8 +40,9 @@ def run_module(lab, module, check=False, diff=False, **args):
         json.dump({"ANSIBLE_MODULE_ARGS": params}, handle)
     try:
         env = dict(os.environ, PYTHONPATH=str(COLLECTIONS))
-        proc = subprocess.run([PYTHON, "-m", "ansible_collections.datacenter.storage.plugins.modules." + module,
-                               handle.name], capture_output=True, text=True, env=env, timeout=300, check=False)
+        name = "ansible_collections.datacenter.storage.plugins.modules." + module
+        command = [PYTHON, "-c", prelude + RUN_AFTER_PRELUDE, name] if prelude else [PYTHON, "-m", name]
+        proc = subprocess.run(command + [handle.name], capture_output=True, text=True, env=env, timeout=300, check=False)
     finally:
         os.unlink(handle.name)
     if "{" not in proc.stdout:

@@ -6,6 +6,7 @@ Bad input and faults: the task fails with a clear message and nothing changes.
 """
 
 import os
+import signal
 import subprocess
 
 import pytest
@@ -245,3 +246,35 @@ def test_stopped_osd_times_out_instead_of_hanging(lab, names, stopped_osd):
     name = names()
     result = run_module(lab, "rbd_image", pool=lab.pool, name=name, size="1M", op_timeout=3)
     _failure(result, "timed out")
+
+
+# In the module's process: the real rename, then the OSD stopped (SIGSTOP) before anything else reaches it.
+STOP_OSD_AFTER_RENAME = """
+import os, signal
+from ansible_collections.datacenter.storage.plugins.module_utils.rbd import rbd
+_rename = rbd.RBD.rename
+def rename(self, ioctx, src, dest):
+    _rename(self, ioctx, src, dest)
+    os.kill(%d, signal.SIGSTOP)
+rbd.RBD.rename = rename
+"""
+
+
+def test_osd_stopped_once_the_image_is_complete_is_a_success(lab, names, tmp_path):
+    """The image complete under its name, then the cluster gone while it is read back: the task succeeds with a
+    warning (it used to fail with the image there, complete, under the name it said it had not made)."""
+    name = names()
+    src = tmp_path / "disk.raw"
+    src.write_bytes(os.urandom(2 * MiB))
+    pid = int(open(os.path.join(lab.state, "run", "osd.0.pid")).read())
+    try:
+        result = run_module(lab, "rbd_image", prelude=STOP_OSD_AFTER_RENAME % pid, pool=lab.pool, name=name,
+                            src=str(src), op_timeout=3)
+    finally:
+        os.kill(pid, signal.SIGCONT)
+    assert not result.get("failed"), result["msg"]
+    assert result["changed"] is True and result["image"]["size"] == 2 * MiB
+    assert "could not be read back ([errno 110]" in str(result["warnings"])  # a string or, in ansible-core 2.19+, an event
+    exported = tmp_path / "export.raw"
+    lab.cli("export", "--no-progress", "%s/%s" % (lab.pool, name), str(exported), fmt=False)
+    assert exported.read_bytes() == src.read_bytes()

@@ -504,13 +504,20 @@ def read_errors_exception(errors, what):
     return ServiceUnavailable("%s: not enough valid sources to read: %s" % (what, "; ".join(str(e) for e in errors)))
 
 
+def close_source(source):
+    """Close ``source`` (a response or a stream) if it can be closed (``oio.api.io.close_source``)."""
+    close = getattr(source, "close", None)
+    if close is not None:
+        close()
+
+
 def close_response(resp):
     """Give a fully read urllib3 response's connection back to the pool; close a partly read one (its unread
     bytes would be taken for the next request's answer)."""
     if getattr(resp, "length_remaining", None) == 0 and hasattr(resp, "release_conn"):
         resp.release_conn()
-    elif getattr(resp, "close", None) is not None:
-        resp.close()
+    else:
+        close_source(resp)
 
 
 class RangeSource:

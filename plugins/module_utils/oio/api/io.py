@@ -22,7 +22,8 @@ from ..common.http import http_header_from_ranges, ranges_from_http_header
 from ..common.http_urllib3 import HTTPError, HttpClient
 from ..common.utils import group_chunk_errors, request_id, sysmeta_put_headers
 from ._chunkio import MetachunkWriter as Engine
-from ._chunkio import VERIFIED_READ_LIMIT, BackgroundMD5, CallerChecksum, ChunkWriter, Source, close_response, read_errors_exception
+from ._chunkio import (VERIFIED_READ_LIMIT, BackgroundMD5, CallerChecksum, ChunkWriter, Source, close_response, close_source,
+                       read_errors_exception)
 
 LOGGER = logging.getLogger("oio.api.io")
 CONNECTION_TIMEOUT = 10.0
@@ -31,13 +32,6 @@ WRITE_TIMEOUT = 60.0
 CHUNK_TIMEOUT = 60
 WRITE_CHUNK_SIZE = 65536
 READ_CHUNK_SIZE = 65536
-
-
-def close_source(source):
-    """Close ``source`` (a response or a stream) if it can be closed."""
-    close = getattr(source, "close", None)
-    if close is not None:
-        close()
 
 
 def consume(it):

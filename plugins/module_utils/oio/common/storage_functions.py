@@ -113,9 +113,7 @@ def _ec_stream(chunks, plans, storage_method, kwargs, ahead=2):
         upcoming.append(executor.submit(handler.get_stream))
 
     try:
-        for index, (pos, (start, end)) in enumerate(parts):
-            if index == 0:
-                open_part(pos, start, end)
+        for index in range(len(parts)):
             for later in parts[index + len(upcoming):index + ahead + 1]:
                 open_part(later[0], *later[1])
             stream = upcoming.popleft().result()

@@ -23,6 +23,15 @@ def crashed_in_librados_thread(proc):
         and "Current thread" not in proc.stderr
 
 
+def run_past_librados_crash(attempts, run, *args, **kwargs):
+    """``run(*args, **kwargs)`` (a finished child process, with faulthandler on), run again while it crashed in a
+    librados thread, ``attempts`` runs at most: ``(the last process, how many runs were retried)``."""
+    proc, retried = run(*args, **kwargs), 0
+    while crashed_in_librados_thread(proc) and retried < attempts - 1:
+        proc, retried = run(*args, **kwargs), retried + 1
+    return proc, retried
+
+
 RUN_AFTER_PRELUDE = "\nimport runpy, sys\nname = sys.argv.pop(1)\nrunpy.run_module(name, run_name='__main__', alter_sys=True)\n"
 
 

@@ -14,7 +14,7 @@ import subprocess
 import sys
 import uuid
 
-from rbd_lab import COLLECTIONS, crashed_in_librados_thread
+from rbd_lab import COLLECTIONS, run_past_librados_crash
 
 # The start of both children: the binding named by their first argument, and the bad values.
 CHILD = r'''
@@ -202,11 +202,8 @@ def test_ping_monitor_bad_input(lab):
     outcomes, count, index, retried = {}, 1, 0, 0
     while index < count:
         for binding in ("ours", "ceph"):
-            for _attempt in range(8):
-                proc = child(binding, PING, str(index))
-                if not crashed_in_librados_thread(proc):
-                    break
-                retried += 1
+            proc, tries = run_past_librados_crash(8, child, binding, PING, str(index))
+            retried += tries
             assert proc.returncode == 0, "%s: ping_monitor(values[%d]) died (%d): %s" % (
                 binding, index, proc.returncode, proc.stderr[-3000:])
             report = json.loads(proc.stdout.splitlines()[-1])

@@ -25,7 +25,7 @@ import pytest
 from labenv import need
 
 from ansible_collections.datacenter.storage.plugins.module_utils.rbd import rados
-from rbd_lab import COLLECTIONS, crashed_in_librados_thread
+from rbd_lab import COLLECTIONS, run_past_librados_crash
 
 CALLS = []  # (test, label) of each compared call, for the count printed at the end
 
@@ -253,11 +253,8 @@ def test_ping_monitor(twin):
     paths = [str(COLLECTIONS), os.path.dirname(os.path.dirname(cffi.__file__))]
     results = []
     for which in ("ours", "upstream"):
-        for _attempt in range(5):
-            proc = subprocess.run(["/usr/bin/python3", "-c", PING, which] + paths, capture_output=True, text=True,
-                                  timeout=120, check=False)
-            if not crashed_in_librados_thread(proc):
-                break
+        proc, _retried = run_past_librados_crash(5, subprocess.run, ["/usr/bin/python3", "-c", PING, which] + paths,
+                                                 capture_output=True, text=True, timeout=120, check=False)
         assert proc.returncode == 0, "%s: ping_monitor failed (%d): %s" % (which, proc.returncode, proc.stderr)
         results.append(json.loads(proc.stdout))
     assert results[0] == results[1]

@@ -11,7 +11,7 @@ import pathlib
 
 import pytest
 
-from ansible_collections.datacenter.storage.plugins.module_utils.rbd import _ffi, _ffi_tables, cdefs
+from ansible_collections.datacenter.storage.plugins.module_utils.rbd import _constants, _ffi, _ffi_tables, cdefs
 from ansible_collections.datacenter.storage.plugins.module_utils.rbd.errors import FunctionNotSupported, LibraryMissing
 
 cffi = pytest.importorskip("cffi")
@@ -49,10 +49,12 @@ def test_declarations(make_ffi):
 
 
 def test_tables_match_cdefs():
-    """_ffi_tables.py is what scripts/gen_rbd_ffi.py makes of cdefs.py today."""
+    """_ffi_tables.py and _constants.py are what scripts/gen_rbd_ffi.py makes of cdefs.py and the headers today."""
     collection = pathlib.Path(__file__).resolve().parents[5]
     spec = importlib.util.spec_from_file_location("gen_rbd_ffi", collection / "scripts" / "gen_rbd_ffi.py")
     generator = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(generator)
     with open(_ffi_tables.__file__, encoding="utf-8") as tables:
         assert tables.read() == generator.render(), "run scripts/gen_rbd_ffi.py after changing cdefs.py"
+    with open(_constants.__file__, encoding="utf-8") as constants:  # the headers: librados-dev/librbd-dev (the lab's)
+        assert constants.read() == generator.render_constants(), "run scripts/gen_rbd_ffi.py after changing the headers"

@@ -1079,14 +1079,14 @@ class Completion:
     ``oncomplete`` after the completion itself (the data read, the image opened, ...).
     """
 
+    exc_info = None  # what ``oncomplete`` raised, raised again by ``wait_for_complete_and_cb``
+    _ret = None  # librbd's return value, once collected
+
     def __init__(self, image, oncomplete, keep=None, results=None):
         self.image = image
         self.oncomplete = oncomplete
-        self.exc_info = None
         self._keep = keep
         self._results = results
-        self._ret = None
-        self._done = threading.Event()
         self._ffi = image._ffi
         self._lib = image._lib
         comp = self._ffi.new("rbd_completion_t *")
@@ -1094,7 +1094,8 @@ class Completion:
             self._handle = None
             _check(self._lib.rbd_aio_create_completion(self._ffi.NULL, self._ffi.NULL, comp),
                    "error getting a completion")
-        else:
+        else:  # librbd calls back on its thread: waiters wait for ``_done``
+            self._done = threading.Event()
             self._handle = self._ffi.new_handle(self)
             _check(self._lib.rbd_aio_create_completion(self._handle, _complete_callback(), comp),
                    "error getting a completion")
@@ -1130,8 +1131,10 @@ class Completion:
 
     def is_complete(self):
         """True once the request is done (the callback may still be running)."""
-        if self._handle is not None or self.rbd_comp is None:
-            return self._done.is_set() or self.rbd_comp is None
+        if self.rbd_comp is None:
+            return True
+        if self._handle is not None:
+            return self._done.is_set()
         return bool(self._lib.rbd_aio_is_complete(self.rbd_comp))
 
     def wait_for_complete_and_cb(self):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ansible_collections.datacenter.storage.plugins.module_utils.common.checks import max_bytes, not_empty
 from ansible_collections.datacenter.storage.plugins.module_utils.common.errors import ParamError
-from ansible_collections.datacenter.storage.plugins.module_utils.common.list_form import inherited, list_form_spec
+from ansible_collections.datacenter.storage.plugins.module_utils.common.list_form import STATE, inherited, key_values, list_form_spec
 from ansible_collections.datacenter.storage.plugins.module_utils.common.module import StorageModule
 from ansible_collections.datacenter.storage.plugins.module_utils.common.oio import BACKEND, NAME_LIMITS
 from ansible_collections.datacenter.storage.plugins.module_utils.common.oio_plan import (
@@ -17,10 +17,9 @@ from ansible_collections.datacenter.storage.plugins.module_utils.common.oio_plan
 from ansible_collections.datacenter.storage.plugins.module_utils.oio.common.exceptions import ContainerNotEmpty, NoSuchContainer
 
 CONTAINER_OPTIONS = dict(
-    state=(dict(type="str", choices=["present", "absent"]), "present"),
+    state=STATE,
     force=(dict(type="bool"), False),
-    properties=(dict(type="dict"), None),
-    purge_properties=(dict(type="bool"), False),
+    **key_values("properties"),
     policy=(dict(type="str"), None),
     max_versions=(dict(type="int"), None),
     quota=(dict(type="str"), None),

@@ -17,7 +17,7 @@ from functools import partial
 
 from ansible_collections.datacenter.storage.plugins.module_utils.common.checks import check_header, max_bytes
 from ansible_collections.datacenter.storage.plugins.module_utils.common.errors import ParamError
-from ansible_collections.datacenter.storage.plugins.module_utils.common.list_form import inherited, list_form_spec
+from ansible_collections.datacenter.storage.plugins.module_utils.common.list_form import STATE, inherited, key_values, list_form_spec
 from ansible_collections.datacenter.storage.plugins.module_utils.common.module import StorageModule
 from ansible_collections.datacenter.storage.plugins.module_utils.common.oio import BACKEND, NAME_LIMITS
 from ansible_collections.datacenter.storage.plugins.module_utils.common.oio_plan import (
@@ -46,11 +46,10 @@ def file_md5(path):
 # The options an item of ``objects`` takes from the task when it does not set them: (spec, default of the task's).
 INHERITED = dict(
     container=(dict(type="str"), None),
-    state=(dict(type="str", choices=["present", "absent"]), "present"),
+    state=STATE,
     policy=(dict(type="str"), None),
     mime_type=(dict(type="str"), None),
-    properties=(dict(type="dict"), None),
-    purge_properties=(dict(type="bool"), False),
+    **key_values("properties"),
 )
 # The options each item sets for itself.
 OWN = dict(

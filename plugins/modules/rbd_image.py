@@ -11,7 +11,7 @@ import errno
 import os
 import time
 
-from ansible_collections.datacenter.storage.plugins.module_utils.common.list_form import inherited, list_form_spec
+from ansible_collections.datacenter.storage.plugins.module_utils.common.list_form import STATE, inherited, key_values, list_form_spec
 from ansible_collections.datacenter.storage.plugins.module_utils.common.module import ParamError, StorageModule
 from ansible_collections.datacenter.storage.plugins.module_utils.common.rbd import (
     BACKEND, CONFIG_PREFIX, ERRORS, MIRROR_MODES, POOL_MIRROR_MODES, Pools, check_names, full_cause, image_facts,
@@ -39,7 +39,7 @@ STALE_WATCH_WAIT = 55  # seconds: past osd_client_watch_timeout (30 s), a dead r
 IMAGE_OPTIONS = dict(
     pool=(dict(type="str"), "rbd"),
     namespace=(dict(type="str"), ""),
-    state=(dict(type="str", choices=["present", "absent"]), "present"),
+    state=STATE,
     size=(dict(type="str"), None),
     allow_shrink=(dict(type="bool"), False),
     features=(dict(type="list", elements="str"), None),
@@ -49,12 +49,10 @@ IMAGE_OPTIONS = dict(
     data_pool=(dict(type="str"), None),
     clone_from=(dict(type="dict", options=CLONE_FROM), None),
     flatten=(dict(type="bool"), False),
-    metadata=(dict(type="dict"), None),
-    purge_metadata=(dict(type="bool"), False),
+    **key_values("metadata"),
     src=(dict(type="path"), None),
     trash=(dict(type="bool"), False),
-    config=(dict(type="dict"), None),
-    purge_config=(dict(type="bool"), False),
+    **key_values("config"),
     mirror=(dict(type="str", choices=["disabled", "journal", "snapshot"]), None),
     group=(dict(type="str"), None),
 )

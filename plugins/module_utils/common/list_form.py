@@ -8,6 +8,15 @@ take the task's values (``images:``, ``containers:``, ``objects:``)."""
 
 from __future__ import annotations
 
+# ``state``, as every module that creates and deletes takes it: (spec, default), as ``list_form_spec`` takes options.
+STATE = (dict(type="str", choices=["present", "absent"]), "present")
+
+
+def key_values(option):
+    """``option`` (a dict of keys to set) and ``purge_<option>`` (remove the keys it does not name), as
+    ``list_form_spec`` takes options: an RBD image's ``metadata`` and ``config``, OpenIO's ``properties``."""
+    return {option: (dict(type="dict"), None), "purge_" + option: (dict(type="bool"), False)}
+
 
 def list_form_spec(shared, own, list_option, item_required=(), **list_kwargs):
     """The argument spec of both forms.

@@ -101,13 +101,12 @@ class BackblazeDownloadHandler:
         self.meta_chunks = meta_chunks
         self.backblaze_info = backblaze_info
         self.headers = headers
-        self.range_start = range_start
-        self.range_end = range_end
+        self.range = (range_start, range_end)  # inclusive; (None, None): the whole object
 
     def get_iter(self):
         """An iterator of the bytes (the range is checked at once). ``meta_chunks`` maps positions to chunks."""
         readers = []
-        for plan in get_meta_ranges([(self.range_start, self.range_end)], self.meta_chunks):
+        for plan in get_meta_ranges([self.range], self.meta_chunks):
             for pos in sorted(plan):
                 start, end = plan[pos]
                 readers.append(BackblazeChunkDownloadHandler(self.sysmeta, self.meta_chunks[pos], start, end - start + 1,

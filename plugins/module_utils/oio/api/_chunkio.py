@@ -238,6 +238,29 @@ class ChunkWriter(threading.Thread):
         self.error = None
         self.failed = threading.Event()
         self.closed = False
+        self._pooled = None
+
+    def start(self, pool=None):  # pylint: disable=arguments-differ
+        """Send in ``pool`` (``pool.spawn(fn)``, or ``pool.submit(fn)`` for a ``concurrent.futures`` executor), or
+        without one in a thread of its own."""
+        if pool is None:
+            super().start()
+            return
+        self._pooled = threading.Event()
+        (getattr(pool, "spawn", None) or pool.submit)(self._run_pooled)
+
+    def _run_pooled(self):
+        try:
+            self.run()
+        finally:
+            self._pooled.set()
+
+    def join(self, timeout=None):
+        """Wait for the sending to end, in the pool or in this writer's thread."""
+        if self._pooled is not None:
+            self._pooled.wait(timeout)
+        else:
+            super().join(timeout)
 
     def _fail(self, error):
         self.error = error
@@ -311,7 +334,7 @@ def _start_writers(chunks, base_headers, options, trailers, hash_data, make_writ
     for chunk in chunks:
         writers.append(make_writer(chunk, chunk_headers(base_headers, chunk), options, trailers, hash_data))
     for writer in writers:
-        writer.start()
+        writer.start(WORKERS)  # kept threads: a new thread per chunk waits for the GIL to start
     return writers
 
 
@@ -422,7 +445,7 @@ class MetachunkWriter(MetachunkUpload):
                 hasher.update(segment)
                 self.size += len(segment)
                 try:
-                    fragments = method.driver.encode(segment)
+                    fragments = method.encode(segment)
                 except Exception as exc:
                     raise ECError("EC encode failed: %s" % exc) from None
                 for batch, index in zip(batches, indexes):

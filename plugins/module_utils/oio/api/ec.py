@@ -8,7 +8,6 @@
 from __future__ import annotations
 
 import math
-import threading
 from collections import Counter
 
 from ..common.exceptions import ClientException, ECError, OioException, ServiceUnavailable, UnrecoverableContent
@@ -282,7 +281,6 @@ class EcChunkWriter(ChunkWriter):
         super().__init__(chunk, None, {"checksum": chunk_checksum_algo is not None}, put=conn)
         self.conn = conn
         self.write_timeout = write_timeout
-        self._pooled = None
 
     @classmethod
     def connect(cls, chunk, sysmeta, reqid=None, connection_timeout=None, write_timeout=None, **kwargs):
@@ -298,28 +296,6 @@ class EcChunkWriter(ChunkWriter):
         conn = ChunkedPut(chunk["real_url"], headers, options["connection_timeout"], options["write_timeout"], cls.TRAILERS,
                           options.get("connections"))
         return cls(chunk, conn, options["write_timeout"], "md5" if options.get("checksum", True) else None)
-
-    def start(self, pool=None):  # pylint: disable=arguments-differ
-        """Start sending in ``pool`` as upstream does (``pool.spawn(fn)``, or ``pool.submit(fn)`` for a
-        ``concurrent.futures`` executor); without a pool (extension), in a thread of its own."""
-        if pool is None:
-            super().start()
-            return
-        self._pooled = threading.Event()
-        (getattr(pool, "spawn", None) or pool.submit)(self._run_pooled)
-
-    def _run_pooled(self):
-        try:
-            self.run()
-        finally:
-            self._pooled.set()
-
-    def join(self, timeout=None):
-        """Wait for the sending to end, in the pool or in this writer's thread."""
-        if self._pooled is not None:
-            self._pooled.wait(timeout)
-        else:
-            super().join(timeout)
 
     def send(self, data):
         self.feed(data)
@@ -378,5 +354,5 @@ def ec_encode(storage_method, n):
         buf.extend(data or b"")
         while len(buf) >= segment_size or (flush and buf):
             segment, buf = bytes(buf[:segment_size]), buf[segment_size:]
-            fragments = storage_method.driver.encode(segment)
+            fragments = storage_method.encode(segment)
             result = [result[i] + fragments[i] for i in range(n)]

@@ -100,11 +100,12 @@ class ECStream:
         for segment, index in enumerate(range(info["req_segment_start"] // segment_size, end // segment_size + 1)):
             fragments = self._read_fragments(segment)
             try:
-                data = method.driver.decode(fragments)
+                data = method.decode(fragments)
             except Exception as exc:
                 raise ECError("EC decode failed: %s" % exc) from None
             offset = index * segment_size
-            yield data[max(start - offset, 0):end - offset + 1]
+            first, last = max(start - offset, 0), end - offset + 1
+            yield data if first == 0 and last >= len(data) else data[first:last]
 
     def close(self):
         for reader in self.readers:

@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-from ._ecencode import encoder
+from ._eccodec import codec
 from .exceptions import InvalidStorageMethod
 
 EC_SEGMENT_SIZE = 1048576
@@ -108,7 +108,7 @@ class ECStorageMethod(StorageMethod):
         self.m = m
         self.segment_size = _at_least_one(chunk_method, "ec_segment_size", ec_segment_size)
         self._driver = None
-        self._encode = None
+        self._codec = None
 
     @property
     def driver(self):
@@ -124,12 +124,21 @@ class ECStorageMethod(StorageMethod):
                 raise InvalidStorageMethod("chunk method %r: pyeclib refused it: %s%s" % (self.chunk_method, exc, hint)) from None
         return self._driver
 
+    @property
+    def codec(self):
+        """The driver's ``encode`` and ``decode`` with the GIL released while liberasurecode works (``_eccodec``,
+        the same bytes), or the driver itself when that library cannot be reached (extension)."""
+        if self._codec is None:
+            self._codec = codec(self.driver) or self.driver
+        return self._codec
+
     def encode(self, segment):
-        """``driver.encode(segment)``, the same fragments byte for byte, with the GIL released while liberasurecode
-        encodes when ``_ecencode`` can reach it (extension): the threads hashing and sending go on meanwhile."""
-        if self._encode is None:
-            self._encode = encoder(self.driver)
-        return self._encode(segment)
+        """``driver.encode(segment)``: the fragments, the hashing and sending threads going on meanwhile (extension)."""
+        return self.codec.encode(segment)
+
+    def decode(self, fragments):
+        """``driver.decode(fragments)``: the segment, the receiving threads going on meanwhile (extension)."""
+        return self.codec.decode(fragments)
 
     @property
     def quorum(self):

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import atexit
 import ctypes
+import operator
 import sys
 import threading
 import time
@@ -120,8 +121,8 @@ def cstr(val, name, encoding="utf-8", opt=False):
     return _ffi.cstr(val, name, encoding, opt, TypeError)
 
 
-def cstr_list(list_str, name, encoding="utf-8"):
-    return [cstr(s, name, encoding) for s in list_str]
+def cstr_list(list_str, name, encoding="utf-8"):  # noqa: ARG001 - Ceph's ignores ``encoding`` too
+    return [cstr(s, name) for s in list_str]
 
 
 def decode_cstr(val, encoding="utf-8"):
@@ -162,9 +163,24 @@ def _typed(val, cls, name):
     return val
 
 
+def _cint(value):
+    """``value`` as Cython converts it to a C integer: an int, or what its ``__int__`` gives (a float is
+    truncated); TypeError for None and other types. The C type's range is checked where it is used."""
+    if isinstance(value, int):
+        return value
+    if value is None or not hasattr(type(value), "__int__"):
+        raise TypeError("an integer is required")
+    return int(value)
+
+
+def _omap_max(max_return):
+    """``max_return`` as Ceph's module hands it to librados: a C int, cast to uint64_t (-1: no limit)."""
+    return _new("int", max_return)[0] % (1 << 64)
+
+
 def _new(ctype, value):
     """A C ``ctype`` holding ``value``: the range and type checks of a Cython conversion."""
-    return _ffi.ffi().new(ctype + " *", value)
+    return _ffi.ffi().new(ctype + " *", _cint(value))
 
 
 # An uninitialised bytes object that librados fills in place, as the Cython module does:
@@ -176,7 +192,7 @@ _NEW_BYTES.argtypes = (ctypes.c_char_p, ctypes.c_ssize_t)
 
 def _fresh_bytes(length):
     """A new, unshared ``bytes`` of ``length`` (a size_t: OverflowError/TypeError as Cython raises)."""
-    length = _new("size_t", length)[0]
+    length = _ffi.ffi().new("size_t *", operator.index(length))[0]  # a Py_ssize_t for Cython: no float
     if length > sys.maxsize:
         raise OverflowError("Python int too large to convert to C ssize_t")
     return _NEW_BYTES(None, length) if length else b""
@@ -1075,8 +1091,9 @@ class Watch(_ffi.ClosesOnExit):
         ffi = self.ioctx._ffi
         cookie = ffi.new("uint64_t *")
         self._handle = ffi.new_handle(self)
+        timeout = _new("uint32_t", 0 if timeout is None else timeout)[0]
         ret = self.ioctx._lib.rados_watch3(self.ioctx._handle(), self.oid, cookie, _callback("watch"),
-                                           _callback("watch_error"), _new("uint32_t", timeout or 0)[0], self._handle)
+                                           _callback("watch_error"), timeout, self._handle)
         if ret < 0:
             self.ioctx.close()
             raise _make_ex(ret, "watch error")
@@ -1198,7 +1215,7 @@ class Ioctx(_ffi.ClosesOnExit):
         io = self._handle()
         comp = self._completion(oncomplete, onsafe)
         return self._submit(comp, "error writing object %s" % object_name, self._lib.rados_aio_write, io, name,
-                            comp.rados_comp, data, len(data), offset)
+                            comp.rados_comp, data, len(data), _cint(offset))
 
     def aio_write_full(self, object_name, to_write, oncomplete=None, onsafe=None):
         """Start replacing the object's data by ``to_write``."""
@@ -1214,7 +1231,8 @@ class Ioctx(_ffi.ClosesOnExit):
         io = self._handle()
         comp = self._completion(oncomplete, None)
         return self._submit(comp, "error writing object %s" % object_name, self._lib.rados_aio_writesame, io, name,
-                            comp.rados_comp, data, len(data), write_len, offset)
+                            comp.rados_comp, data, len(data), _cint(write_len),
+                            _cint(offset))
 
     def aio_append(self, object_name, to_append, oncomplete=None, onsafe=None):
         """Start appending ``to_append``."""
@@ -1237,7 +1255,7 @@ class Ioctx(_ffi.ClosesOnExit):
         io = self._handle()
         comp = self._completion(oncomplete, None)
         return self._submit(comp, "failed to compare %s" % object_name, self._lib.rados_aio_cmpext, io, name,
-                            comp.rados_comp, data, len(data), offset)
+                            comp.rados_comp, data, len(data), _cint(offset))
 
     def aio_rmxattr(self, object_name, xattr_name, oncomplete=None):
         name, xattr = _text(object_name, "object_name"), _text(xattr_name, "xattr_name")
@@ -1270,7 +1288,7 @@ class Ioctx(_ffi.ClosesOnExit):
 
         comp = self._completion(oncomplete, None, buf, finish)
         return self._submit(comp, "error reading %s" % object_name, self._lib.rados_aio_read, io, name,
-                            comp.rados_comp, _out(self._ffi, buf), len(buf), offset)
+                            comp.rados_comp, _out(self._ffi, buf), len(buf), _cint(offset))
 
     def aio_execute(self, object_name, cls, method, data, length=8192, oncomplete=None, onsafe=None):
         """Start OSD class method ``cls.method``; the callbacks get ``(completion, output)``.
@@ -1333,7 +1351,7 @@ class Ioctx(_ffi.ClosesOnExit):
 
         comp = self._completion(oncomplete, None, (reply, replylen), finish)
         return self._submit(comp, "aio_notify error: %s" % obj, lib.rados_aio_notify, io, obj_raw, comp.rados_comp,
-                            msg_raw, _new("int", msglen)[0], timeout_ms, reply, replylen)
+                            msg_raw, _new("int", msglen)[0], _cint(timeout_ms), reply, replylen)
 
     # -- context settings
     def require_ioctx_open(self):
@@ -1387,7 +1405,7 @@ class Ioctx(_ffi.ClosesOnExit):
         """Write ``data`` at ``offset``; 0."""
         self.require_ioctx_open()
         key_raw, data = _text(key, "key"), _data(data, "data")
-        ret = self._lib.rados_write(self._handle(), key_raw, data, len(data), offset)
+        ret = self._lib.rados_write(self._handle(), key_raw, data, len(data), _cint(offset))
         return self._zero_or_raise(ret, "write", "write", key)
 
     def write_full(self, key, data):
@@ -1401,7 +1419,8 @@ class Ioctx(_ffi.ClosesOnExit):
         """Write ``data`` repeated over ``write_len`` bytes at ``offset``."""
         self.require_ioctx_open()
         key_raw, data = _text(key, "key"), _data(data, "data")
-        ret = self._lib.rados_writesame(self._handle(), key_raw, data, len(data), write_len, offset)
+        ret = self._lib.rados_writesame(self._handle(), key_raw, data, len(data), _cint(write_len),
+                                        _cint(offset))
         if ret < 0:
             raise _make_ex(ret, "Ioctx.writesame(%s): failed to write %s" % (self.name, key))
 
@@ -1417,7 +1436,7 @@ class Ioctx(_ffi.ClosesOnExit):
         self.require_ioctx_open()
         key_raw = _text(key, "key")
         buf = _fresh_bytes(length)
-        ret = self._lib.rados_read(self._handle(), key_raw, _out(self._ffi, buf), len(buf), offset)
+        ret = self._lib.rados_read(self._handle(), key_raw, _out(self._ffi, buf), len(buf), _cint(offset))
         if ret < 0:
             raise _make_ex(ret, "Ioctx.read(%s): failed to read %s" % (self.name, key))
         return _shrink(buf, ret)
@@ -1457,7 +1476,7 @@ class Ioctx(_ffi.ClosesOnExit):
     def trunc(self, key, size):
         """Resize the object to ``size``; 0."""
         self.require_ioctx_open()
-        ret = self._lib.rados_trunc(self._handle(), _text(key, "key"), size)
+        ret = self._lib.rados_trunc(self._handle(), _text(key, "key"), _cint(size))
         if ret < 0:
             raise _make_ex(ret, "Ioctx.trunc(%s): failed to truncate %s" % (self.name, key))
         return ret
@@ -1466,7 +1485,7 @@ class Ioctx(_ffi.ClosesOnExit):
         """0 if the data at ``offset`` equals ``cmp_buf``, else ``-MAX_ERRNO - offset of the first difference``."""
         self.require_ioctx_open()
         key_raw, data = _text(key, "key"), _data(cmp_buf, "cmp_buf")
-        ret = self._lib.rados_cmpext(self._handle(), key_raw, data, len(data), offset)
+        ret = self._lib.rados_cmpext(self._handle(), key_raw, data, len(data), _cint(offset))
         if not (ret < -MAX_ERRNO or ret == 0):
             raise AssertionError("Ioctx.cmpext(%s): failed to compare %s" % (self.name, key))
         return ret
@@ -1527,7 +1546,7 @@ class Ioctx(_ffi.ClosesOnExit):
         self.require_ioctx_open()
         msglen = len(msg)
         obj_raw, msg_raw = _text(obj, "obj"), _text(msg, "msg")
-        ret = self._lib.rados_notify2(self._handle(), obj_raw, msg_raw, _new("int", msglen)[0], timeout_ms,
+        ret = self._lib.rados_notify2(self._handle(), obj_raw, msg_raw, _new("int", msglen)[0], _cint(timeout_ms),
                                       self._ffi.NULL, self._ffi.NULL)
         if ret < 0:
             raise _make_ex(ret, "Failed to notify %r" % (obj))
@@ -1536,6 +1555,7 @@ class Ioctx(_ffi.ClosesOnExit):
     def watch(self, obj, callback, error_callback=None, timeout=None):
         """A :class:`Watch` calling ``callback(notify_id, notifier_id, watch_id, data)`` on each notify."""
         self.require_ioctx_open()
+        _text(obj, "obj")  # Ceph's watch() takes a str only, its Watch also bytes
         return Watch(self, obj, callback, error_callback, timeout)
 
     # -- listing, pool information
@@ -1662,7 +1682,7 @@ class Ioctx(_ffi.ClosesOnExit):
         op = _typed(write_op, WriteOp, "write_op")
         _text(oid, "oid")
         self._operate(op._run(), oid, "Failed to operate write op for oid %s", self._lib.rados_write_op_operate,
-                      _new("time_t", mtime), flags)
+                      _new("time_t", mtime), _cint(flags))
 
     def operate_aio_write_op(self, write_op, oid, oncomplete=None, onsafe=None, mtime=0,
                              flags=LIBRADOS_OPERATION_NOFLAG):
@@ -1673,13 +1693,14 @@ class Ioctx(_ffi.ClosesOnExit):
         op = op._run(aio=True)
         comp = self._completion(oncomplete, onsafe)
         return self._submit(comp, "Failed to operate aio write op for oid %s" % oid,
-                            self._lib.rados_aio_write_op_operate, op, io, comp.rados_comp, oid_raw, stamp, flags)
+                            self._lib.rados_aio_write_op_operate, op, io, comp.rados_comp, oid_raw, stamp, _cint(flags))
 
     def operate_read_op(self, read_op, oid, flag=LIBRADOS_OPERATION_NOFLAG):
         """Run ``read_op`` on object ``oid``."""
         op = _typed(read_op, ReadOp, "read_op")
         _text(oid, "oid")
-        self._operate(op._run(), oid, "Failed to operate read op for oid %s", self._lib.rados_read_op_operate, flag)
+        self._operate(op._run(), oid, "Failed to operate read op for oid %s", self._lib.rados_read_op_operate,
+                      _cint(flag))
 
     def operate_aio_read_op(self, read_op, oid, oncomplete=None, onsafe=None, flag=LIBRADOS_OPERATION_NOFLAG):
         """Start ``read_op`` on object ``oid``; a :class:`Completion`."""
@@ -1688,7 +1709,7 @@ class Ioctx(_ffi.ClosesOnExit):
         op = op._run(aio=True)
         comp = self._completion(oncomplete, onsafe, read_op)
         return self._submit(comp, "Failed to operate aio read op for oid %s" % oid,
-                            self._lib.rados_aio_read_op_operate, op, io, comp.rados_comp, oid_raw, flag)
+                            self._lib.rados_aio_read_op_operate, op, io, comp.rados_comp, oid_raw, _cint(flag))
 
     def _omap_iterator(self, func, read_op, *args):
         op = _typed(read_op, ReadOp, "read_op")._add()
@@ -1710,14 +1731,14 @@ class Ioctx(_ffi.ClosesOnExit):
         prefix = self._optional_text(filter_prefix, "filter_prefix")
         null = self._ffi.NULL
         return self._omap_iterator(lambda op, *a: self._lib.rados_read_op_omap_get_vals2(op, *a, null, null),
-                                   read_op, start, prefix, _new("int", max_return)[0])
+                                   read_op, start, prefix, _omap_max(max_return))
 
     def get_omap_keys(self, read_op, start_after, max_return):
         """Add reading omap keys to ``read_op``: ``(OmapIterator, 0)`` (values are None)."""
         start = self._optional_text(start_after, "start_after")
         null = self._ffi.NULL
         return self._omap_iterator(lambda op, *a: self._lib.rados_read_op_omap_get_keys2(op, *a, null, null),
-                                   read_op, start, _new("int", max_return)[0])
+                                   read_op, start, _omap_max(max_return))
 
     def get_omap_vals_by_keys(self, read_op, keys):
         """Add reading the values of omap ``keys`` to ``read_op``: ``(OmapIterator, 0)``."""
@@ -1748,7 +1769,7 @@ class Ioctx(_ffi.ClosesOnExit):
         raw = [_text(key, "key"), _text(name, "name"), _text(cookie, "cookie")] + args + [_text(desc, "desc")]
         timeval = self._ffi.NULL
         if duration is not None:
-            timeval = self._ffi.new("struct timeval *", {"tv_sec": duration})
+            timeval = self._ffi.new("struct timeval *", {"tv_sec": _cint(duration)})
         ret = func(self._handle(), *raw, timeval, _new("uint8_t", flags)[0])
         if ret < 0:
             raise _make_ex(ret, "Ioctx.rados_lock_exclusive(%s): failed to set lock %s on %s" % (self.name, name, key))

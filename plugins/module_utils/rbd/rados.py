@@ -308,7 +308,7 @@ class Rados(object):
             pointer.restype, pointer.argtypes = ctypes.c_void_p, (ctypes.py_object, ctypes.c_char_p)
             ret = self._lib.rados_create_with_context(handle, self._ffi.cast("void *", pointer(context, None)))
         else:
-            ret = self._lib.rados_create2(handle, clustername_raw, name_raw, _new("int", flags)[0])
+            ret = self._lib.rados_create2(handle, clustername_raw, name_raw, _new("long", flags)[0] % (1 << 64))
         if ret != 0:
             raise Error("rados_initialize failed with error code: %d" % ret)
         self.cluster = handle[0]
@@ -688,8 +688,8 @@ class _IoctxIterator(object):
     """Base of the iterators over an I/O context's items; each is its own iterator."""
 
     def __init__(self, ioctx):
-        self.ioctx = ioctx
-        self._lib = ioctx._lib
+        self.ioctx = _typed(ioctx, Ioctx, "ioctx")  # a Cython typed argument: None passes, another type does not
+        self._lib = _ffi.librados()
 
     def __iter__(self):
         return self

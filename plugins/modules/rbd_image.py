@@ -18,6 +18,7 @@ from ansible_collections.datacenter.storage.plugins.module_utils.common.rbd impo
     image_spec,
     plan_keys,
 )
+from ansible_collections.datacenter.storage.plugins.module_utils.common.rbd_publish import publish
 from ansible_collections.datacenter.storage.plugins.module_utils.common.units import parse_size
 from ansible_collections.datacenter.storage.plugins.module_utils.rbd import rbd as librbd
 from ansible_collections.datacenter.storage.plugins.module_utils.rbd.features import (
@@ -103,6 +104,8 @@ class ImagePlan:
         self.applied = []  # the steps done on an existing image, for a failure to report
         self.failing = None  # the step being made, for a failure to name
         self.left = None  # what a failed creation could not remove
+        self.named = False  # a created image has its name: never discarded after that
+        self.warnings = []
         self.before = {}
         self.after = {}
 
@@ -345,7 +348,7 @@ class ImagePlan:
         self.after["group"] = wanted or None
 
     def apply(self):
-        """Make the changes; an image created here is built under a staging name and renamed when complete."""
+        """Make the changes; an image created here is built under a staging name and given its name when complete."""
         ioctx = self.pools.get(self.pool, self.namespace)
         if self.remove:
             self.remove()
@@ -364,19 +367,35 @@ class ImagePlan:
                 self.failing = "create with size=%s" % self.after["size"]
                 self.create(ioctx, name)
                 self.failing = None
-            if self.steps:
-                with librbd.Image(ioctx, name) as image:
-                    for description, step in self.steps:
-                        self.failing = description
-                        step(image)
-                        self.applied.append(description)
-                    self.failing = None
-            if self.create:
-                librbd.RBD().rename(ioctx, name, self.name)
+            if self.steps or self.create:
+                self._apply_steps(ioctx, name)
         except BaseException as exc:
-            if self.create:
+            if self.create and not self.named:
                 self._discard(ioctx, name, exc)
             raise
+
+    def _apply_steps(self, ioctx, name):
+        """The steps, then for a created image its name, given while the image is open (a concurrent run that
+        finds the staging image sees it busy); once it has its name, a failure to close it is only a warning."""
+        image = librbd.Image(ioctx, name)
+        try:
+            for description, step in self.steps:
+                self.failing = description
+                step(image)
+                self.applied.append(description)
+            if self.create:
+                self.failing = "give it its name"
+                lease = float(self.cluster.conf_get("rados_osd_op_timeout"))
+                self.warnings += publish(ioctx, image.id(), name, self.name, lease)
+                self.named = True
+            self.failing = None
+        finally:
+            try:
+                image.close()
+            except ERRORS as exc:
+                if not self.named:
+                    raise
+                self.warnings.append("%s is made; closing it failed (%s)" % (self.spec, exc))
 
     def _discard(self, ioctx, name, exc):
         """Remove the staging image of a failed creation; if the cluster does not answer, leave it to the next run."""
@@ -459,6 +478,8 @@ def _apply_all(module, plans, results):
                 step = " (%s)" % plan.failing if plan.failing else ""
                 module.fail("rbd_image: %s%s: %s%s; %s" % (plan.spec, step, exc, full_cause(plan.cluster, plan.pool, exc), left),
                             changed=bool(done), images=results)
+        for warning in plan.warnings:
+            module.warn("rbd_image: %s" % warning)
         image = plan.after if module.check_mode else _read_back(module, plan, changed)
         results.append(dict(name=plan.name, pool=plan.pool, namespace=plan.namespace, changed=changed, image=image))
 

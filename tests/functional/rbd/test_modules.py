@@ -8,6 +8,7 @@ Bad input and faults: the task fails with a clear message and nothing changes.
 import os
 import signal
 import subprocess
+import time
 
 import pytest
 from rbd_lab import run_module
@@ -248,15 +249,16 @@ def test_stopped_osd_times_out_instead_of_hanging(lab, names, stopped_osd):
     _failure(result, "timed out")
 
 
-# In the module's process: the real rename, then the OSD stopped (SIGSTOP) before anything else reaches it.
+# In the module's process: the image given its name, then the OSD stopped (SIGSTOP) before anything else reaches it.
 STOP_OSD_AFTER_RENAME = """
 import os, signal
-from ansible_collections.datacenter.storage.plugins.module_utils.rbd import rbd
-_rename = rbd.RBD.rename
-def rename(self, ioctx, src, dest):
-    _rename(self, ioctx, src, dest)
+from ansible_collections.datacenter.storage.plugins.module_utils.common import rbd_publish
+_publish = rbd_publish.publish
+def publish(*args):
+    warnings = _publish(*args)
     os.kill(%d, signal.SIGSTOP)
-rbd.RBD.rename = rename
+    return warnings
+rbd_publish.publish = publish
 """
 
 
@@ -275,6 +277,83 @@ def test_osd_stopped_once_the_image_is_complete_is_a_success(lab, names, tmp_pat
     assert not result.get("failed"), result["msg"]
     assert result["changed"] is True and result["image"]["size"] == 2 * MiB
     assert "could not be read back ([errno 110]" in str(result["warnings"])  # a string or, in ansible-core 2.19+, an event
+    exported = tmp_path / "export.raw"
+    lab.cli("export", "--no-progress", "%s/%s" % (lab.pool, name), str(exported), fmt=False)
+    assert exported.read_bytes() == src.read_bytes()
+
+
+# In the module's process, the answer of the operation that gives the image its name (the second write to
+# rbd_id.<name>; librbd's rename in a module that calls it) lost: the OSD stopped just before it is sent (stop), or
+# a timeout raised after it took effect.
+LOSE_NAMING_ANSWER = """
+import os, signal
+from ansible_collections.datacenter.storage.plugins.module_utils.rbd import rados, rbd
+_operate, _rename, writes = rados.Ioctx.operate_write_op, rbd.RBD.rename, []
+def lose(call, error):
+    if %(stop)s:
+        os.kill(%(pid)d, signal.SIGSTOP)
+        return call()
+    call()
+    raise error("lost answer", errno=110)
+def operate_write_op(self, op, oid, *args, **kwargs):
+    writes.append(oid)
+    if oid == "rbd_id.%(name)s" and writes.count(oid) == 2:
+        return lose(lambda: _operate(self, op, oid, *args, **kwargs), rados.TimedOut)
+    return _operate(self, op, oid, *args, **kwargs)
+def rename(self, ioctx, src, dest):
+    return lose(lambda: _rename(self, ioctx, src, dest), rbd.Timeout)
+rados.Ioctx.operate_write_op, rbd.RBD.rename = operate_write_op, rename
+"""
+
+
+def _import_losing_naming_answer(lab, name, src, stop):
+    pid = int(open(os.path.join(lab.state, "run", "osd.0.pid")).read())
+    started = time.monotonic()
+    try:
+        result = run_module(lab, "rbd_image", prelude=LOSE_NAMING_ANSWER % dict(name=name, pid=pid, stop=stop),
+                            pool=lab.pool, name=name, src=str(src), connect_timeout=3, op_timeout=3)
+    finally:
+        os.kill(pid, signal.SIGCONT)
+    return result, time.monotonic() - started
+
+
+def test_naming_that_took_effect_without_an_answer_is_a_success(lab, names, tmp_path):
+    """The image given its name, the answer lost: the task says so (changed, a warning naming the timeout) instead
+    of failing while the image is there under its name (as it did after librbd's rename returned ETIMEDOUT)."""
+    name = names()
+    src = tmp_path / "disk.raw"
+    src.write_bytes(os.urandom(2 * MiB))
+    result, _took = _import_losing_naming_answer(lab, name, src, stop=False)
+    assert not result.get("failed"), result["msg"]
+    assert result["changed"] is True and result["image"]["size"] == 2 * MiB
+    assert "did not come ([errno 110]" in str(result["warnings"]) and "but it took effect" in str(result["warnings"])
+    exported = tmp_path / "export.raw"
+    lab.cli("export", "--no-progress", "%s/%s" % (lab.pool, name), str(exported), fmt=False)
+    assert exported.read_bytes() == src.read_bytes()
+    assert name in lab.cli("ls", lab.pool) and name + ".rbd_image-incomplete" not in lab.cli("ls", lab.pool)
+    assert run_module(lab, "rbd_image", pool=lab.pool, name=name, src=str(src))["changed"] is False
+
+
+def test_naming_sent_to_a_stopped_osd_never_takes_effect(lab, names, tmp_path):
+    """The OSD stopped just before the operation that gives the image its name: the task fails within its timeouts
+    (librbd's rename ran several in a row) and, once the OSD runs again and handles what was sent to it, nothing is
+    under the name; a rerun makes the image."""
+    name = names()
+    src = tmp_path / "disk.raw"
+    src.write_bytes(os.urandom(2 * MiB))
+    result, took = _import_losing_naming_answer(lab, name, src, stop=True)
+    _failure(result, "timed out", name)
+    # connection, create and import (each op a timeout at most, not reached here), the naming operation, the
+    # lease's end and one read: the budget the reliability stage gives such a task is its timeouts + 20 s
+    assert took < 3 + 3 + 20, took
+    lab.cli("ls", lab.pool)  # the OSD answers again: what was queued on it is handled before this
+    assert name not in lab.cli("ls", lab.pool)
+    info = subprocess.run(["rbd", "-c", lab.conf, "info", "%s/%s" % (lab.pool, name)], capture_output=True, text=True,
+                          check=False)
+    assert info.returncode != 0 and "No such file" in info.stderr, info
+    again = run_module(lab, "rbd_image", pool=lab.pool, name=name, src=str(src))
+    assert not again.get("failed"), again["msg"]
+    assert again["changed"] is True
     exported = tmp_path / "export.raw"
     lab.cli("export", "--no-progress", "%s/%s" % (lab.pool, name), str(exported), fmt=False)
     assert exported.read_bytes() == src.read_bytes()

@@ -14,6 +14,7 @@ from datetime import datetime
 from unittest import mock
 
 from ansible_collections.datacenter.storage.plugins.module_utils.rbd import rbd as librbd
+from ansible_collections.datacenter.storage.plugins.modules import rbd_image
 from ansible_collections.datacenter.storage.tests.unit.plugins.modules.utils import run_module
 
 CONNECTION = {"client_name": "client.admin"}  # no ceph.conf: the fake cluster reads none
@@ -64,6 +65,9 @@ class FakeCeph:
     def wait_for_latest_osdmap(self):
         return 0
 
+    def conf_get(self, option):
+        return {"rados_osd_op_timeout": "30"}[option]
+
     def delete_pool(self, name):
         self.log("pool delete", name)
         del self.pools[name]
@@ -77,8 +81,13 @@ class FakeCeph:
             def __init__(self, ioctx, name, snapshot=None, read_only=False):
                 FakeImage.__init__(self, ceph, ioctx, name, snapshot)
 
+        def publish(ioctx, image_id, staging, name, lease):
+            FakeRBD(ceph).rename(ioctx, staging, name)
+            return []
+
         with mock.patch.object(librbd, "RBD", lambda: FakeRBD(ceph)), mock.patch.object(librbd, "Image", Image), \
-                mock.patch.object(librbd, "Group", lambda ioctx, name: FakeGroup(ceph, ioctx, name)):
+                mock.patch.object(librbd, "Group", lambda ioctx, name: FakeGroup(ceph, ioctx, name)), \
+                mock.patch.object(rbd_image, "publish", publish):
             yield
 
 
@@ -208,6 +217,9 @@ class FakeImage:
 
     def __exit__(self, *exc):
         return False
+
+    def close(self):
+        pass
 
     def get_name(self):
         return self.name

@@ -121,9 +121,10 @@ def publish(ioctx, image_id, staging, name, lease):
         warnings = ["the answer to giving %s its name did not come (%s), but it took effect" % (name, exc)]
     else:
         warnings = []
-    for what, step in (("rename it in rbd_directory", lambda: ioctx.execute(
-            "rbd_directory", "rbd", "dir_rename_image", _string(staging) + _string(name) + _string(image_id))),
-                       ("remove %s" % id_object(staging), lambda: ioctx.remove_object(id_object(staging)))):
+    renamed = _string(staging) + _string(name) + _string(image_id)
+    steps = (("rename it in rbd_directory", lambda: ioctx.execute("rbd_directory", "rbd", "dir_rename_image", renamed)),
+             ("remove %s" % id_object(staging), lambda: ioctx.remove_object(id_object(staging))))
+    for what, step in steps:
         try:
             step()
         except librados.Error as exc:

@@ -365,7 +365,11 @@ class ImagePlan:
         try:
             if self.create:
                 self.failing = "create with size=%s" % self.after["size"]
-                self.create(ioctx, name)
+                try:
+                    self.create(ioctx, name)
+                except librbd.ImageExists:  # half made by a run whose create timed out: no image to open, removed
+                    _remove_stale(ioctx, name)
+                    self.create(ioctx, name)
                 self.failing = None
             if self.steps or self.create:
                 self._apply_steps(ioctx, name)

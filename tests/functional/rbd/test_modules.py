@@ -357,3 +357,22 @@ def test_naming_sent_to_a_stopped_osd_never_takes_effect(lab, names, tmp_path):
     exported = tmp_path / "export.raw"
     lab.cli("export", "--no-progress", "%s/%s" % (lab.pool, name), str(exported), fmt=False)
     assert exported.read_bytes() == src.read_bytes()
+
+
+def test_a_half_made_staging_image_is_removed(lab, names, ioctx):
+    """A create that timed out may leave the staging image half made (its directory entry and rbd_id object, no
+    header): opening it finds no image, creating it finds one. The next run removes it and makes the image (it
+    failed with "image already exists")."""
+    name = names()
+    staging, image_id = name + ".rbd_image-incomplete", os.urandom(6).hex()
+
+    def encoded(text):
+        return len(text).to_bytes(4, "little") + text.encode()
+
+    ioctx.execute("rbd_directory", "rbd", "dir_add_image", encoded(staging) + encoded(image_id))
+    ioctx.write_full("rbd_id." + staging, encoded(image_id))
+    result = run_module(lab, "rbd_image", pool=lab.pool, name=name, size="1M")
+    assert not result.get("failed"), result["msg"]
+    assert result["changed"] is True
+    assert lab.cli("info", "%s/%s" % (lab.pool, name))["size"] == MiB
+    assert staging not in lab.cli("ls", lab.pool)

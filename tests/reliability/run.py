@@ -25,9 +25,8 @@ from harness import REPO, load_lab_env
 SCALE = float(os.environ.get("REL_SCALE", "1"))
 FAMILIES = ["badinput", "fuzz", "secrets", "races", "load", "faults"]
 # Run only when asked (REL_FAMILIES): why, printed as the family's TODO line of a default run.
-OPT_IN = {"faults": "opt-in (REL_FAMILIES=faults): librbd's rename of a staging image can outlive the op timeout "
-                    "(a hang) or reach the cluster after its timeout (an image visible after a failed import) "
-                    "when the OSD stops at that moment (open, docs/reliability.md)"}
+OPT_IN = {"faults": "opt-in (REL_FAMILIES=faults) until two runs in a row on clean clones count zero with "
+                    "rbd_image's naming of a created image bounded and leased (docs/reliability.md)"}
 
 
 def _count(n):

@@ -270,8 +270,9 @@ def test_osd_stopped_once_the_image_is_complete_is_a_success(lab, names, tmp_pat
     src.write_bytes(os.urandom(2 * MiB))
     pid = int(open(os.path.join(lab.state, "run", "osd.0.pid")).read())
     try:
+        # op_timeout 1: the OSD stopped longer than its read lease (16 s) may leave placement groups laggy for good
         result = run_module(lab, "rbd_image", prelude=STOP_OSD_AFTER_RENAME % pid, pool=lab.pool, name=name,
-                            src=str(src), op_timeout=3)
+                            src=str(src), op_timeout=1)
     finally:
         os.kill(pid, signal.SIGCONT)
     assert not result.get("failed"), result["msg"]
@@ -309,9 +310,9 @@ rados.Ioctx.operate_write_op, rbd.RBD.rename = operate_write_op, rename
 def _import_losing_naming_answer(lab, name, src, stop):
     pid = int(open(os.path.join(lab.state, "run", "osd.0.pid")).read())
     started = time.monotonic()
-    try:
+    try:  # a short op_timeout when the OSD is stopped (see test_osd_stopped_once_the_image_is_complete_is_a_success)
         result = run_module(lab, "rbd_image", prelude=LOSE_NAMING_ANSWER % dict(name=name, pid=pid, stop=stop),
-                            pool=lab.pool, name=name, src=str(src), connect_timeout=3, op_timeout=3)
+                            pool=lab.pool, name=name, src=str(src), connect_timeout=3, op_timeout=1 if stop else 3)
     finally:
         os.kill(pid, signal.SIGCONT)
     return result, time.monotonic() - started
@@ -345,7 +346,7 @@ def test_naming_sent_to_a_stopped_osd_never_takes_effect(lab, names, tmp_path):
     _failure(result, "timed out", name)
     # connection, create and import (each op a timeout at most, not reached here), the naming operation, the
     # lease's end and one read: the budget the reliability stage gives such a task is its timeouts + 20 s
-    assert took < 3 + 3 + 20, took
+    assert took < 3 + 1 + 20, took
     lab.cli("ls", lab.pool)  # the OSD answers again: what was queued on it is handled before this
     assert name not in lab.cli("ls", lab.pool)
     info = subprocess.run(["rbd", "-c", lab.conf, "info", "%s/%s" % (lab.pool, name)], capture_output=True, text=True,

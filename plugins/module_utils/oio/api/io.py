@@ -32,6 +32,7 @@ WRITE_TIMEOUT = 60.0
 CHUNK_TIMEOUT = 60
 WRITE_CHUNK_SIZE = 65536
 READ_CHUNK_SIZE = 65536
+METACHUNKS_IN_FLIGHT = 2  # metachunks of an upload still sending while the next one is read and encoded
 
 
 def consume(it):
@@ -525,8 +526,8 @@ class WriteHandler:
     """Uploads a whole object, metachunk after metachunk, where ``chunk_preparer`` says (``oio.api.io``).
 
     ``stream()`` returns ``(chunk entries, bytes written, MD5 of the object)``. The next metachunk is read
-    and sent while the previous one drains. ``stored`` lists every chunk written, for a cleanup on failure
-    (extension). Subclasses name their ``metachunk_writer_class``.
+    and sent while the ``METACHUNKS_IN_FLIGHT`` before it drain. ``stored`` lists every chunk written, for a
+    cleanup on failure (extension). Subclasses name their ``metachunk_writer_class``.
     """
 
     metachunk_writer_class = None
@@ -556,7 +557,7 @@ class WriteHandler:
     def stream(self):
         capacity = self.storage_method.metachunk_size(self.chunk_prep.chunk_size)
         self.checksum = BackgroundMD5()
-        total, uploaded, pending = 0, [], None
+        total, uploaded, pending = 0, [], deque()  # metachunks started and not yet collected, oldest first
 
         def collect(writer):
             try:
@@ -569,23 +570,22 @@ class WriteHandler:
                 if self.deadline is not None and self.deadline <= time.monotonic():
                     raise DeadlineReached()
                 writer = self._metachunk_writer(meta_chunk)
-                previous, pending = pending, None
+                pending.append(writer)
                 try:
                     writer.start(self.source, capacity, self.checksum)
                 finally:
-                    pending = writer
-                    if previous is not None:
-                        collect(previous)
+                    while len(pending) > METACHUNKS_IN_FLIGHT:
+                        collect(pending.popleft())
                 total += writer.size
                 if writer.size < capacity or self.source.at_eof():
                     break
-            previous, pending = pending, None
-            collect(previous)
+            while pending:
+                collect(pending.popleft())
             return uploaded, total, self.checksum.hexdigest()
         except BaseException:
-            if pending is not None:
+            while pending:
                 try:
-                    collect(pending)
+                    collect(pending.popleft())
                 except OioException:
                     pass
             raise

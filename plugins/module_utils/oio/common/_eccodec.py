@@ -32,13 +32,13 @@ CHKSUM_NONE, CHKSUM_CRC32 = 1, 2
 _LIBRARY = re.compile(r"/liberasurecode(-[^/]*)?\.so[.0-9]*$")
 _LOCK = threading.Lock()
 _LOADED = []
+_CODECS = {}
 
 
-def _library():
-    """``(ffi, lib)`` of the liberasurecode mapped in this process (pyeclib's), or None."""
-    with _LOCK:
-        if not _LOADED:
-            _LOADED.append(_open())
+def _open_once():
+    """``(ffi, lib)`` of the liberasurecode mapped in this process (pyeclib's), or None (called with ``_LOCK``)."""
+    if not _LOADED:
+        _LOADED.append(_open())
     return _LOADED[0]
 
 
@@ -106,12 +106,18 @@ class NativeCodec:
 
 
 def codec(driver):
-    """A ``NativeCodec`` for a pyeclib ``ECDriver`` when its library can be reached, else None."""
+    """The ``NativeCodec`` of a pyeclib ``ECDriver``'s parameters when its library can be reached, else None.
+
+    One codec (one liberasurecode instance, never destroyed) per backend and parameters in the process: the
+    storage method objects made for each upload share it.
+    """
     reference = getattr(driver, "ec_lib_reference", None)
     if not all(hasattr(reference, name) for name in ("k", "m", "hd", "inline_chksum", "ec_type")):
         return None
-    loaded = _library()
-    if loaded is None:
-        return None
-    native = NativeCodec(loaded[0], loaded[1], driver)
-    return native if native.desc > 0 else None
+    key = (reference.ec_type.value, reference.k, reference.m, reference.hd, bool(reference.inline_chksum))
+    with _LOCK:
+        if key not in _CODECS:
+            loaded = _open_once()
+            native = NativeCodec(loaded[0], loaded[1], driver) if loaded is not None else None
+            _CODECS[key] = native if native is not None and native.desc > 0 else None
+        return _CODECS[key]

@@ -55,8 +55,15 @@ def test_native_decode_of_bad_fragments_is_pyeclibs():
     assert isinstance(_outcome(method.decode, fragments[:5]), type)
 
 
+def test_one_codec_per_parameters():
+    first, second = (storage_method("ec/algo=isa_l_rs_vand,k=6,m=3") for _unused in range(2))
+    assert first.codec is second.codec
+    assert first.codec is not storage_method("ec/algo=isa_l_rs_vand,k=4,m=2").codec
+
+
 def test_without_the_library_the_driver_itself(monkeypatch):
     monkeypatch.setattr(_eccodec, "_LOADED", [None])
+    monkeypatch.setattr(_eccodec, "_CODECS", {})
     method = storage_method("ec/algo=liberasurecode_rs_vand,k=6,m=3")
     data = os.urandom(100000)
     assert method.codec is method.driver

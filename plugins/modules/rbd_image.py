@@ -22,7 +22,8 @@ from ansible_collections.datacenter.storage.plugins.module_utils.common.rbd_publ
 from ansible_collections.datacenter.storage.plugins.module_utils.common.units import parse_size
 from ansible_collections.datacenter.storage.plugins.module_utils.rbd import rbd as librbd
 from ansible_collections.datacenter.storage.plugins.module_utils.rbd.features import (
-    FEATURE_NAMES, RBD_FEATURE_OBJECT_MAP, RBD_FEATURES_IMPLICIT, RBD_FEATURES_MUTABLE, RBD_FEATURE_DEEP_FLATTEN,
+    FEATURE_NAMES, RBD_FEATURE_JOURNALING, RBD_FEATURE_OBJECT_MAP, RBD_FEATURES_IMPLICIT, RBD_FEATURES_MUTABLE,
+    RBD_FEATURE_DEEP_FLATTEN,
     features_from_names, features_to_names, missing_dependencies, with_implied,
 )
 from ansible_collections.datacenter.storage.plugins.module_utils.rbd.transfer import import_file
@@ -380,14 +381,18 @@ class ImagePlan:
 
     def _apply_steps(self, ioctx, name):
         """The steps, then for a created image its name, given while the image is open (a concurrent run that
-        finds the staging image sees it busy); once it has its name, a failure to close it is only a warning."""
+        finds the staging image sees it busy); once it has its name, a failure to close it is only a warning.
+        A journaled image is named by librbd's own rename, after it is closed: the journal records that rename,
+        and journal-based mirroring gives the peer's copy the same name."""
         image = librbd.Image(ioctx, name)
+        journaled = False
         try:
             for description, step in self.steps:
                 self.failing = description
                 step(image)
                 self.applied.append(description)
-            if self.create:
+            journaled = self.create and bool(image.features() & RBD_FEATURE_JOURNALING)
+            if self.create and not journaled:
                 self.failing = "give it its name"
                 lease = float(self.cluster.conf_get("rados_osd_op_timeout"))
                 self.warnings += publish(ioctx, image.id(), name, self.name, lease)
@@ -400,6 +405,11 @@ class ImagePlan:
                 if not self.named:
                     raise
                 self.warnings.append("%s is made; closing it failed (%s)" % (self.spec, exc))
+        if journaled:
+            self.failing = "rename the journaled image"
+            librbd.RBD().rename(ioctx, name, self.name)
+            self.named = True
+            self.failing = None
 
     def _discard(self, ioctx, name, exc):
         """Remove the staging image of a failed creation; if the cluster does not answer, leave it to the next run."""

@@ -102,6 +102,19 @@ def test_rbd_image_bulk_form(lab, names):
     assert run_module(lab, "rbd_image", **args)["changed"] is False
 
 
+def test_journaled_image_is_named_through_its_journal(lab, names):
+    """A created journaled image gets its name from librbd's rename, which journal-based mirroring replays:
+    its journal has committed that rename, as for an image the rbd CLI creates and renames."""
+    name, twin = names(), names()
+    features = ["layering", "exclusive-lock", "journaling"]
+    assert run_module(lab, "rbd_image", pool=lab.pool, name=name, size="4M", features=features)["changed"] is True
+    lab.cli("create", "%s/%s" % (lab.pool, twin + "-x"), "--size", "4M", "--image-feature", ",".join(features), fmt=False)
+    lab.cli("rename", "%s/%s" % (lab.pool, twin + "-x"), "%s/%s" % (lab.pool, twin), fmt=False)
+    positions = [lab.cli("journal", "status", "--image", "%s/%s" % (lab.pool, image))["registered_clients"][0]
+                 ["commit_position"]["object_positions"] for image in (name, twin)]
+    assert positions[0] and positions[0] == positions[1]
+
+
 def test_rbd_snapshot_and_clone_seen_by_cli(lab, names):
     parent, child = names("p"), names("c")
     run_module(lab, "rbd_image", pool=lab.pool, name=parent, size="4M", features=["layering"])

@@ -16,6 +16,17 @@ from rbd_lab import run_module
 MiB = 1 << 20
 
 
+def _osd_pid(lab):
+    return int(open(os.path.join(lab.state, "run", "osd.0.pid")).read())
+
+
+def _exported(lab, tmp_path, name):
+    """The image's content as ``rbd export`` reads it."""
+    exported = tmp_path / "export.raw"
+    lab.cli("export", "--no-progress", "%s/%s" % (lab.pool, name), str(exported), fmt=False)
+    return exported.read_bytes()
+
+
 def test_rbd_image_create_is_seen_by_cli_and_peer(lab, names):
     name = names()
     args = dict(pool=lab.pool, name=name, size="6M", features=["layering", "exclusive-lock", "object-map"],
@@ -76,9 +87,7 @@ def test_rbd_image_src_export_is_byte_identical(lab, names, tmp_path, layout):
     assert result["changed"] is True and result["image"]["size"] == src.stat().st_size
     info = lab.cli("info", spec)
     assert {"object-map", "fast-diff"} <= set(info["features"]) and info["flags"] == []  # valid object map
-    exported = tmp_path / "export.raw"
-    lab.cli("export", "--no-progress", spec, str(exported), fmt=False)
-    assert exported.read_bytes() == src.read_bytes()
+    assert _exported(lab, tmp_path, name) == src.read_bytes()
     # The 4 MiB objects that hold only zeros were never written.
     hole = range(8 * MiB, (12 if layout == "dense" else 108) * MiB)
     extents = lab.cli("diff", spec)
@@ -245,7 +254,7 @@ def test_missing_caps_says_permission_denied(lab, names):
 @pytest.fixture
 def stopped_osd(lab):
     """The OSD stopped for one test, restarted by the lab afterwards."""
-    pid = int(open(os.path.join(lab.state, "run", "osd.0.pid")).read())
+    pid = _osd_pid(lab)
     os.kill(pid, 15)
     subprocess.run(["bash", "-c", "while [ -d /proc/%d ] && ! grep -q '^State:.*Z' /proc/%d/status; do sleep 0.1; done"
                     % (pid, pid)], timeout=30, check=True)
@@ -281,7 +290,7 @@ def test_osd_stopped_once_the_image_is_complete_is_a_success(lab, names, tmp_pat
     name = names()
     src = tmp_path / "disk.raw"
     src.write_bytes(os.urandom(2 * MiB))
-    pid = int(open(os.path.join(lab.state, "run", "osd.0.pid")).read())
+    pid = _osd_pid(lab)
     try:
         # op_timeout 1: the OSD stopped longer than its read lease (16 s) may leave placement groups laggy for good
         result = run_module(lab, "rbd_image", prelude=STOP_OSD_AFTER_RENAME % pid, pool=lab.pool, name=name,
@@ -291,9 +300,7 @@ def test_osd_stopped_once_the_image_is_complete_is_a_success(lab, names, tmp_pat
     assert not result.get("failed"), result["msg"]
     assert result["changed"] is True and result["image"]["size"] == 2 * MiB
     assert "could not be read back ([errno 110]" in str(result["warnings"])  # a string or, in ansible-core 2.19+, an event
-    exported = tmp_path / "export.raw"
-    lab.cli("export", "--no-progress", "%s/%s" % (lab.pool, name), str(exported), fmt=False)
-    assert exported.read_bytes() == src.read_bytes()
+    assert _exported(lab, tmp_path, name) == src.read_bytes()
 
 
 # In the module's process, the answer of the operation that gives the image its name (the second write to
@@ -321,7 +328,7 @@ rados.Ioctx.operate_write_op, rbd.RBD.rename = operate_write_op, rename
 
 
 def _import_losing_naming_answer(lab, name, src, stop):
-    pid = int(open(os.path.join(lab.state, "run", "osd.0.pid")).read())
+    pid = _osd_pid(lab)
     started = time.monotonic()
     try:  # a short op_timeout when the OSD is stopped (see test_osd_stopped_once_the_image_is_complete_is_a_success)
         result = run_module(lab, "rbd_image", prelude=LOSE_NAMING_ANSWER % dict(name=name, pid=pid, stop=stop),
@@ -341,9 +348,7 @@ def test_naming_that_took_effect_without_an_answer_is_a_success(lab, names, tmp_
     assert not result.get("failed"), result["msg"]
     assert result["changed"] is True and result["image"]["size"] == 2 * MiB
     assert "did not come ([errno 110]" in str(result["warnings"]) and "but it took effect" in str(result["warnings"])
-    exported = tmp_path / "export.raw"
-    lab.cli("export", "--no-progress", "%s/%s" % (lab.pool, name), str(exported), fmt=False)
-    assert exported.read_bytes() == src.read_bytes()
+    assert _exported(lab, tmp_path, name) == src.read_bytes()
     assert name in lab.cli("ls", lab.pool) and name + ".rbd_image-incomplete" not in lab.cli("ls", lab.pool)
     assert run_module(lab, "rbd_image", pool=lab.pool, name=name, src=str(src))["changed"] is False
 
@@ -368,9 +373,7 @@ def test_naming_sent_to_a_stopped_osd_never_takes_effect(lab, names, tmp_path):
     again = run_module(lab, "rbd_image", pool=lab.pool, name=name, src=str(src))
     assert not again.get("failed"), again["msg"]
     assert again["changed"] is True
-    exported = tmp_path / "export.raw"
-    lab.cli("export", "--no-progress", "%s/%s" % (lab.pool, name), str(exported), fmt=False)
-    assert exported.read_bytes() == src.read_bytes()
+    assert _exported(lab, tmp_path, name) == src.read_bytes()
 
 
 def test_a_half_made_staging_image_is_removed(lab, names, ioctx):

@@ -33,13 +33,9 @@ def _errno_reduce(self):
 
 # ``__init__``, ``__str__`` and ``__reduce__`` of the rados/rbd exceptions that carry an ``errno`` (or None): the
 # message reads "<prefix> (<message>)" when the class has a ``prefix``, shown as "[errno N] ...", and
-# ``__reduce__`` is Ceph's, as it is. Methods rather than a base class, so that the classes' MRO stays upstream's.
+# ``__reduce__`` is Ceph's, as it is. Methods rather than a base class, so that the classes' MRO stays upstream's
+# (the classes themselves are generated from python3-rados/rbd: _rados_exceptions.py, _rbd_exceptions.py).
 ERRNO_METHODS = (_errno_init, _errno_str, _errno_reduce)
-
-
-def error_class(module, name, base, prefix):
-    """The exception class ``module.name``, a subclass of ``base`` whose messages read "<prefix> (<message>)"."""
-    return type(name, (base,), {"prefix": prefix, "__module__": module, "__doc__": "%s." % prefix})
 
 
 class Error(Exception):

@@ -41,7 +41,12 @@ from ._constants import (  # noqa: F401 pylint: disable=unused-import
     LIBRADOS_OP_FLAG_FADVISE_SEQUENTIAL, LIBRADOS_OP_FLAG_FADVISE_WILLNEED, LIBRADOS_OP_FLAG_FAILOK,
     LIBRADOS_SNAP_HEAD,
 )
-from .errors import ERRNO_METHODS, error_class
+# The exception classes, from python3-rados itself (generated); ExtendMismatch is below.
+from ._rados_exceptions import (  # noqa: F401 pylint: disable=unused-import,redefined-builtin
+    Error, InvalidArgumentError, OSError, InterruptedOrTimeoutError, PermissionError, PermissionDeniedError,
+    ObjectNotFound, NoData, ObjectExists, ObjectBusy, IOError, NoSpace, NotConnected, RadosStateError,
+    IoctxStateError, ObjectStateError, LogicError, TimedOut, InProgress, IsConnected, ConnectionShutdown,
+)
 
 unicode = str  # as in Ceph's module
 
@@ -53,42 +58,6 @@ ADMIN_AUID = 0
 MONITOR_LEVELS = ["debug", "info", "warn", "warning", "err", "error", "sec"]
 
 _ENOENT, _ERANGE, _ENAMETOOLONG = 2, 34, 36
-
-
-class Error(Exception):
-    """Base of every rados exception; ``errno`` is librados' error code (or None)."""
-
-    prefix = None
-    __init__, __str__, __reduce__ = ERRNO_METHODS
-
-
-class OSError(Error):  # noqa: A001 - named as upstream
-    """librados returned an error code that no subclass names."""
-
-
-def _error(name, base, what):
-    return error_class(__name__, name, base, "RADOS " + what)
-
-
-InvalidArgumentError = _error("InvalidArgumentError", Error, "invalid argument")
-InterruptedOrTimeoutError = _error("InterruptedOrTimeoutError", OSError, "interrupted or timeout")
-PermissionError = _error("PermissionError", OSError, "permission error")  # noqa: A001
-PermissionDeniedError = _error("PermissionDeniedError", OSError, "permission denied")
-ObjectNotFound = _error("ObjectNotFound", OSError, "object not found")
-NoData = _error("NoData", OSError, "no data")
-ObjectExists = _error("ObjectExists", OSError, "object exists")
-ObjectBusy = _error("ObjectBusy", OSError, "object busy")
-IOError = _error("IOError", OSError, "I/O error")  # noqa: A001
-NoSpace = _error("NoSpace", OSError, "no space")
-NotConnected = _error("NotConnected", OSError, "not connected")
-RadosStateError = _error("RadosStateError", Error, "rados state")
-IoctxStateError = _error("IoctxStateError", Error, "Ioctx state error")
-ObjectStateError = _error("ObjectStateError", Error, "object state error")
-LogicError = _error("LogicError", Error, "logic error")
-TimedOut = _error("TimedOut", OSError, "timed out")
-InProgress = _error("InProgress", Error, "in progress error")
-IsConnected = _error("IsConnected", Error, "is connected error")
-ConnectionShutdown = _error("ConnectionShutdown", OSError, "connection was shutdown")
 
 
 class ExtendMismatch(Error):
@@ -558,27 +527,27 @@ class Rados(object):
                 raise _make_ex(ret, "error getting cluster fsid")
             size *= 2
 
+    def _ioctx(self, create, pool, name, msg):
+        """The :class:`Ioctx` ``name`` that ``create(cluster, pool, &handle)`` opens (``msg`` if it fails)."""
+        handle = self._ffi.new("rados_ioctx_t *")
+        ret = create(self.cluster, pool, handle)
+        if ret < 0:
+            raise _make_ex(ret, msg)
+        io = Ioctx(self, name)
+        io.io = handle[0]
+        return io
+
     def open_ioctx(self, ioctx_name):
         """An :class:`Ioctx` on pool ``ioctx_name``."""
         self.require_state("connected")
-        handle = self._ffi.new("rados_ioctx_t *")
-        ret = self._lib.rados_ioctx_create(self.cluster, _text(ioctx_name, "ioctx_name"), handle)
-        if ret < 0:
-            raise _make_ex(ret, "error opening pool '%s'" % ioctx_name)
-        io = Ioctx(self, ioctx_name)
-        io.io = handle[0]
-        return io
+        return self._ioctx(self._lib.rados_ioctx_create, _text(ioctx_name, "ioctx_name"), ioctx_name,
+                           "error opening pool '%s'" % ioctx_name)
 
     def open_ioctx2(self, pool_id):
         """An :class:`Ioctx` on the pool with id ``pool_id`` (its ``name`` is the id, as upstream)."""
         self.require_state("connected")
-        handle = self._ffi.new("rados_ioctx_t *")
-        ret = self._lib.rados_ioctx_create2(self.cluster, _new("int64_t", pool_id)[0], handle)
-        if ret < 0:
-            raise _make_ex(ret, "error opening pool id '%s'" % pool_id)
-        io = Ioctx(self, str(pool_id))
-        io.io = handle[0]
-        return io
+        return self._ioctx(self._lib.rados_ioctx_create2, _new("int64_t", pool_id)[0], str(pool_id),
+                           "error opening pool id '%s'" % pool_id)
 
     def _command(self, call, cmd, inbuf, *args):
         """Run ``call(*args, cmds, 1, inbuf, len, &outbuf, &outbuflen, &outs, &outslen)``."""
@@ -1209,38 +1178,34 @@ class Ioctx(_ffi.ClosesOnExit):
         return self._submit(comp, "error stating %s" % object_name, self._lib.rados_aio_stat, io, name,
                             comp.rados_comp, size, mtime)
 
-    def aio_write(self, object_name, to_write, offset=0, oncomplete=None, onsafe=None):
-        """Start writing ``to_write`` at ``offset``."""
-        name, data = _text(object_name, "object_name"), _data(to_write, "to_write")
+    def _aio_send(self, func, msg, object_name, data, data_name, oncomplete, onsafe, *ints):
+        """Start ``func(io, object, completion, data, len(data), *ints)``, the requests that send ``data``;
+        ``msg % object_name`` if librados refuses it."""
+        name, data = _text(object_name, "object_name"), _data(data, data_name)
         io = self._handle()
         comp = self._completion(oncomplete, onsafe)
-        return self._submit(comp, "error writing object %s" % object_name, self._lib.rados_aio_write, io, name,
-                            comp.rados_comp, data, len(data), _cint(offset))
+        return self._submit(comp, msg % (object_name,), func, io, name, comp.rados_comp, data, len(data),
+                            *map(_cint, ints))
+
+    def aio_write(self, object_name, to_write, offset=0, oncomplete=None, onsafe=None):
+        """Start writing ``to_write`` at ``offset``."""
+        return self._aio_send(self._lib.rados_aio_write, "error writing object %s", object_name, to_write, "to_write",
+                              oncomplete, onsafe, offset)
 
     def aio_write_full(self, object_name, to_write, oncomplete=None, onsafe=None):
         """Start replacing the object's data by ``to_write``."""
-        name, data = _text(object_name, "object_name"), _data(to_write, "to_write")
-        io = self._handle()
-        comp = self._completion(oncomplete, onsafe)
-        return self._submit(comp, "error writing object %s" % object_name, self._lib.rados_aio_write_full, io, name,
-                            comp.rados_comp, data, len(data))
+        return self._aio_send(self._lib.rados_aio_write_full, "error writing object %s", object_name, to_write,
+                              "to_write", oncomplete, onsafe)
 
     def aio_writesame(self, object_name, to_write, write_len, offset=0, oncomplete=None):
         """Start writing ``to_write`` repeated over ``write_len`` bytes at ``offset``."""
-        name, data = _text(object_name, "object_name"), _data(to_write, "to_write")
-        io = self._handle()
-        comp = self._completion(oncomplete, None)
-        return self._submit(comp, "error writing object %s" % object_name, self._lib.rados_aio_writesame, io, name,
-                            comp.rados_comp, data, len(data), _cint(write_len),
-                            _cint(offset))
+        return self._aio_send(self._lib.rados_aio_writesame, "error writing object %s", object_name, to_write,
+                              "to_write", oncomplete, None, write_len, offset)
 
     def aio_append(self, object_name, to_append, oncomplete=None, onsafe=None):
         """Start appending ``to_append``."""
-        name, data = _text(object_name, "object_name"), _data(to_append, "to_append")
-        io = self._handle()
-        comp = self._completion(oncomplete, onsafe)
-        return self._submit(comp, "error appending object %s" % object_name, self._lib.rados_aio_append, io, name,
-                            comp.rados_comp, data, len(data))
+        return self._aio_send(self._lib.rados_aio_append, "error appending object %s", object_name, to_append,
+                              "to_append", oncomplete, onsafe)
 
     def aio_flush(self):
         """Wait until all pending writes of this context are safe."""
@@ -1251,11 +1216,8 @@ class Ioctx(_ffi.ClosesOnExit):
     def aio_cmpext(self, object_name, cmp_buf, offset=0, oncomplete=None):
         """Start comparing the object's data at ``offset`` with ``cmp_buf`` (return value: 0, or
         ``-MAX_ERRNO - offset of the first difference``)."""
-        name, data = _text(object_name, "object_name"), _data(cmp_buf, "cmp_buf")
-        io = self._handle()
-        comp = self._completion(oncomplete, None)
-        return self._submit(comp, "failed to compare %s" % object_name, self._lib.rados_aio_cmpext, io, name,
-                            comp.rados_comp, data, len(data), _cint(offset))
+        return self._aio_send(self._lib.rados_aio_cmpext, "failed to compare %s", object_name, cmp_buf, "cmp_buf",
+                              oncomplete, None, offset)
 
     def aio_rmxattr(self, object_name, xattr_name, oncomplete=None):
         name, xattr = _text(object_name, "object_name"), _text(xattr_name, "xattr_name")

@@ -24,7 +24,7 @@ from datetime import datetime, timezone
 from itertools import chain  # noqa: F401 pylint: disable=unused-import
 
 from . import _ffi
-from .errors import ERRNO_METHODS, error_class, reason
+from .errors import reason
 
 # ``sys``, ``Iterable``, ``chain``, ``json``, ``time``, ``errno`` and ``datetime`` are public names of Ceph's
 # module too (its own imports): a script may use them through it.
@@ -68,46 +68,18 @@ from ._constants import RBD_IMAGE_OPTION_CLONE_FORMAT as _RBD_IMAGE_OPTION_CLONE
 from ._constants import RBD_IMAGE_OPTION_FLATTEN as _RBD_IMAGE_OPTION_FLATTEN
 from ._constants import LIBRADOS_SNAP_HEAD as _SNAP_HEAD
 
+# The exception classes, from python3-rbd itself (generated).
+from ._rbd_exceptions import (  # noqa: F401 pylint: disable=unused-import,redefined-builtin
+    Error, OSError, PermissionError, ImageNotFound, ObjectNotFound, ImageExists, ObjectExists, IOError, NoSpace,
+    IncompleteWriteError, InvalidArgument, LogicError, ReadOnlyImage, ImageBusy, ImageHasSnapshots,
+    FunctionNotSupported, ArgumentOutOfRange, ConnectionShutdown, Timeout, DiskQuotaExceeded, OperationNotSupported,
+    OperationCanceled,
+)
+
 ECANCELED = errno.ECANCELED
 _UINT64_MAX = (1 << 64) - 1
 _TRASH_SOURCES = ["USER", "MIRRORING", "MIGRATION", "REMOVING", "USER_PARENT"]
 
-
-class Error(Exception):
-    """Base of every error of this module."""
-
-
-class OSError(Error):  # noqa: A001 - named as upstream
-    """A librbd call returned a negative errno (``errno``)."""
-
-    prefix = None
-    __init__, __str__, __reduce__ = ERRNO_METHODS
-
-
-def _error(name, prefix):
-    return error_class(__name__, name, OSError, "RBD " + prefix)
-
-
-PermissionError = _error("PermissionError", "permission error")  # noqa: A001
-ImageNotFound = _error("ImageNotFound", "image not found")
-ObjectNotFound = _error("ObjectNotFound", "object not found")
-ImageExists = _error("ImageExists", "image already exists")
-ObjectExists = _error("ObjectExists", "object already exists")
-IOError = _error("IOError", "I/O error")  # noqa: A001
-NoSpace = _error("NoSpace", "insufficient space available")
-IncompleteWriteError = _error("IncompleteWriteError", "incomplete write")
-InvalidArgument = _error("InvalidArgument", "invalid argument")
-LogicError = _error("LogicError", "logic error")
-ReadOnlyImage = _error("ReadOnlyImage", "read-only image")
-ImageBusy = _error("ImageBusy", "image is busy")
-ImageHasSnapshots = _error("ImageHasSnapshots", "image has snapshots")
-FunctionNotSupported = _error("FunctionNotSupported", "function not supported")
-ArgumentOutOfRange = _error("ArgumentOutOfRange", "arguments out of range")
-ConnectionShutdown = _error("ConnectionShutdown", "connection was shutdown")
-Timeout = _error("Timeout", "operation timeout")
-DiskQuotaExceeded = _error("DiskQuotaExceeded", "disk quota exceeded")
-OperationNotSupported = _error("OperationNotSupported", "operation not supported")
-OperationCanceled = _error("OperationCanceled", "operation canceled")
 
 _ERRNO_TO_EXCEPTION = {
     errno.EPERM: PermissionError,

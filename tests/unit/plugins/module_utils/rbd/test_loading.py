@@ -11,7 +11,9 @@ import pathlib
 
 import pytest
 
-from ansible_collections.datacenter.storage.plugins.module_utils.rbd import _constants, _ffi, _ffi_tables, cdefs
+from ansible_collections.datacenter.storage.plugins.module_utils.rbd import (
+    _constants, _ffi, _ffi_tables, _rados_exceptions, _rbd_exceptions, cdefs,
+)
 from ansible_collections.datacenter.storage.plugins.module_utils.rbd.errors import FunctionNotSupported, LibraryMissing
 
 cffi = pytest.importorskip("cffi")
@@ -48,13 +50,27 @@ def test_declarations(make_ffi):
     assert ffi.offsetof("rbd_trash_image_info_t", "deletion_time") == 24
 
 
-def test_tables_match_cdefs():
-    """_ffi_tables.py and _constants.py are what scripts/gen_rbd_ffi.py makes of cdefs.py and the headers today."""
+@pytest.fixture(scope="module")
+def generator():
     collection = pathlib.Path(__file__).resolve().parents[5]
     spec = importlib.util.spec_from_file_location("gen_rbd_ffi", collection / "scripts" / "gen_rbd_ffi.py")
-    generator = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(generator)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_tables_match_cdefs(generator):
+    """_ffi_tables.py and _constants.py are what scripts/gen_rbd_ffi.py makes of cdefs.py and the headers today."""
     with open(_ffi_tables.__file__, encoding="utf-8") as tables:
         assert tables.read() == generator.render(), "run scripts/gen_rbd_ffi.py after changing cdefs.py"
     with open(_constants.__file__, encoding="utf-8") as constants:  # the headers: librados-dev/librbd-dev (the lab's)
         assert constants.read() == generator.render_constants(), "run scripts/gen_rbd_ffi.py after changing the headers"
+
+
+@pytest.mark.parametrize("generated", [_rados_exceptions, _rbd_exceptions], ids=["rados", "rbd"])
+def test_exceptions_match_the_reference(generator, generated):
+    """_rados_exceptions.py and _rbd_exceptions.py are what scripts/gen_rbd_ffi.py makes of the installed
+    python3-rados/rbd (the lab's) today."""
+    module = generated.__name__.rpartition("._")[2].partition("_")[0]
+    with open(generated.__file__, encoding="utf-8") as source:
+        assert source.read() == generator.render_exceptions(module), "run scripts/gen_rbd_ffi.py"

@@ -148,22 +148,24 @@ def _utc(seconds):
     return datetime.fromtimestamp(seconds, timezone.utc).replace(tzinfo=None)
 
 
-def _ioctx(ioctx):
-    """The ``rados_ioctx_t`` of an :class:`Ioctx` (TypeError for anything else, as upstream)."""
+def _handle(value, attr, name, expected):
+    """``value.<attr>``, the C handle of argument ``name`` that Ceph's module types as ``expected`` (TypeError for
+    anything else, as upstream)."""
     try:
-        return ioctx.io
+        return getattr(value, attr)
     except AttributeError:
-        raise TypeError("Argument 'ioctx' has incorrect type (expected rados.Ioctx, got %s)"
-                        % type(ioctx).__name__) from None
+        raise TypeError("Argument '%s' has incorrect type (expected %s, got %s)"
+                        % (name, expected, type(value).__name__)) from None
+
+
+def _ioctx(ioctx):
+    """The ``rados_ioctx_t`` of an :class:`Ioctx`."""
+    return _handle(ioctx, "io", "ioctx", "rados.Ioctx")
 
 
 def _rados(rados):
-    """The ``rados_t`` of a :class:`Rados` (TypeError for anything else, as upstream)."""
-    try:
-        return rados.cluster
-    except AttributeError:
-        raise TypeError("Argument 'rados' has incorrect type (expected rados.Rados, got %s)"
-                        % type(rados).__name__) from None
+    """The ``rados_t`` of a :class:`Rados`."""
+    return _handle(rados, "cluster", "rados", "rados.Rados")
 
 
 def _typed(value, cls, name):
@@ -691,6 +693,13 @@ class _Listed:
     def __iter__(self):
         return iter(self._items)
 
+    def _keep(self, entries, count, convert, cleanup):
+        """Keep ``convert(entry)`` of the first ``count`` entries, then ``cleanup(entries, count)`` (always)."""
+        try:
+            self._items = [convert(entry) for entry in entries[0:count]]
+        finally:
+            cleanup(entries, count)
+
 
 class ImageIterator(_Listed):
     """The images of a pool/namespace: dicts ``{"id", "name"}``."""
@@ -699,10 +708,8 @@ class ImageIterator(_Listed):
         lib, ffi, io = _ffi.librbd(), _ffi.ffi(), _ioctx(ioctx)
         specs, count, _ret = _grow("rbd_image_spec_t[]", lambda a, n: lib.rbd_list2(io, a, n),
                                    "error listing images.", 1024)
-        try:
-            self._items = [{"id": _c(ffi, specs[i].id), "name": _c(ffi, specs[i].name)} for i in range(count)]
-        finally:
-            lib.rbd_image_spec_list_cleanup(specs, count)
+        self._keep(specs, count, lambda spec: {"id": _c(ffi, spec.id), "name": _c(ffi, spec.name)},
+                   lib.rbd_image_spec_list_cleanup)
 
 
 class TrashIterator(_Listed):
@@ -712,10 +719,7 @@ class TrashIterator(_Listed):
         lib, ffi, io = _ffi.librbd(), _ffi.ffi(), _ioctx(ioctx)
         entries, _count, ret = _grow("rbd_trash_image_info_t[]", lambda a, n: lib.rbd_trash_list(io, a, n),
                                      "error listing trash entries", 1024)
-        try:
-            self._items = [_trash_entry(ffi, entries[i]) for i in range(ret)]
-        finally:
-            lib.rbd_trash_list_cleanup(entries, ret)
+        self._keep(entries, ret, lambda entry: _trash_entry(ffi, entry), lib.rbd_trash_list_cleanup)
 
 
 class MirrorPeerIterator(_Listed):
@@ -730,14 +734,11 @@ class MirrorPeerIterator(_Listed):
             if ret != -errno.ERANGE:
                 break
         _check(ret, "error listing peers")
-        try:
-            self._items = [{
-                "uuid": _c(ffi, peer.uuid), "direction": int(peer.direction), "site_name": _c(ffi, peer.site_name),
-                "cluster_name": _c(ffi, peer.site_name), "mirror_uuid": _c(ffi, peer.mirror_uuid),
-                "client_name": _c(ffi, peer.client_name),
-            } for peer in peers[0:count[0]]]
-        finally:
-            lib.rbd_mirror_peer_site_list_cleanup(peers, count[0])
+        self._keep(peers, count[0], lambda peer: {
+            "uuid": _c(ffi, peer.uuid), "direction": int(peer.direction), "site_name": _c(ffi, peer.site_name),
+            "cluster_name": _c(ffi, peer.site_name), "mirror_uuid": _c(ffi, peer.mirror_uuid),
+            "client_name": _c(ffi, peer.client_name),
+        }, lib.rbd_mirror_peer_site_list_cleanup)
 
 
 class _ConfigIterator(_Listed):
@@ -750,11 +751,8 @@ class _ConfigIterator(_Listed):
             if ret != -errno.ERANGE:
                 break
         _check(ret, "error listing config options")
-        try:
-            self._items = [{"name": _c(ffi, opt.name), "value": _c(ffi, opt.value), "source": int(opt.source)}
-                           for opt in options[0:count[0]]]
-        finally:
-            self._cleanup(options, count[0])
+        self._keep(options, count[0], lambda opt: {"name": _c(ffi, opt.name), "value": _c(ffi, opt.value),
+                                                   "source": int(opt.source)}, self._cleanup)
 
 
 class ConfigPoolIterator(_ConfigIterator):
@@ -1001,10 +999,7 @@ class _GroupListing(_Listed):
         entries, count, _ret = _grow(ctype + "[]", lambda a, n: call(group._io, group.name, a, size, n),
                                      "error listing %s for group %s" % (what, group.name.decode("utf-8")), 10,
                                      _GROUP_ERRNO_TO_EXCEPTION)
-        try:
-            self._items = [convert(ffi, entry) for entry in entries[0:count]]
-        finally:
-            cleanup(entries, size, count)
+        self._keep(entries, count, lambda entry: convert(ffi, entry), lambda array, n: cleanup(array, size, n))
 
 
 class GroupImageIterator(_GroupListing):
@@ -1377,22 +1372,25 @@ class Image(_ffi.ClosesOnExit):
     def is_exclusive_lock_owner(self):
         return self._out(self._lib.rbd_is_exclusive_lock_owner, "error getting lock status for image", "int *") == 1
 
+    def _copy(self, func, msg, dest_ioctx, dest_name, *options):
+        """``func(image, dest, dest_name, image options)``: copy or deep-copy to ``dest_ioctx``/``dest_name``."""
+        dest_name = cstr(dest_name, "dest_name")
+        dest = _ioctx(dest_ioctx)
+        with _ImageOptions(*options) as opts:
+            self._call(func, msg, dest, dest_name, opts)
+
     @requires_not_closed
     def copy(self, dest_ioctx, dest_name, features=None, order=None, stripe_unit=None, stripe_count=None,
              data_pool=None):
-        dest_name = cstr(dest_name, "dest_name")
-        dest = _ioctx(dest_ioctx)
-        with _ImageOptions(features, order, stripe_unit, stripe_count, data_pool) as opts:
-            self._call(self._lib.rbd_copy3, "error copying image", dest, dest_name, opts)
+        self._copy(self._lib.rbd_copy3, "error copying image", dest_ioctx, dest_name, features, order, stripe_unit,
+                   stripe_count, data_pool)
 
     @requires_not_closed
     def deep_copy(self, dest_ioctx, dest_name, features=None, order=None, stripe_unit=None, stripe_count=None,
                   data_pool=None):
         """Copy with snapshots and parent link."""
-        dest_name = cstr(dest_name, "dest_name")
-        dest = _ioctx(dest_ioctx)
-        with _ImageOptions(features, order, stripe_unit, stripe_count, data_pool) as opts:
-            self._call(self._lib.rbd_deep_copy, "error deep copying image", dest, dest_name, opts)
+        self._copy(self._lib.rbd_deep_copy, "error deep copying image", dest_ioctx, dest_name, features, order,
+                   stripe_unit, stripe_count, data_pool)
 
     # -- snapshots
     @requires_not_closed
@@ -1505,18 +1503,25 @@ class Image(_ffi.ClosesOnExit):
                    snap_id, out)
         return int(out[0])
 
+    def _snap_namespace(self, snap_id, kind, get, cleanup, convert):
+        """``convert(ns)`` of the ``rbd_snap_<kind>_namespace_t`` that ``get`` fills for ``snap_id``; ``cleanup``
+        frees it after."""
+        ctype = "rbd_snap_%s_namespace_t" % kind
+        ns = self._ffi.new(ctype + " *")
+        size = self._ffi.sizeof(ctype)
+        self._call(get, "error getting snapshot %s namespace for image" % kind, snap_id, ns, size)
+        try:
+            return convert(ns)
+        finally:
+            cleanup(ns, size)
+
     @requires_not_closed
     def snap_get_group_namespace(self, snap_id):
         """``{"pool", "name", "snap_name"}`` of a group snapshot."""
-        ns = self._ffi.new("rbd_snap_group_namespace_t *")
-        size = self._ffi.sizeof("rbd_snap_group_namespace_t")
-        self._call(self._lib.rbd_snap_get_group_namespace, "error getting snapshot group namespace for image",
-                   snap_id, ns, size)
-        try:
-            return {"pool": ns.group_pool, "name": _c(self._ffi, ns.group_name),
-                    "snap_name": _c(self._ffi, ns.group_snap_name)}
-        finally:
-            self._lib.rbd_snap_group_namespace_cleanup(ns, size)
+        return self._snap_namespace(
+            snap_id, "group", self._lib.rbd_snap_get_group_namespace, self._lib.rbd_snap_group_namespace_cleanup,
+            lambda ns: {"pool": ns.group_pool, "name": _c(self._ffi, ns.group_name),
+                        "snap_name": _c(self._ffi, ns.group_snap_name)})
 
     @requires_not_closed
     def snap_get_trash_namespace(self, snap_id):
@@ -1530,11 +1535,7 @@ class Image(_ffi.ClosesOnExit):
     @requires_not_closed
     def snap_get_mirror_namespace(self, snap_id):
         """``{"state", "mirror_peer_uuids", "complete", "primary_mirror_uuid", "primary_snap_id", ...}``."""
-        ns = self._ffi.new("rbd_snap_mirror_namespace_t *")
-        size = self._ffi.sizeof("rbd_snap_mirror_namespace_t")
-        self._call(self._lib.rbd_snap_get_mirror_namespace, "error getting snapshot mirror namespace for image",
-                   snap_id, ns, size)
-        try:
+        def convert(ns):
             uuids, ptr = [], ns.mirror_peer_uuids
             for _index in range(ns.mirror_peer_uuids_count):
                 uuid = self._ffi.string(ptr)
@@ -1543,8 +1544,9 @@ class Image(_ffi.ClosesOnExit):
             return {"state": int(ns.state), "mirror_peer_uuids": uuids, "complete": bool(ns.complete),
                     "primary_mirror_uuid": _c(self._ffi, ns.primary_mirror_uuid),
                     "primary_snap_id": ns.primary_snap_id, "last_copied_object_number": ns.last_copied_object_number}
-        finally:
-            self._lib.rbd_snap_mirror_namespace_cleanup(ns, size)
+
+        return self._snap_namespace(snap_id, "mirror", self._lib.rbd_snap_get_mirror_namespace,
+                                    self._lib.rbd_snap_mirror_namespace_cleanup, convert)
 
     # -- data
     @requires_not_closed
@@ -1969,12 +1971,10 @@ class ChildIterator(_Listed):
         lister = lib.rbd_list_descendants if descendants else lib.rbd_list_children3
         specs, count, _ret = _grow("rbd_linked_image_spec_t[]", lambda a, n: lister(image.image, a, n),
                                    "error listing children.", 10)
-        try:
-            self._items = [{"pool": _c(ffi, spec.pool_name), "pool_namespace": _c(ffi, spec.pool_namespace),
-                            "image": _c(ffi, spec.image_name), "id": _c(ffi, spec.image_id),
-                            "trash": bool(spec.trash)} for spec in specs[0:count]]
-        finally:
-            lib.rbd_linked_image_spec_list_cleanup(specs, count)
+        self._keep(specs, count, lambda spec: {
+            "pool": _c(ffi, spec.pool_name), "pool_namespace": _c(ffi, spec.pool_namespace),
+            "image": _c(ffi, spec.image_name), "id": _c(ffi, spec.image_id), "trash": bool(spec.trash),
+        }, lib.rbd_linked_image_spec_list_cleanup)
 
 
 class WatcherIterator(_Listed):
@@ -1985,10 +1985,8 @@ class WatcherIterator(_Listed):
         ffi, lib = image._ffi, image._lib
         watchers, count, _ret = _grow("rbd_image_watcher_t[]", lambda a, n: lib.rbd_watchers_list(image.image, a, n),
                                       "error listing watchers.", 10)
-        try:
-            self._items = [{"addr": _c(ffi, w.addr), "id": w.id, "cookie": w.cookie} for w in watchers[0:count]]
-        finally:
-            lib.rbd_watchers_list_cleanup(watchers, count)
+        self._keep(watchers, count, lambda w: {"addr": _c(ffi, w.addr), "id": w.id, "cookie": w.cookie},
+                   lib.rbd_watchers_list_cleanup)
 
 
 class LockOwnerIterator(_Listed):
@@ -2008,7 +2006,5 @@ class LockOwnerIterator(_Listed):
             self._items = []
             return
         _check(ret, "error listing lock owners for image %s" % image.name)
-        try:
-            self._items = [{"mode": int(mode[0]), "owner": _c(ffi, owners[i])} for i in range(count[0])]
-        finally:
-            lib.rbd_lock_get_owners_cleanup(owners, count[0])
+        self._keep(owners, count[0], lambda owner: {"mode": int(mode[0]), "owner": _c(ffi, owner)},
+                   lib.rbd_lock_get_owners_cleanup)

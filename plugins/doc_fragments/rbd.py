@@ -49,6 +49,11 @@ options:
     description:
       - Seconds after which an operation that the cluster does not answer fails (for example while OSDs are down),
         instead of waiting for ever.
+      - Some librbd calls wait for a stopped OSD past it, such as the resize of an image and the close of an image
+        that was changed (they notify its watchers and release its lock). M(datacenter.storage.rbd_image) and
+        M(datacenter.storage.rbd_snapshot) give such a call up after three times O(op_timeout) plus 5 seconds
+        without progress and fail naming O(op_timeout) (M(datacenter.storage.rbd_image) with the image's state as
+        read back).
     type: float
     default: 30
 requirements:

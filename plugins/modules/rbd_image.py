@@ -14,8 +14,8 @@ import time
 from ansible_collections.datacenter.storage.plugins.module_utils.common.list_form import STATE, inherited, key_values, list_form_spec
 from ansible_collections.datacenter.storage.plugins.module_utils.common.module import ParamError, StorageModule
 from ansible_collections.datacenter.storage.plugins.module_utils.common.rbd import (
-    BACKEND, CONFIG_PREFIX, ERRORS, MIRROR_MODES, POOL_MIRROR_MODES, Pools, check_names, full_cause, image_facts,
-    image_spec,
+    BACKEND, CONFIG_PREFIX, ERRORS, MIRROR_MODES, POOL_MIRROR_MODES, Bounded, Pools, check_names, full_cause,
+    image_facts, image_spec,
     plan_keys,
 )
 from ansible_collections.datacenter.storage.plugins.module_utils.common.rbd_publish import publish
@@ -92,6 +92,7 @@ class ImagePlan:
 
     def __init__(self, cluster, pools, item, label):
         self.cluster = cluster
+        self.bounded = Bounded(cluster)  # the calls that wait for a stopped OSD past the op timeout
         self.pools = pools
         self.item = item
         self.label = label  # "images[3]." for bulk items, "" otherwise
@@ -208,9 +209,10 @@ class ImagePlan:
             self.create = lambda ioctx, name: librbd.RBD().clone(
                 self.pools.get(parent["pool"], parent["namespace"]), parent["image"], parent["snapshot"], ioctx,
                 name, **options)
-            self.steps.append(("resize to size=%s" % size, lambda image: image.size() != size and image.resize(size)))
+            self.steps.append(("resize to size=%s" % size, lambda image: image.size() != size and image.resize(
+                size, on_progress=self.bounded.progress)))
             if item["flatten"]:
-                self.steps.append(("flatten", lambda image: image.flatten()))
+                self.steps.append(("flatten", lambda image: image.flatten(on_progress=self.bounded.progress)))
         else:
             self.create = lambda ioctx, name: librbd.RBD().create(ioctx, name, size, **options)
             if item["src"]:
@@ -259,7 +261,8 @@ class ImagePlan:
             if size != before["size"]:
                 after["size"] = size
                 self.steps.append(("resize to size=%s" % size,
-                                   lambda image: image.resize(size, allow_shrink=item["allow_shrink"])))
+                                   lambda image: image.resize(size, allow_shrink=item["allow_shrink"],
+                                                              on_progress=self.bounded.progress)))
         if self.features is not None:
             self._plan_features(facts)
         if item["flatten"] and before["parent"] is not None:
@@ -383,13 +386,20 @@ class ImagePlan:
         """The steps, then for a created image its name, given while the image is open (a concurrent run that
         finds the staging image sees it busy); once it has its name, a failure to close it is only a warning.
         A journaled image is named by librbd's own rename, after it is closed: the journal records that rename,
-        and journal-based mirroring gives the peer's copy the same name."""
-        image = librbd.Image(ioctx, name)
+        and journal-based mirroring gives the peer's copy the same name. Opening, each step and the close are
+        :class:`Bounded`: a step given up is reported with the image's state read back."""
+        bounded = self.bounded
+        image = bounded("open %s" % name, librbd.Image, ioctx, name)
         journaled = False
         try:
             for description, step in self.steps:
                 self.failing = description
-                step(image)
+                try:
+                    bounded(description, step, image, image=image)
+                except librbd.Timeout:
+                    if getattr(self.cluster, "abandoned", False) and not self.create:
+                        self.left = "%s may or may not have taken effect: %s" % (description, self._read_back(ioctx))
+                    raise
                 self.applied.append(description)
             journaled = self.create and bool(image.features() & RBD_FEATURE_JOURNALING)
             if self.create and not journaled:
@@ -400,16 +410,24 @@ class ImagePlan:
             self.failing = None
         finally:
             try:
-                image.close()
+                bounded("close %s" % name, image.close, image=image)
             except ERRORS as exc:
                 if not self.named:
                     raise
                 self.warnings.append("%s is made; closing it failed (%s)" % (self.spec, exc))
         if journaled:
             self.failing = "rename the journaled image"
-            librbd.RBD().rename(ioctx, name, self.name)
+            bounded("rename %s" % name, librbd.RBD().rename, ioctx, name, self.name)
             self.named = True
             self.failing = None
+
+    def _read_back(self, ioctx):
+        """The image's size and features as read now (read-only: bounded by the op timeout), or why not."""
+        try:
+            with librbd.Image(ioctx, self.name, read_only=True) as image:
+                return "read back: size=%d, features %s" % (image.size(), ",".join(features_to_names(image.features())))
+        except ERRORS as exc:
+            return "its state could not be read back (%s)" % exc
 
     def _discard(self, ioctx, name, exc):
         """Remove the staging image of a failed creation; if the cluster does not answer, leave it to the next run."""

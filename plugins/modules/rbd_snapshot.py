@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ansible_collections.datacenter.storage.plugins.module_utils.common.module import StorageModule
 from ansible_collections.datacenter.storage.plugins.module_utils.common.rbd import (
-    BACKEND, Pools, image_spec,
+    BACKEND, Bounded, Pools, image_spec,
 )
 from ansible_collections.datacenter.storage.plugins.module_utils.rbd import rbd as librbd
 
@@ -67,14 +67,20 @@ def main():
             pools = Pools(cluster)
             try:
                 ioctx = pools.get(params["pool"], params["namespace"])
-                with librbd.Image(ioctx, params["image"]) as image:
-                    result = manage(module, image, params, spec)
+                # librbd's snapshot calls notify the image's watchers, and its close releases the image's lock: they
+                # wait for a stopped OSD past op_timeout, so they are Bounded
+                bounded = Bounded(cluster)
+                image = bounded("open %s" % params["image"], librbd.Image, ioctx, params["image"])
+                try:
+                    result = manage(module, image, params, spec, bounded)
+                finally:
+                    bounded("close %s" % params["image"], image.close, image=image)
             finally:
                 pools.close()
     module.exit(snapshot=result)
 
 
-def manage(module, image, params, spec):
+def manage(module, image, params, spec, bounded):
     """Compare and apply; return the snapshot state after the task."""
     name = params["name"]
     before = snapshot_state(image, name)
@@ -110,7 +116,7 @@ def manage(module, image, params, spec):
     module.tracker.compare(spec, before, after)
     if steps and not module.check_mode:
         for step in steps:
-            step()
+            bounded("change of snapshot %s" % spec, step, image=image)
         return snapshot_state(image, name)
     return after
 

@@ -572,26 +572,80 @@ def rbd_size(name):
     return info and info.get("size")
 
 
+# How long a stop lasts: the injector resumes the daemon on its own schedule, whatever the tasks do, within the
+# OSD's read lease (osd_heartbeat_grace 20 s x read_lease_ratio 0.8 = 16 s; past it the placement groups go laggy).
+STOP_SECONDS = 10.0
+
+
 class Stopper:
-    """Stop one Ceph daemon: SIGSTOP, or (``real``) SIGTERM through the lab; ``resume()`` undoes it."""
+    """Stop one Ceph daemon: SIGSTOP, or (``real``) SIGTERM through the lab; resumed :data:`STOP_SECONDS` later by
+    a timer of its own (``resume()`` also undoes it at once; each stop is undone once)."""
 
     def __init__(self, daemon, real):
         self.daemon, self.real, self.pid = daemon, real, ceph_pid(daemon)
+        self.lock = threading.Lock()
+        self.stopped = False
+        self.timer = None
 
     def stop(self):
-        if self.real:
-            ceph_lab("_ceph_stop %s" % self.daemon)
-        else:
-            os.kill(self.pid, signal.SIGSTOP)
+        with self.lock:
+            if self.real:
+                ceph_lab("_ceph_stop %s" % self.daemon)
+            else:
+                os.kill(self.pid, signal.SIGSTOP)
+            self.stopped = True
+            self.timer = threading.Timer(STOP_SECONDS, self.resume)
+            self.timer.daemon = True
+            self.timer.start()
 
     def resume(self):
-        if not self.real:
-            os.kill(self.pid, signal.SIGCONT)
-        elif self.daemon == "osd.0":
-            ceph_lab("svc_osd_restart")
-        else:
-            ceph_lab("ceph-mon -i a")
-            ceph_restore()
+        with self.lock:
+            if self.timer is not None:
+                self.timer.cancel()
+            if not self.stopped:
+                return
+            self.stopped = False
+            if not self.real:
+                os.kill(self.pid, signal.SIGCONT)
+            elif self.daemon == "osd.0":
+                ceph_lab("svc_osd_restart")
+            else:
+                ceph_lab("ceph-mon -i a")
+                ceph_restore()
+
+
+def pgs_stuck():
+    """Why the placement groups are not all active+clean, or None; None also when the cluster does not answer."""
+    stat = ceph("pg", "stat", "--format", "json", timeout=30)
+    try:
+        summary = json.loads(stat.stdout)["pg_summary"]
+    except (ValueError, KeyError):
+        return None
+    states = {e["name"]: e["num"] for e in summary["num_pg_by_state"]}
+    if states.get("active+clean") == summary["num_pgs"] and "slow ops" not in ceph("health", timeout=30).stdout:
+        return None
+    return ", ".join("%d %s" % (n, name) for name, n in sorted(states.items())) + " (of %d)" % summary["num_pgs"]
+
+
+def ceph_recover(log, what, timeout=120):
+    """After a stop: placement groups left laggy or ops blocked (a stop that outlasted the OSD's read lease) are the
+    harness's problem, not the module's: the OSD is restarted and active+clean awaited (bounded), and the log says
+    so (before the run's data is checked, which the stuck placement groups would make time out)."""
+    deadline = time.monotonic() + 20  # peering after a resume is normal: only what stays stuck is recovered
+    stuck = pgs_stuck()
+    while stuck and time.monotonic() < deadline:
+        time.sleep(1)
+        stuck = pgs_stuck()
+    if not stuck:
+        return
+    log("faults: after %s, placement groups stuck (%s): osd.0 restarted" % (what, stuck))
+    ceph_lab("svc_osd_restart")
+    deadline = time.monotonic() + timeout
+    while pgs_stuck():
+        if time.monotonic() > deadline:
+            raise RuntimeError("placement groups still not active+clean %d s after the OSD's restart: %s" % (
+                timeout, pgs_stuck()))
+        time.sleep(1)
 
 
 def ceph_faults(n, rng, tmp, log):
@@ -660,6 +714,7 @@ def ceph_faults(n, rng, tmp, log):
                         wait_health(False)
                     else:
                         stopper.resume()
+                    ceph_recover(log, "%s #%d" % ("/".join(f.name for f in group), i))
                 checks = []
                 for (fault, name, task, before), (outcome, hung, mid) in zip(plans, results):
                     fault.judge(outcome, hung, mid, i)

@@ -12,6 +12,8 @@ import json
 import math
 import os
 import re
+import threading
+import time
 import traceback
 from contextlib import contextmanager
 
@@ -125,12 +127,63 @@ def rados_from_params(params):
 
 @contextmanager
 def open_cluster(module):
-    """``with module.open() as cluster:`` a connected :class:`Rados`, shut down on exit."""
+    """``with module.open() as cluster:`` a connected :class:`Rados`, shut down on exit (unless a call on it was
+    given up by :class:`Bounded`: the shutdown would wait for it, the process's end does not)."""
     cluster = rados_from_params(module.params)
     try:
         yield cluster
     finally:
-        cluster.shutdown()
+        if not getattr(cluster, "abandoned", False):
+            cluster.shutdown()
+
+
+# librbd's calls that notify an image's watchers or take its exclusive lock (a resize, an image's close, a
+# snapshot's creation) wait for a stopped OSD past rados_osd_op_timeout: they are given up after this many op
+# timeouts without progress, plus librbd's own 5 s notification timeout.
+STALL_OP_TIMEOUTS = 3
+NOTIFY_TIMEOUT = 5.0
+
+
+class Bounded:
+    """``bounded(what, call, *args)``: ``call(*args)`` run in a thread and given up (:class:`librbd.Timeout`
+    naming ``op_timeout``) once it has gone :data:`STALL_OP_TIMEOUTS` op timeouts plus librbd's notification
+    timeout without returning or reporting progress (:meth:`progress`, an ``on_progress`` callback). A call given
+    up is left to the process's end: the cluster is not shut down, and the image it used is not closed again."""
+
+    def __init__(self, cluster):
+        self.cluster = cluster
+        self.op_timeout = float(cluster.conf_get("rados_osd_op_timeout"))
+        self.limit = STALL_OP_TIMEOUTS * self.op_timeout + NOTIFY_TIMEOUT
+        self.last = 0.0
+
+    def progress(self, _offset=0, _total=0):
+        """Progress of the running call: its deadline moves on."""
+        self.last = time.monotonic()
+
+    def __call__(self, what, call, *args, image=None):
+        outcome, done = {}, threading.Event()
+
+        def run():
+            try:
+                outcome["value"] = call(*args)
+            except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
+                outcome["error"] = exc
+            finally:
+                done.set()
+
+        self.progress()
+        threading.Thread(target=run, daemon=True).start()
+        while not done.wait(max(0.05, self.last + self.limit - time.monotonic())):
+            if time.monotonic() >= self.last + self.limit:
+                self.cluster.abandoned = True
+                if image is not None:
+                    image.closed = True  # librbd still holds it: closing it too would wait as well
+                why = "%d op timeouts and librbd's %.0f s notification timeout" % (STALL_OP_TIMEOUTS, NOTIFY_TIMEOUT)
+                raise librbd.Timeout("%s: no answer within %.0f s (op_timeout=%s: %s), given up" % (
+                    what, self.limit, self.op_timeout, why), errno=errno.ETIMEDOUT)
+        if "error" in outcome:
+            raise outcome["error"]
+        return outcome.get("value")
 
 
 def full_cause(cluster, pool, exc):

@@ -1251,15 +1251,17 @@ class Image(_ffi.ClosesOnExit):
 
     # -- properties
     @requires_not_closed
-    def resize(self, size, allow_shrink=True):
-        """Change the size of the image (InvalidArgument to shrink it unless ``allow_shrink``)."""
+    def resize(self, size, allow_shrink=True, on_progress=None):
+        """Change the size of the image (InvalidArgument to shrink it unless ``allow_shrink``).
+
+        ``on_progress(offset, total)`` (an extra) is called as librbd trims the objects of a shrink."""
         old_size = self.size()
         if old_size == size:
             return
         if not allow_shrink and old_size > size:
             raise InvalidArgument("error allow_shrink is False but old_size > new_size")
-        self._call(self._lib.rbd_resize2, "error resizing image", size, bool(allow_shrink), _no_progress(),
-                   self._ffi.NULL)
+        callback, _keep = _progress(on_progress)
+        self._call(self._lib.rbd_resize2, "error resizing image", size, bool(allow_shrink), callback, self._ffi.NULL)
 
     @requires_not_closed
     def stat(self):

@@ -393,3 +393,45 @@ def test_a_half_made_staging_image_is_removed(lab, names, ioctx):
     assert result["changed"] is True
     assert lab.cli("info", "%s/%s" % (lab.pool, name))["size"] == MiB
     assert staging not in lab.cli("ls", lab.pool)
+
+
+# In the module's process, the resize or the close of the image it resized does not return for 60 s after it did
+# its work, as librbd's do when the OSD stops while they notify the image's watchers or release its lock.
+STALL_AFTER = """
+import time
+from ansible_collections.datacenter.storage.plugins.module_utils.rbd import rbd
+_resize, _close = rbd.Image.resize, rbd.Image.close
+def resize(self, *args, **kwargs):
+    _resize(self, *args, **kwargs)
+    self.resized = True
+    if "%(call)s" == "resize":
+        time.sleep(60)
+def close(self):
+    _close(self)
+    if getattr(self, "resized", False) and "%(call)s" == "close":
+        time.sleep(60)
+rbd.Image.resize, rbd.Image.close = resize, close
+"""
+
+
+@pytest.mark.parametrize("call", ["resize", "close"])
+def test_a_stalled_librbd_call_is_given_up_and_the_state_reported(lab, names, call):
+    """A resize or close that does not return is given up after 3 op timeouts and librbd's 5 s notification
+    timeout (it ran until the cluster answered): the task fails naming op_timeout and what it had done, a rerun
+    converges."""
+    name = names()
+    lab.cli("create", "--size", "4M", "%s/%s" % (lab.pool, name), fmt=False)
+    started = time.monotonic()
+    result = run_module(lab, "rbd_image", prelude=STALL_AFTER % dict(call=call), pool=lab.pool, name=name,
+                        size="8M", op_timeout=1)
+    took = time.monotonic() - started
+    assert took < 3 * 1 + 5 + 10, took  # the bound, plus the connection and the process's start and end
+    msg = _failure(result, "op_timeout=1.0", name)
+    if call == "resize":
+        assert "resize to size=%d may or may not have taken effect: read back: size=%d" % (8 * MiB, 8 * MiB) in msg
+    else:
+        assert "close %s" % name in msg and "already changed: %s/%s (resize to size=%d)" % (lab.pool, name, 8 * MiB) in msg
+    assert lab.cli("info", "%s/%s" % (lab.pool, name))["size"] == 8 * MiB
+    again = run_module(lab, "rbd_image", pool=lab.pool, name=name, size="8M")
+    assert not again.get("failed"), again["msg"]
+    assert again["changed"] is False

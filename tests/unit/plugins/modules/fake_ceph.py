@@ -289,7 +289,7 @@ class FakeImage:
                 for child in self.state["snaps"][self.snapshot]["children"]]
 
     # -- changes
-    def resize(self, size, allow_shrink=True):
+    def resize(self, size, allow_shrink=True, on_progress=None):
         self.ceph.log("resize", self.name, size)
         self.state["size"] = size
 

@@ -6,7 +6,7 @@
 
     python tests/reliability/run.py --out tests/output/reliability.json [--families badinput,fuzz,...]
 
-Counts are sized for the CI budget (about 15 minutes on 2 cores); REL_SCALE multiplies them.
+Counts are sized for the CI budget (the whole stage about 11 minutes on 2 cores); REL_SCALE multiplies them.
 Exit status 1 if any family counted a hang, traceback, corruption, leak or other must-be-zero figure.
 """
 

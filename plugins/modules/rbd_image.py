@@ -404,8 +404,7 @@ class ImagePlan:
             journaled = self.create and bool(image.features() & RBD_FEATURE_JOURNALING)
             if self.create and not journaled:
                 self.failing = "give it its name"
-                lease = float(self.cluster.conf_get("rados_osd_op_timeout"))
-                self.warnings += publish(ioctx, image.id(), name, self.name, lease)
+                self.warnings += publish(ioctx, image.id(), name, self.name, bounded.op_timeout)
                 self.named = True
             self.failing = None
         finally:
